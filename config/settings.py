@@ -134,8 +134,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
@@ -156,7 +156,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ContestStatusEnum": "contest.enums.ContestStatus",
+        "ChallengeStatusEnum": "contest.enums.ChallengeStatus",
+        "EntryStatusEnum": "contest.enums.EntryStatus",
+        "InvitationStateEnum": "contest.enums.InvitationState",
+        "OrganisationKindEnum": "contest.enums.OrganisationKind",
+        "ContestKindEnum": "contest.enums.ContestKind",
+        "StageKindEnum": "contest.enums.StageKind",
+        "EntryFileKindEnum": "contest.enums.EntryFileKind",
+        "MemberRoleEnum": "contest.enums.MemberRole",
+        "ContestRoleKindEnum": "contest.enums.ContestRoleKind",
+    },
 }
 
 # Celery: eager (in-process) when no broker is configured.

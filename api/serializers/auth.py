@@ -1,0 +1,44 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from contest.validators import validate_mobile
+
+User = get_user_model()
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "real_name"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "mobile", "real_name", "organisation", "province", "is_superuser", "roles"]
+
+    def get_roles(self, user) -> list[dict]:
+        return [
+            {"contest": r.contest_id, "role": r.role, "organisation": r.organisation_id}
+            for r in user.contest_roles.all()
+        ]
+
+
+class LoginSerializer(serializers.Serializer):
+    login = serializers.CharField(help_text="Email or mobile number")
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class LoginResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    user = MeSerializer()
+
+
+class RegisterSerializer(serializers.Serializer):
+    real_name = serializers.CharField(max_length=64)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    mobile = serializers.CharField(required=False, allow_blank=True, validators=[validate_mobile])
+    password = serializers.CharField(min_length=8, style={"input_type": "password"})
+    province = serializers.CharField(required=False, allow_blank=True, max_length=32)

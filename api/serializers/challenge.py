@@ -1,0 +1,54 @@
+from rest_framework import serializers
+
+from contest.models import Challenge
+
+
+class ChallengeListSerializer(serializers.ModelSerializer):
+    publisher_name = serializers.CharField(source="publisher.name", read_only=True)
+    track_name = serializers.CharField(source="track.name", read_only=True, default=None)
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "id", "contest", "code", "title", "publisher", "publisher_name", "track", "track_name",
+            "prize_amount", "prize_negotiable", "prize_payer", "deadline", "status", "published_at",
+        ]
+
+
+class ChallengeDetailSerializer(ChallengeListSerializer):
+    class Meta(ChallengeListSerializer.Meta):
+        fields = ChallengeListSerializer.Meta.fields + [
+            "background", "targets", "acceptance_indicators", "eligibility", "contact_name",
+            "contact_phone", "contact_email", "created_at", "updated_at",
+        ]
+
+
+class ChallengeWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Challenge
+        fields = [
+            "contest", "publisher", "code", "title", "track", "background", "targets",
+            "acceptance_indicators", "prize_amount", "prize_negotiable", "prize_payer", "deadline",
+            "eligibility", "contact_name", "contact_phone", "contact_email",
+        ]
+        validators = []
+
+
+class ChallengeUpdateSerializer(ChallengeWriteSerializer):
+    class Meta(ChallengeWriteSerializer.Meta):
+        fields = [f for f in ChallengeWriteSerializer.Meta.fields if f not in {"contest", "publisher"}]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    errors = ImportRowErrorSerializer(many=True)

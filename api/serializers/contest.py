@@ -1,0 +1,99 @@
+from rest_framework import serializers
+
+from contest.enums import CONTEST_STATUS_FLOW, ContestRoleKind, EntrantKind
+from contest.models import Contest, ContestRole, Group, Stage, Track
+
+
+class TrackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Track
+        fields = ["id", "contest", "code", "name", "order", "guide_text", "guide_file"]
+        read_only_fields = ["guide_file"]
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Group
+        fields = [
+            "id", "contest", "code", "name", "order", "eligibility",
+            "registered_on_or_after", "registered_before",
+        ]
+
+
+class StageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stage
+        fields = [
+            "id", "contest", "name", "kind", "order", "submission_opens_at", "submission_closes_at",
+            "review_opens_at", "review_closes_at", "blind",
+        ]
+
+
+class ContestListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contest
+        fields = [
+            "id", "code", "name", "kind", "edition", "year", "parent", "status", "region",
+            "registration_opens_at", "registration_closes_at",
+        ]
+
+
+class ContestDetailSerializer(serializers.ModelSerializer):
+    tracks = TrackSerializer(many=True, read_only=True)
+    groups = GroupSerializer(many=True, read_only=True)
+    stages = StageSerializer(many=True, read_only=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    is_organiser = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contest
+        fields = [
+            "id", "code", "name", "kind", "edition", "year", "parent", "parent_name", "status",
+            "description", "region", "registration_opens_at", "registration_closes_at",
+            "team_size_min", "team_size_max", "advisors_max", "entrant_kinds",
+            "one_team_per_person", "joint_entries_allowed", "co_applicants_max",
+            "requires_challenge", "requires_track", "conflict_same_province", "promotion_quota",
+            "tracks", "groups", "stages", "is_organiser",
+        ]
+
+    def get_is_organiser(self, contest) -> bool:
+        return contest.pk in self.context.get("organised_ids", set())
+
+
+class ContestWriteSerializer(serializers.ModelSerializer):
+    entrant_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=EntrantKind.choices), required=False
+    )
+
+    class Meta:
+        model = Contest
+        fields = [
+            "code", "name", "kind", "edition", "year", "parent", "description", "region",
+            "registration_opens_at", "registration_closes_at", "team_size_min", "team_size_max",
+            "advisors_max", "entrant_kinds", "one_team_per_person", "joint_entries_allowed",
+            "co_applicants_max", "requires_challenge", "requires_track", "conflict_same_province",
+            "promotion_quota",
+        ]
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class ContestTransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in CONTEST_STATUS_FLOW])
+
+
+class ContestRoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContestRole
+        fields = ["id", "contest", "user", "role", "organisation"]
+        read_only_fields = ["contest"]
+
+    role = serializers.ChoiceField(choices=ContestRoleKind.choices)
+
+
+class RegistrationStatsSerializer(serializers.Serializer):
+    teams = serializers.IntegerField()
+    people = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    by_track = serializers.ListField(child=serializers.DictField())
+    by_group = serializers.ListField(child=serializers.DictField())
+    entries = serializers.ListField(child=serializers.DictField())

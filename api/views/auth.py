@@ -1,0 +1,103 @@
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.db import transaction
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import Authenticated
+from api.serializers.auth import LoginResponseSerializer, LoginSerializer, MeSerializer, RegisterSerializer
+from contest.errors import StateConflict, ValidationFailed
+
+User = get_user_model()
+
+
+def _login_response(request, user):
+    login(request, user, backend="contest.auth.EmailOrMobileBackend")
+    token, _ = Token.objects.get_or_create(user=user)
+    return Response({"token": token.key, "user": MeSerializer(user).data})
+
+
+class LoginView(APIView):
+    """Log in with email or mobile and password; starts a session and returns an API token."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(request=LoginSerializer, responses=LoginResponseSerializer, tags=["auth"])
+    def post(self, request):
+        data = LoginSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request, username=data.validated_data["login"], password=data.validated_data["password"]
+        )
+        if user is None:
+            raise ValidationFailed(
+                "invalid_credentials", "账号或密码错误。", "Wrong account or password."
+            )
+        return _login_response(request, user)
+
+
+class RegisterView(APIView):
+    """Sign up with a real name and an email or mobile number."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(request=RegisterSerializer, responses={201: LoginResponseSerializer}, tags=["auth"])
+    def post(self, request):
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        email = (values.get("email") or "").strip().lower() or None
+        mobile = (values.get("mobile") or "").strip() or None
+        if not email and not mobile:
+            raise ValidationFailed(
+                "email_or_mobile_required", "请填写邮箱或手机号。", "Give an email or a mobile number.",
+                fields={"email": ["email_or_mobile_required"]},
+            )
+        with transaction.atomic():
+            if (email and User.objects.filter(email__iexact=email).exists()) or (
+                mobile and User.objects.filter(mobile=mobile).exists()
+            ):
+                raise StateConflict(
+                    "account_exists", "该邮箱或手机号已注册。", "An account with this email or mobile exists."
+                )
+            user = User.objects.create_user(
+                email=email, password=values["password"], mobile=mobile,
+                real_name=values["real_name"], province=values.get("province", ""),
+            )
+        response = _login_response(request, user)
+        response.status_code = 201
+        return response
+
+
+class LogoutView(APIView):
+    permission_classes = [Authenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request):
+        logout(request)
+        return Response(status=204)
+
+
+class MeView(APIView):
+    permission_classes = [Authenticated]
+
+    @extend_schema(responses=MeSerializer, tags=["auth"])
+    def get(self, request):
+        user = User.objects.prefetch_related("contest_roles").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)
+
+
+class CsrfView(APIView):
+    """Sets the CSRF cookie for the SPA."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(responses=inline_serializer("Csrf", {"csrftoken": serializers.CharField()}), tags=["auth"])
+    def get(self, request):
+        return Response({"csrftoken": get_token(request)})

@@ -1,0 +1,234 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from api.filters import ContestFilter
+from api.permissions import ReadOpenWriteAuthenticated
+from api.serializers.challenge import ImportResultSerializer
+from api.serializers.contest import (
+    ContestDetailSerializer,
+    ContestListSerializer,
+    ContestRoleSerializer,
+    ContestTransitionSerializer,
+    ContestWriteSerializer,
+    GroupSerializer,
+    RegistrationStatsSerializer,
+    StageSerializer,
+    TrackSerializer,
+)
+from contest import permissions
+from contest.exports import registrations_export
+from contest.models import Group, Stage, Track
+from contest.selectors import contests_organised, contests_visible, registration_stats
+from contest.services.challenge import challenge_list_publish
+from contest.services.challenge_import import challenge_template_build, challenges_import
+from contest.services.common import not_permitted
+from contest.services.contest import (
+    child_update,
+    contest_create,
+    contest_role_grant,
+    contest_transition,
+    contest_update,
+    group_create,
+    stage_create,
+    track_create,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+class ContestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Contests (大赛) and sub-contests (分赛). Drafts are visible to their organisers only."""
+
+    permission_classes = [ReadOpenWriteAuthenticated]
+    filterset_class = ContestFilter
+    search_fields = ["name", "code", "region"]
+    ordering_fields = ["year", "code", "name"]
+
+    def get_queryset(self):
+        qs = contests_visible(user=self.request.user)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("tracks", "groups", "stages")
+        return qs
+
+    def get_serializer_class(self):
+        return ContestDetailSerializer if self.action == "retrieve" else ContestListSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "retrieve":
+            context["organised_ids"] = set(
+                contests_organised(user=self.request.user).values_list("pk", flat=True)
+            )
+        return context
+
+    def _organised(self, pk):
+        contest = get_object_or_404(self.get_queryset(), pk=pk)
+        if not permissions.is_organiser(self.request.user, contest):
+            raise not_permitted("管理该赛事", "manage this contest")
+        return contest
+
+    def _detail(self, contest):
+        contest = self.get_queryset().prefetch_related("tracks", "groups", "stages").get(pk=contest.pk)
+        context = self.get_serializer_context()
+        context["organised_ids"] = {contest.pk} if permissions.is_organiser(self.request.user, contest) else set()
+        return ContestDetailSerializer(contest, context=context).data
+
+    @extend_schema(request=ContestWriteSerializer, responses={201: ContestDetailSerializer})
+    def create(self, request):
+        data = ContestWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contest = contest_create(actor=request.user, **data.validated_data)
+        return Response(self._detail(contest), status=201)
+
+    @extend_schema(request=ContestWriteSerializer, responses=ContestDetailSerializer)
+    def partial_update(self, request, pk=None):
+        contest = get_object_or_404(self.get_queryset(), pk=pk)
+        data = ContestWriteSerializer(contest, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        contest = contest_update(actor=request.user, contest=contest, **data.validated_data)
+        return Response(self._detail(contest))
+
+    @extend_schema(request=ContestTransitionSerializer, responses=ContestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the contest one step: draft → published → registration_open → … → finished."""
+        contest = get_object_or_404(self.get_queryset(), pk=pk)
+        data = ContestTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contest = contest_transition(actor=request.user, contest=contest, to=data.validated_data["status"])
+        return Response(self._detail(contest))
+
+    @extend_schema(request=ContestRoleSerializer, responses={201: ContestRoleSerializer})
+    @action(detail=True, methods=["post"])
+    def roles(self, request, pk=None):
+        """Grant an organiser or publisher role in this contest."""
+        contest = self._organised(pk)
+        data = ContestRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        role = contest_role_grant(actor=request.user, contest=contest, **data.validated_data)
+        return Response(ContestRoleSerializer(role).data, status=201)
+
+    @extend_schema(responses=RegistrationStatsSerializer)
+    @action(detail=True, methods=["get"], url_path="registration-stats")
+    def registration_stats(self, request, pk=None):
+        """Teams by track and group, entries by stage and status (organisers)."""
+        return Response(registration_stats(contest=self._organised(pk)))
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="registrations-export")
+    def registrations_export(self, request, pk=None):
+        """Every registered team as an Excel sheet (organisers)."""
+        contest = self._organised(pk)
+        return xlsx_response(registrations_export(contest=contest), f"registrations-{contest.code}.xlsx")
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="challenge-template")
+    def challenge_template(self, request, pk=None):
+        """The Excel template for importing a challenge list."""
+        self._organised(pk)
+        return xlsx_response(challenge_template_build(), "challenge-template.xlsx")
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+        responses={201: ImportResultSerializer, 400: ImportResultSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="challenge-import", parser_classes=[MultiPartParser])
+    def challenge_import(self, request, pk=None):
+        """Import challenges from the template. Any row error: nothing is imported, all errors listed."""
+        contest = self._organised(pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            from contest.errors import ValidationFailed
+
+            raise ValidationFailed("file_required", "请上传文件。", "Upload a file.", fields={"file": ["file_required"]})
+        report = challenges_import(actor=request.user, contest=contest, fileobj=upload)
+        body = {"created": report.created, "errors": report.errors}
+        if report.errors:
+            body.update({
+                "code": "import_rows_invalid",
+                "message_zh": f"{len(report.errors)} 处错误，未导入任何榜题。",
+                "message_en": f"{len(report.errors)} errors; nothing was imported.",
+            })
+            return Response(body, status=400)
+        return Response(body, status=201)
+
+    @extend_schema(request=None, responses={200: {"type": "object", "properties": {"published": {"type": "integer"}}}})
+    @action(detail=True, methods=["post"], url_path="publish-challenges")
+    def publish_challenges(self, request, pk=None):
+        """Publish every approved challenge of the contest (发榜)."""
+        contest = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response({"published": challenge_list_publish(actor=request.user, contest=contest)})
+
+
+class ContestChildViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Tracks, groups and stages: public with their contest; organisers create and edit them."""
+
+    permission_classes = [ReadOpenWriteAuthenticated]
+    filterset_fields = ["contest"]
+    pagination_class = None
+    model = None
+    create_service = None
+
+    def get_queryset(self):
+        return self.model.objects.filter(contest__in=contests_visible(user=self.request.user))
+
+    def create(self, request):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        contest = values.pop("contest")
+        if not contests_visible(user=request.user).filter(pk=contest.pk).exists():
+            from django.http import Http404
+
+            raise Http404
+        instance = type(self).create_service(actor=request.user, contest=contest, **values)
+        return Response(self.get_serializer(instance).data, status=201)
+
+    def partial_update(self, request, pk=None):
+        instance = get_object_or_404(self.get_queryset(), pk=pk)
+        data = self.get_serializer(instance, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("contest", None)
+        instance = child_update(actor=request.user, instance=instance, **values)
+        return Response(self.get_serializer(instance).data)
+
+
+class TrackViewSet(ContestChildViewSet):
+    """赛道 of a contest, ordered."""
+
+    model = Track
+    serializer_class = TrackSerializer
+    create_service = staticmethod(track_create)
+
+
+class GroupViewSet(ContestChildViewSet):
+    """组别 of a contest (e.g. 初创组/成长组)."""
+
+    model = Group
+    serializer_class = GroupSerializer
+    create_service = staticmethod(group_create)
+
+
+class StageViewSet(ContestChildViewSet):
+    """Ordered stages of a contest with their submission and review windows."""
+
+    model = Stage
+    serializer_class = StageSerializer
+    create_service = staticmethod(stage_create)

@@ -1,0 +1,138 @@
+"""Reads, filtered by who is asking: an object a user may not see is simply not in the queryset."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from contest.enums import ChallengeStatus, ContestRoleKind, ContestStatus, EntryStatus
+from contest.models import (
+    Challenge,
+    Contest,
+    ContestRole,
+    Entry,
+    EntryFile,
+    Invitation,
+    Organisation,
+    Team,
+    TeamMember,
+)
+
+
+def _authenticated(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def organiser_contest_ids(user) -> QuerySet:
+    return ContestRole.objects.filter(user=user, role=ContestRoleKind.ORGANISER).values("contest_id")
+
+
+def contests_visible(*, user) -> QuerySet[Contest]:
+    """Public contests for everyone; drafts only for their organisers and platform admins."""
+    qs = Contest.objects.select_related("parent")
+    if _authenticated(user) and user.is_superuser:
+        return qs
+    public = ~Q(status=ContestStatus.DRAFT)
+    if _authenticated(user):
+        return qs.filter(public | Q(pk__in=organiser_contest_ids(user)))
+    return qs.filter(public)
+
+
+def contests_organised(*, user) -> QuerySet[Contest]:
+    if not _authenticated(user):
+        return Contest.objects.none()
+    if user.is_superuser:
+        return Contest.objects.all()
+    return Contest.objects.filter(pk__in=organiser_contest_ids(user))
+
+
+def challenges_visible(*, user) -> QuerySet[Challenge]:
+    """Published and closed challenges of public contests for everyone; all of a contest for its
+    organisers; their own organisation's challenges, in any status, for publishers."""
+    qs = Challenge.objects.select_related("contest", "publisher", "track")
+    public = Q(status__in=[ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED]) & ~Q(
+        contest__status=ContestStatus.DRAFT
+    )
+    if not _authenticated(user):
+        return qs.filter(public)
+    if user.is_superuser:
+        return qs
+    publisher_roles = ContestRole.objects.filter(
+        user=user, role=ContestRoleKind.PUBLISHER, contest_id=OuterRef("contest_id"),
+        organisation_id=OuterRef("publisher_id"),
+    )
+    return qs.filter(
+        public | Q(contest_id__in=organiser_contest_ids(user)) | Q(Exists(publisher_roles))
+    )
+
+
+def teams_visible(*, user) -> QuerySet[Team]:
+    """Teams the user is on, and every team of the contests the user organises."""
+    if not _authenticated(user):
+        return Team.objects.none()
+    qs = Team.objects.select_related(
+        "contest", "lead_organisation", "track", "group", "challenge", "captain"
+    ).prefetch_related(
+        "co_applicants",
+        Prefetch("members", queryset=TeamMember.objects.select_related("user").order_by("order", "id")),
+    )
+    if user.is_superuser:
+        return qs
+    mine = TeamMember.objects.filter(user=user, team_id=OuterRef("pk"))
+    return qs.filter(Q(Exists(mine)) | Q(contest_id__in=organiser_contest_ids(user)))
+
+
+def entries_visible(*, user) -> QuerySet[Entry]:
+    """Entries of the user's own teams and of contests the user organises (judges: see judging)."""
+    if not _authenticated(user):
+        return Entry.objects.none()
+    qs = Entry.objects.select_related("team", "team__contest", "stage").prefetch_related(
+        Prefetch("files", queryset=EntryFile.objects.filter(is_current=True).order_by("kind"))
+    )
+    if user.is_superuser:
+        return qs
+    mine = TeamMember.objects.filter(user=user, team_id=OuterRef("team_id"))
+    return qs.filter(Q(Exists(mine)) | Q(team__contest_id__in=organiser_contest_ids(user)))
+
+
+def invitations_visible(*, user) -> QuerySet[Invitation]:
+    if not _authenticated(user):
+        return Invitation.objects.none()
+    return Invitation.objects.select_related("team").filter(
+        Q(team__captain=user) | Q(team__contest_id__in=organiser_contest_ids(user))
+    )
+
+
+def organisations_all() -> QuerySet[Organisation]:
+    return Organisation.objects.all()
+
+
+def registration_stats(*, contest: Contest) -> dict:
+    """Counts for an organiser: teams per track and group, entries per stage and status."""
+    teams = Team.objects.filter(contest=contest)
+    by_track = list(
+        teams.values("track_id", "track__name").annotate(teams=Count("id")).order_by("track__name")
+    )
+    by_group = list(
+        teams.values("group_id", "group__name").annotate(teams=Count("id")).order_by("group__name")
+    )
+    entries = list(
+        Entry.objects.filter(team__contest=contest)
+        .values("stage_id", "stage__name", "status")
+        .annotate(count=Count("id"))
+        .order_by("stage_id", "status")
+    )
+    return {
+        "teams": teams.count(),
+        "people": TeamMember.objects.filter(contest=contest).values("user_id").distinct().count(),
+        "by_track": [
+            {"track": r["track_id"], "name": r["track__name"] or "—", "teams": r["teams"]} for r in by_track
+        ],
+        "by_group": [
+            {"group": r["group_id"], "name": r["group__name"] or "—", "teams": r["teams"]} for r in by_group
+        ],
+        "entries": [
+            {"stage": r["stage_id"], "name": r["stage__name"], "status": r["status"], "count": r["count"]}
+            for r in entries
+        ],
+        "submitted": sum(r["count"] for r in entries if r["status"] == EntryStatus.SUBMITTED),
+    }

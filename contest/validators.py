@@ -1,0 +1,104 @@
+"""Validators that encode national standards and the upload allow-list."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+# GB 32100-2015: 统一社会信用代码 uses 31 characters (no I, O, S, V, Z).
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def uscc_check_character(first17: str) -> str:
+    """The 18th character of a 统一社会信用代码, computed from the first 17 (GB 32100-2015 §5)."""
+    total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def uscc_is_valid(value: str) -> bool:
+    if not isinstance(value, str) or len(value) != 18:
+        return False
+    if any(ch not in USCC_CHARSET for ch in value):
+        return False
+    if not value[2:8].isdigit():  # administrative division code
+        return False
+    return uscc_check_character(value[:17]) == value[17]
+
+
+def validate_uscc(value: str) -> None:
+    if not uscc_is_valid(value):
+        raise ValidationError(
+            "统一社会信用代码无效（应为18位，且校验码符合 GB 32100-2015）/ "
+            "Invalid unified social credit code (18 characters with a GB 32100-2015 check character).",
+            code="invalid_uscc",
+        )
+
+
+def validate_mobile(value: str) -> None:
+    if not (len(value) == 11 and value.isdigit() and value.startswith("1")):
+        raise ValidationError(
+            "手机号应为11位数字 / A mobile number has 11 digits.", code="invalid_mobile"
+        )
+
+
+@dataclass(frozen=True)
+class FileType:
+    key: str
+    extensions: tuple[str, ...]
+    content_type: str
+
+
+FILE_TYPES = {
+    "pdf": FileType("pdf", ("pdf",), "application/pdf"),
+    "docx": FileType(
+        "docx",
+        ("docx",),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pptx": FileType(
+        "pptx",
+        ("pptx",),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    "xlsx": FileType(
+        "xlsx", ("xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ),
+    "zip": FileType("zip", ("zip",), "application/zip"),
+    "mp4": FileType("mp4", ("mp4", "m4v", "mov"), "video/mp4"),
+    "png": FileType("png", ("png",), "image/png"),
+    "jpeg": FileType("jpeg", ("jpg", "jpeg"), "image/jpeg"),
+}
+
+_OOXML_MARKERS = {"word/": "docx", "ppt/": "pptx", "xl/": "xlsx"}
+
+
+def sniff_file_type(fileobj) -> str | None:
+    """Detect a file's type from its content (magic bytes, ZIP directory), never from its name."""
+    fileobj.seek(0)
+    head = fileobj.read(16)
+    fileobj.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "mp4"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(fileobj) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            fileobj.seek(0)
+        if "[Content_Types].xml" in names:
+            for prefix, key in _OOXML_MARKERS.items():
+                if any(name.startswith(prefix) for name in names):
+                    return key
+        return "zip"
+    return None
