@@ -51,7 +51,9 @@ def error_body(code: str, zh: str, en: str, *, fields=None, details=None) -> dic
 def _flatten_fields(detail) -> dict:
     if isinstance(detail, dict):
         return {
-            key: [str(item) for item in value] if isinstance(value, list) else _flatten_fields(value)
+            key: [str(item) for item in value]
+            if isinstance(value, list)
+            else _flatten_fields(value)
             for key, value in detail.items()
         }
     if isinstance(detail, list):
@@ -62,7 +64,9 @@ def _flatten_fields(detail) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(
-            error_body(exc.code, exc.message_zh, exc.message_en, fields=exc.fields, details=exc.details),
+            error_body(
+                exc.code, exc.message_zh, exc.message_en, fields=exc.fields, details=exc.details
+            ),
             status=KIND_STATUS.get(exc.kind, 400),
         )
     if isinstance(exc, Http404):
@@ -78,7 +82,9 @@ def exception_handler(exc, context):
     else:
         code = exc.default_code if hasattr(exc, "default_code") else "error"
         fields = {}
-    zh, en = DRF_MESSAGES.get(code, (str(getattr(exc, "detail", "错误")), str(getattr(exc, "detail", "Error"))))
+    zh, en = DRF_MESSAGES.get(
+        code, (str(getattr(exc, "detail", "错误")), str(getattr(exc, "detail", "Error")))
+    )
     if code in {"parse_error", "authentication_failed"} and getattr(exc, "detail", None):
         en = str(exc.detail)
     response.data = error_body(code, zh, en, fields=fields)

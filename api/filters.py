@@ -4,7 +4,9 @@ from contest.models import Challenge, Contest, Entry, Team
 
 
 class ContestFilter(django_filters.FilterSet):
-    organised = django_filters.BooleanFilter(method="filter_organised", label="Only contests I organise")
+    organised = django_filters.BooleanFilter(
+        method="filter_organised", label="Only contests I organise"
+    )
 
     class Meta:
         model = Contest

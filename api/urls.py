@@ -26,7 +26,11 @@ urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="auth-register"),
     path("auth/me/", MeView.as_view(), name="auth-me"),
     path("auth/csrf/", CsrfView.as_view(), name="auth-csrf"),
-    path("entry-files/<int:pk>/download/", EntryFileDownloadView.as_view(), name="entry-file-download"),
+    path(
+        "entry-files/<int:pk>/download/",
+        EntryFileDownloadView.as_view(),
+        name="entry-file-download",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include(router.urls)),

@@ -26,7 +26,9 @@ class CheckedUpload:
     sha256: str
 
 
-def upload_check(uploaded, *, allowed: tuple[str, ...], max_bytes: int | None = None) -> CheckedUpload:
+def upload_check(
+    uploaded, *, allowed: tuple[str, ...], max_bytes: int | None = None
+) -> CheckedUpload:
     """Check an uploaded file before anything is kept: size, type by content, name matches content.
 
     Raises ValidationFailed with a stable code; returns the detected type and SHA-256 otherwise.

@@ -49,6 +49,4 @@ def can_edit_entry(user, team) -> bool:
     """Captain and members edit entries; advisors only read."""
     if not (user and user.is_authenticated):
         return False
-    return team.members.filter(
-        user=user, role__in=[MemberRole.CAPTAIN, MemberRole.MEMBER]
-    ).exists()
+    return team.members.filter(user=user, role__in=[MemberRole.CAPTAIN, MemberRole.MEMBER]).exists()

@@ -23,7 +23,9 @@ def _authenticated(user) -> bool:
 
 
 def organiser_contest_ids(user) -> QuerySet:
-    return ContestRole.objects.filter(user=user, role=ContestRoleKind.ORGANISER).values("contest_id")
+    return ContestRole.objects.filter(user=user, role=ContestRoleKind.ORGANISER).values(
+        "contest_id"
+    )
 
 
 def contests_visible(*, user) -> QuerySet[Contest]:
@@ -57,7 +59,9 @@ def challenges_visible(*, user) -> QuerySet[Challenge]:
     if user.is_superuser:
         return qs
     publisher_roles = ContestRole.objects.filter(
-        user=user, role=ContestRoleKind.PUBLISHER, contest_id=OuterRef("contest_id"),
+        user=user,
+        role=ContestRoleKind.PUBLISHER,
+        contest_id=OuterRef("contest_id"),
         organisation_id=OuterRef("publisher_id"),
     )
     return qs.filter(
@@ -73,7 +77,9 @@ def teams_visible(*, user) -> QuerySet[Team]:
         "contest", "lead_organisation", "track", "group", "challenge", "captain"
     ).prefetch_related(
         "co_applicants",
-        Prefetch("members", queryset=TeamMember.objects.select_related("user").order_by("order", "id")),
+        Prefetch(
+            "members", queryset=TeamMember.objects.select_related("user").order_by("order", "id")
+        ),
     )
     if user.is_superuser:
         return qs
@@ -125,13 +131,20 @@ def registration_stats(*, contest: Contest) -> dict:
         "teams": teams.count(),
         "people": TeamMember.objects.filter(contest=contest).values("user_id").distinct().count(),
         "by_track": [
-            {"track": r["track_id"], "name": r["track__name"] or "—", "teams": r["teams"]} for r in by_track
+            {"track": r["track_id"], "name": r["track__name"] or "—", "teams": r["teams"]}
+            for r in by_track
         ],
         "by_group": [
-            {"group": r["group_id"], "name": r["group__name"] or "—", "teams": r["teams"]} for r in by_group
+            {"group": r["group_id"], "name": r["group__name"] or "—", "teams": r["teams"]}
+            for r in by_group
         ],
         "entries": [
-            {"stage": r["stage_id"], "name": r["stage__name"], "status": r["status"], "count": r["count"]}
+            {
+                "stage": r["stage_id"],
+                "name": r["stage__name"],
+                "status": r["status"],
+                "count": r["count"],
+            }
             for r in entries
         ],
         "submitted": sum(r["count"] for r in entries if r["status"] == EntryStatus.SUBMITTED),

@@ -17,7 +17,16 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "mobile", "real_name", "organisation", "province", "is_superuser", "roles"]
+        fields = [
+            "id",
+            "email",
+            "mobile",
+            "real_name",
+            "organisation",
+            "province",
+            "is_superuser",
+            "roles",
+        ]
 
     def get_roles(self, user) -> list[dict]:
         return [

@@ -10,16 +10,35 @@ class ChallengeListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Challenge
         fields = [
-            "id", "contest", "code", "title", "publisher", "publisher_name", "track", "track_name",
-            "prize_amount", "prize_negotiable", "prize_payer", "deadline", "status", "published_at",
+            "id",
+            "contest",
+            "code",
+            "title",
+            "publisher",
+            "publisher_name",
+            "track",
+            "track_name",
+            "prize_amount",
+            "prize_negotiable",
+            "prize_payer",
+            "deadline",
+            "status",
+            "published_at",
         ]
 
 
 class ChallengeDetailSerializer(ChallengeListSerializer):
     class Meta(ChallengeListSerializer.Meta):
         fields = ChallengeListSerializer.Meta.fields + [
-            "background", "targets", "acceptance_indicators", "eligibility", "contact_name",
-            "contact_phone", "contact_email", "created_at", "updated_at",
+            "background",
+            "targets",
+            "acceptance_indicators",
+            "eligibility",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -27,16 +46,31 @@ class ChallengeWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Challenge
         fields = [
-            "contest", "publisher", "code", "title", "track", "background", "targets",
-            "acceptance_indicators", "prize_amount", "prize_negotiable", "prize_payer", "deadline",
-            "eligibility", "contact_name", "contact_phone", "contact_email",
+            "contest",
+            "publisher",
+            "code",
+            "title",
+            "track",
+            "background",
+            "targets",
+            "acceptance_indicators",
+            "prize_amount",
+            "prize_negotiable",
+            "prize_payer",
+            "deadline",
+            "eligibility",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
         ]
         validators = []
 
 
 class ChallengeUpdateSerializer(ChallengeWriteSerializer):
     class Meta(ChallengeWriteSerializer.Meta):
-        fields = [f for f in ChallengeWriteSerializer.Meta.fields if f not in {"contest", "publisher"}]
+        fields = [
+            f for f in ChallengeWriteSerializer.Meta.fields if f not in {"contest", "publisher"}
+        ]
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -15,8 +15,14 @@ class GroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = Group
         fields = [
-            "id", "contest", "code", "name", "order", "eligibility",
-            "registered_on_or_after", "registered_before",
+            "id",
+            "contest",
+            "code",
+            "name",
+            "order",
+            "eligibility",
+            "registered_on_or_after",
+            "registered_before",
         ]
 
 
@@ -24,8 +30,16 @@ class StageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stage
         fields = [
-            "id", "contest", "name", "kind", "order", "submission_opens_at", "submission_closes_at",
-            "review_opens_at", "review_closes_at", "blind",
+            "id",
+            "contest",
+            "name",
+            "kind",
+            "order",
+            "submission_opens_at",
+            "submission_closes_at",
+            "review_opens_at",
+            "review_closes_at",
+            "blind",
         ]
 
 
@@ -33,8 +47,17 @@ class ContestListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contest
         fields = [
-            "id", "code", "name", "kind", "edition", "year", "parent", "status", "region",
-            "registration_opens_at", "registration_closes_at",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "edition",
+            "year",
+            "parent",
+            "status",
+            "region",
+            "registration_opens_at",
+            "registration_closes_at",
         ]
 
 
@@ -48,12 +71,34 @@ class ContestDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contest
         fields = [
-            "id", "code", "name", "kind", "edition", "year", "parent", "parent_name", "status",
-            "description", "region", "registration_opens_at", "registration_closes_at",
-            "team_size_min", "team_size_max", "advisors_max", "entrant_kinds",
-            "one_team_per_person", "joint_entries_allowed", "co_applicants_max",
-            "requires_challenge", "requires_track", "conflict_same_province", "promotion_quota",
-            "tracks", "groups", "stages", "is_organiser",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "edition",
+            "year",
+            "parent",
+            "parent_name",
+            "status",
+            "description",
+            "region",
+            "registration_opens_at",
+            "registration_closes_at",
+            "team_size_min",
+            "team_size_max",
+            "advisors_max",
+            "entrant_kinds",
+            "one_team_per_person",
+            "joint_entries_allowed",
+            "co_applicants_max",
+            "requires_challenge",
+            "requires_track",
+            "conflict_same_province",
+            "promotion_quota",
+            "tracks",
+            "groups",
+            "stages",
+            "is_organiser",
         ]
 
     def get_is_organiser(self, contest) -> bool:
@@ -68,10 +113,26 @@ class ContestWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contest
         fields = [
-            "code", "name", "kind", "edition", "year", "parent", "description", "region",
-            "registration_opens_at", "registration_closes_at", "team_size_min", "team_size_max",
-            "advisors_max", "entrant_kinds", "one_team_per_person", "joint_entries_allowed",
-            "co_applicants_max", "requires_challenge", "requires_track", "conflict_same_province",
+            "code",
+            "name",
+            "kind",
+            "edition",
+            "year",
+            "parent",
+            "description",
+            "region",
+            "registration_opens_at",
+            "registration_closes_at",
+            "team_size_min",
+            "team_size_max",
+            "advisors_max",
+            "entrant_kinds",
+            "one_team_per_person",
+            "joint_entries_allowed",
+            "co_applicants_max",
+            "requires_challenge",
+            "requires_track",
+            "conflict_same_province",
             "promotion_quota",
         ]
         extra_kwargs = {"code": {"validators": []}}

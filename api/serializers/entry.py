@@ -10,8 +10,17 @@ class EntryFileSerializer(serializers.ModelSerializer):
     class Meta:
         model = EntryFile
         fields = [
-            "id", "kind", "version", "is_current", "original_name", "file_type", "content_type",
-            "size", "sha256", "uploaded_at", "download_url",
+            "id",
+            "kind",
+            "version",
+            "is_current",
+            "original_name",
+            "file_type",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download_url",
         ]
 
     def get_download_url(self, entry_file) -> str:
@@ -27,8 +36,20 @@ class EntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = Entry
         fields = [
-            "id", "team", "team_code", "team_name", "stage", "stage_name", "title", "summary",
-            "tags", "status", "submitted_at", "withdrawn_at", "files", "updated_at",
+            "id",
+            "team",
+            "team_code",
+            "team_name",
+            "stage",
+            "stage_name",
+            "title",
+            "summary",
+            "tags",
+            "status",
+            "submitted_at",
+            "withdrawn_at",
+            "files",
+            "updated_at",
         ]
 
 

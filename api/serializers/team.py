@@ -25,9 +25,23 @@ class TeamListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Team
         fields = [
-            "id", "contest", "code", "name", "lead_organisation", "lead_organisation_name",
-            "track", "track_name", "group", "group_name", "challenge", "challenge_code",
-            "captain", "captain_name", "members", "roster_locked", "created_at",
+            "id",
+            "contest",
+            "code",
+            "name",
+            "lead_organisation",
+            "lead_organisation_name",
+            "track",
+            "track_name",
+            "group",
+            "group_name",
+            "challenge",
+            "challenge_code",
+            "captain",
+            "captain_name",
+            "members",
+            "roster_locked",
+            "created_at",
         ]
 
 
@@ -42,7 +56,15 @@ class TeamDetailSerializer(TeamListSerializer):
 class TeamWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Team
-        fields = ["contest", "name", "lead_organisation", "co_applicants", "track", "group", "challenge"]
+        fields = [
+            "contest",
+            "name",
+            "lead_organisation",
+            "co_applicants",
+            "track",
+            "group",
+            "challenge",
+        ]
         validators = []
         extra_kwargs = {"co_applicants": {"required": False}}
 
@@ -59,8 +81,18 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = [
-            "id", "team", "team_name", "role", "code", "link", "invitee_name", "invitee_contact",
-            "state", "expires_at", "created_at", "responded_at",
+            "id",
+            "team",
+            "team_name",
+            "role",
+            "code",
+            "link",
+            "invitee_name",
+            "invitee_contact",
+            "state",
+            "expires_at",
+            "created_at",
+            "responded_at",
         ]
 
     def get_link(self, invitation) -> str:
@@ -78,7 +110,10 @@ class InvitationPreviewSerializer(serializers.ModelSerializer):
 
 class InvitationCreateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(
-        choices=[(MemberRole.MEMBER.value, MemberRole.MEMBER.label), (MemberRole.ADVISOR.value, MemberRole.ADVISOR.label)],
+        choices=[
+            (MemberRole.MEMBER.value, MemberRole.MEMBER.label),
+            (MemberRole.ADVISOR.value, MemberRole.ADVISOR.label),
+        ],
         default=MemberRole.MEMBER,
     )
     invitee_name = serializers.CharField(max_length=64, required=False, allow_blank=True)

@@ -8,7 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import Authenticated
-from api.serializers.auth import LoginResponseSerializer, LoginSerializer, MeSerializer, RegisterSerializer
+from api.serializers.auth import (
+    LoginResponseSerializer,
+    LoginSerializer,
+    MeSerializer,
+    RegisterSerializer,
+)
 from contest.errors import StateConflict, ValidationFailed
 
 User = get_user_model()
@@ -46,7 +51,9 @@ class RegisterView(APIView):
     authentication_classes = []
     permission_classes = []
 
-    @extend_schema(request=RegisterSerializer, responses={201: LoginResponseSerializer}, tags=["auth"])
+    @extend_schema(
+        request=RegisterSerializer, responses={201: LoginResponseSerializer}, tags=["auth"]
+    )
     def post(self, request):
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -55,7 +62,9 @@ class RegisterView(APIView):
         mobile = (values.get("mobile") or "").strip() or None
         if not email and not mobile:
             raise ValidationFailed(
-                "email_or_mobile_required", "请填写邮箱或手机号。", "Give an email or a mobile number.",
+                "email_or_mobile_required",
+                "请填写邮箱或手机号。",
+                "Give an email or a mobile number.",
                 fields={"email": ["email_or_mobile_required"]},
             )
         with transaction.atomic():
@@ -63,11 +72,16 @@ class RegisterView(APIView):
                 mobile and User.objects.filter(mobile=mobile).exists()
             ):
                 raise StateConflict(
-                    "account_exists", "该邮箱或手机号已注册。", "An account with this email or mobile exists."
+                    "account_exists",
+                    "该邮箱或手机号已注册。",
+                    "An account with this email or mobile exists.",
                 )
             user = User.objects.create_user(
-                email=email, password=values["password"], mobile=mobile,
-                real_name=values["real_name"], province=values.get("province", ""),
+                email=email,
+                password=values["password"],
+                mobile=mobile,
+                real_name=values["real_name"],
+                province=values.get("province", ""),
             )
         response = _login_response(request, user)
         response.status_code = 201
@@ -98,6 +112,8 @@ class CsrfView(APIView):
     authentication_classes = []
     permission_classes = []
 
-    @extend_schema(responses=inline_serializer("Csrf", {"csrftoken": serializers.CharField()}), tags=["auth"])
+    @extend_schema(
+        responses=inline_serializer("Csrf", {"csrftoken": serializers.CharField()}), tags=["auth"]
+    )
     def get(self, request):
         return Response({"csrftoken": get_token(request)})

@@ -51,7 +51,9 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         challenge = get_object_or_404(self.get_queryset(), pk=pk)
         data = ChallengeUpdateSerializer(challenge, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        challenge = services.challenge_update(actor=request.user, challenge=challenge, **data.validated_data)
+        challenge = services.challenge_update(
+            actor=request.user, challenge=challenge, **data.validated_data
+        )
         return Response(ChallengeDetailSerializer(challenge).data)
 
     def _step(self, request, pk, service, **kwargs):
@@ -77,7 +79,9 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Organiser: send a challenge back to its publisher, with a reason."""
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._step(request, pk, services.challenge_return, reason=data.validated_data["reason"])
+        return self._step(
+            request, pk, services.challenge_return, reason=data.validated_data["reason"]
+        )
 
     @extend_schema(request=None, responses=ChallengeDetailSerializer)
     @action(detail=True, methods=["post"])

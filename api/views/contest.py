@@ -48,9 +48,7 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class ContestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Contests (大赛) and sub-contests (分赛). Drafts are visible to their organisers only."""
 
     permission_classes = [ReadOpenWriteAuthenticated]
@@ -82,9 +80,13 @@ class ContestViewSet(
         return contest
 
     def _detail(self, contest):
-        contest = self.get_queryset().prefetch_related("tracks", "groups", "stages").get(pk=contest.pk)
+        contest = (
+            self.get_queryset().prefetch_related("tracks", "groups", "stages").get(pk=contest.pk)
+        )
         context = self.get_serializer_context()
-        context["organised_ids"] = {contest.pk} if permissions.is_organiser(self.request.user, contest) else set()
+        context["organised_ids"] = (
+            {contest.pk} if permissions.is_organiser(self.request.user, contest) else set()
+        )
         return ContestDetailSerializer(contest, context=context).data
 
     @extend_schema(request=ContestWriteSerializer, responses={201: ContestDetailSerializer})
@@ -109,7 +111,9 @@ class ContestViewSet(
         contest = get_object_or_404(self.get_queryset(), pk=pk)
         data = ContestTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        contest = contest_transition(actor=request.user, contest=contest, to=data.validated_data["status"])
+        contest = contest_transition(
+            actor=request.user, contest=contest, to=data.validated_data["status"]
+        )
         return Response(self._detail(contest))
 
     @extend_schema(request=ContestRoleSerializer, responses={201: ContestRoleSerializer})
@@ -133,7 +137,9 @@ class ContestViewSet(
     def registrations_export(self, request, pk=None):
         """Every registered team as an Excel sheet (organisers)."""
         contest = self._organised(pk)
-        return xlsx_response(registrations_export(contest=contest), f"registrations-{contest.code}.xlsx")
+        return xlsx_response(
+            registrations_export(contest=contest), f"registrations-{contest.code}.xlsx"
+        )
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="challenge-template")
@@ -143,10 +149,17 @@ class ContestViewSet(
         return xlsx_response(challenge_template_build(), "challenge-template.xlsx")
 
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
         responses={201: ImportResultSerializer, 400: ImportResultSerializer},
     )
-    @action(detail=True, methods=["post"], url_path="challenge-import", parser_classes=[MultiPartParser])
+    @action(
+        detail=True, methods=["post"], url_path="challenge-import", parser_classes=[MultiPartParser]
+    )
     def challenge_import(self, request, pk=None):
         """Import challenges from the template. Any row error: nothing is imported, all errors listed."""
         contest = self._organised(pk)
@@ -154,19 +167,29 @@ class ContestViewSet(
         if upload is None:
             from contest.errors import ValidationFailed
 
-            raise ValidationFailed("file_required", "请上传文件。", "Upload a file.", fields={"file": ["file_required"]})
+            raise ValidationFailed(
+                "file_required",
+                "请上传文件。",
+                "Upload a file.",
+                fields={"file": ["file_required"]},
+            )
         report = challenges_import(actor=request.user, contest=contest, fileobj=upload)
         body = {"created": report.created, "errors": report.errors}
         if report.errors:
-            body.update({
-                "code": "import_rows_invalid",
-                "message_zh": f"{len(report.errors)} 处错误，未导入任何榜题。",
-                "message_en": f"{len(report.errors)} errors; nothing was imported.",
-            })
+            body.update(
+                {
+                    "code": "import_rows_invalid",
+                    "message_zh": f"{len(report.errors)} 处错误，未导入任何榜题。",
+                    "message_en": f"{len(report.errors)} errors; nothing was imported.",
+                }
+            )
             return Response(body, status=400)
         return Response(body, status=201)
 
-    @extend_schema(request=None, responses={200: {"type": "object", "properties": {"published": {"type": "integer"}}}})
+    @extend_schema(
+        request=None,
+        responses={200: {"type": "object", "properties": {"published": {"type": "integer"}}}},
+    )
     @action(detail=True, methods=["post"], url_path="publish-challenges")
     def publish_challenges(self, request, pk=None):
         """Publish every approved challenge of the contest (发榜)."""

@@ -58,7 +58,10 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         entry = services.entry_update(actor=request.user, entry=entry, **data.validated_data)
         return Response(self._detail(entry))
 
-    @extend_schema(request={"multipart/form-data": EntryFileUploadSerializer}, responses={201: EntryFileSerializer})
+    @extend_schema(
+        request={"multipart/form-data": EntryFileUploadSerializer},
+        responses={201: EntryFileSerializer},
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def files(self, request, pk=None):
         """Upload a file of one kind; a new upload of the same kind becomes a new version."""
@@ -66,7 +69,9 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = EntryFileUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry_file = services.entry_file_upload(
-            actor=request.user, entry=entry, kind=data.validated_data["kind"],
+            actor=request.user,
+            entry=entry,
+            kind=data.validated_data["kind"],
             uploaded=data.validated_data["file"],
         )
         return Response(EntryFileSerializer(entry_file).data, status=201)
@@ -76,7 +81,9 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def file_versions(self, request, pk=None):
         """Every version of every file of the entry, newest first."""
         entry = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(EntryFileSerializer(entry.files.order_by("kind", "-version"), many=True).data)
+        return Response(
+            EntryFileSerializer(entry.files.order_by("kind", "-version"), many=True).data
+        )
 
     @extend_schema(request=None, responses=EntrySerializer)
     @action(detail=True, methods=["post"])

@@ -8,7 +8,9 @@ from contest.selectors import organisations_all
 from contest.services.organisation import organisation_create
 
 
-class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OrganisationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Organisations (企业, 高校, 科研院所 …) identified by their unified social credit code."""
 
     permission_classes = [Authenticated]

@@ -67,7 +67,9 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         team = get_object_or_404(self.get_queryset(), pk=pk)
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = services.invitation_create(actor=request.user, team=team, **data.validated_data)
+        invitation = services.invitation_create(
+            actor=request.user, team=team, **data.validated_data
+        )
         return Response(InvitationSerializer(invitation).data, status=201)
 
     @extend_schema(request=None, responses={204: None})
@@ -93,7 +95,9 @@ class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=InvitationPreviewSerializer)
     def retrieve(self, request, code=None):
-        invitation = get_object_or_404(Invitation.objects.select_related("team__contest"), code=code)
+        invitation = get_object_or_404(
+            Invitation.objects.select_related("team__contest"), code=code
+        )
         return Response(InvitationPreviewSerializer(invitation).data)
 
     @extend_schema(request=InvitationCodeSerializer, responses=TeamMemberSerializer)
@@ -109,5 +113,7 @@ class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def decline(self, request):
         data = InvitationCodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = services.invitation_decline(actor=request.user, code=data.validated_data["code"])
+        invitation = services.invitation_decline(
+            actor=request.user, code=data.validated_data["code"]
+        )
         return Response(InvitationPreviewSerializer(invitation).data)

@@ -8,16 +8,24 @@ from contest.enums import ChallengeStatus, PrizePayer
 class Challenge(models.Model):
     """A 榜题: drafted by a publisher, approved and published on the list by the organiser."""
 
-    contest = models.ForeignKey("contest.Contest", on_delete=models.CASCADE, related_name="challenges")
+    contest = models.ForeignKey(
+        "contest.Contest", on_delete=models.CASCADE, related_name="challenges"
+    )
     code = models.CharField("榜题编号 Code", max_length=40)
     title = models.CharField("榜题名称 Title", max_length=200)
     publisher = models.ForeignKey(
-        "contest.Organisation", verbose_name="发榜方 Publisher",
-        on_delete=models.PROTECT, related_name="challenges",
+        "contest.Organisation",
+        verbose_name="发榜方 Publisher",
+        on_delete=models.PROTECT,
+        related_name="challenges",
     )
     track = models.ForeignKey(
-        "contest.Track", verbose_name="赛道 Track", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="challenges",
+        "contest.Track",
+        verbose_name="赛道 Track",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges",
     )
     background = models.TextField("需求背景 Background", blank=True)
     targets = models.TextField("技术指标 Technical targets", blank=True)

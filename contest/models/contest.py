@@ -20,33 +20,46 @@ class Contest(models.Model):
     edition = models.CharField("届次 Edition", max_length=32, help_text="2025 或 第十三届")
     year = models.PositiveIntegerField("年份 Year")
     parent = models.ForeignKey(
-        "self", verbose_name="上级赛事 Parent contest", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="上级赛事 Parent contest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     status = models.CharField(
         "状态 Status", max_length=32, choices=ContestStatus.choices, default=ContestStatus.DRAFT
     )
     description = models.TextField("简介 Description", blank=True)
     region = models.CharField("地区 Region", max_length=32, blank=True)
-    registration_opens_at = models.DateTimeField("报名开始 Registration opens", null=True, blank=True)
-    registration_closes_at = models.DateTimeField("报名截止 Registration closes", null=True, blank=True)
+    registration_opens_at = models.DateTimeField(
+        "报名开始 Registration opens", null=True, blank=True
+    )
+    registration_closes_at = models.DateTimeField(
+        "报名截止 Registration closes", null=True, blank=True
+    )
 
     # Rules
     team_size_min = models.PositiveSmallIntegerField("团队最少人数 Min team size", default=1)
     team_size_max = models.PositiveSmallIntegerField("团队最多人数 Max team size", default=10)
     advisors_max = models.PositiveSmallIntegerField("指导老师上限 Max advisors", default=3)
     entrant_kinds = models.JSONField(
-        "参赛主体 Who may enter", default=list,
+        "参赛主体 Who may enter",
+        default=list,
         help_text="EntrantKind values, e.g. ['person'] or ['enterprise', 'university']",
     )
     one_team_per_person = models.BooleanField("每人限报一队 One team per person", default=True)
     joint_entries_allowed = models.BooleanField("允许联合申报 Joint entries", default=False)
-    co_applicants_max = models.PositiveSmallIntegerField("联合申报单位上限 Max co-applicants", default=4)
+    co_applicants_max = models.PositiveSmallIntegerField(
+        "联合申报单位上限 Max co-applicants", default=4
+    )
     requires_challenge = models.BooleanField("须选择榜题 Team must take a challenge", default=False)
     requires_track = models.BooleanField("须选择赛道 Team must pick a track", default=False)
     conflict_same_province = models.BooleanField("同省回避 Same-province recusal", default=False)
     promotion_quota = models.PositiveIntegerField(
-        "下级推荐名额 Quota per sub-contest", null=True, blank=True,
+        "下级推荐名额 Quota per sub-contest",
+        null=True,
+        blank=True,
         help_text="How many entries each sub-contest may recommend to this contest.",
     )
 
@@ -79,8 +92,12 @@ class ContestRole(models.Model):
     )
     role = models.CharField(max_length=16, choices=ContestRoleKind.choices)
     organisation = models.ForeignKey(
-        "contest.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="contest_roles", help_text="The publisher organisation a publisher acts for.",
+        "contest.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contest_roles",
+        help_text="The publisher organisation a publisher acts for.",
     )
 
     class Meta:

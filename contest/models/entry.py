@@ -8,7 +8,9 @@ def entry_file_upload_to(instance, filename: str) -> str:
     from contest.files import hashed_upload_path
 
     entry = instance.entry
-    return hashed_upload_path(entry.team.contest.code, "entries", entry.team.code, instance, filename)
+    return hashed_upload_path(
+        entry.team.contest.code, "entries", entry.team.code, instance, filename
+    )
 
 
 class Entry(models.Model):
@@ -63,7 +65,9 @@ class EntryFile(models.Model):
         verbose_name_plural = "作品文件 Entry files"
         ordering = ["entry", "kind", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "kind", "version"], name="uniq_entry_file_version"),
+            models.UniqueConstraint(
+                fields=["entry", "kind", "version"], name="uniq_entry_file_version"
+            ),
         ]
 
     def __str__(self):

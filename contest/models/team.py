@@ -14,11 +14,17 @@ class Team(models.Model):
     code = models.CharField("团队编号 Code", max_length=20)
     name = models.CharField("团队名称 Name", max_length=120)
     lead_organisation = models.ForeignKey(
-        "contest.Organisation", verbose_name="申报单位 Lead organisation", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="led_teams",
+        "contest.Organisation",
+        verbose_name="申报单位 Lead organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_teams",
     )
     co_applicants = models.ManyToManyField(
-        "contest.Organisation", verbose_name="联合申报单位 Co-applicants", blank=True,
+        "contest.Organisation",
+        verbose_name="联合申报单位 Co-applicants",
+        blank=True,
         related_name="co_applied_teams",
     )
     track = models.ForeignKey(

@@ -34,13 +34,21 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("邮箱 Email", unique=True, null=True, blank=True)
     mobile = models.CharField(
-        "手机号 Mobile", max_length=11, unique=True, null=True, blank=True,
+        "手机号 Mobile",
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[validate_mobile],
     )
     real_name = models.CharField("真实姓名 Real name", max_length=64)
     organisation = models.ForeignKey(
-        "contest.Organisation", verbose_name="所在单位 Organisation",
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        "contest.Organisation",
+        verbose_name="所在单位 Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     province = models.CharField("省份 Province", max_length=32, blank=True)
     is_staff = models.BooleanField("后台权限 Staff", default=False)

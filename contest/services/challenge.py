@@ -16,8 +16,19 @@ from contest.models import Challenge, Contest
 from contest.services.common import full_clean_or_raise, not_permitted
 
 EDITABLE_FIELDS = {
-    "code", "title", "track", "background", "targets", "acceptance_indicators", "prize_amount",
-    "prize_negotiable", "prize_payer", "deadline", "eligibility", "contact_name", "contact_phone",
+    "code",
+    "title",
+    "track",
+    "background",
+    "targets",
+    "acceptance_indicators",
+    "prize_amount",
+    "prize_negotiable",
+    "prize_payer",
+    "deadline",
+    "eligibility",
+    "contact_name",
+    "contact_phone",
     "contact_email",
 }
 
@@ -25,12 +36,16 @@ EDITABLE_FIELDS = {
 def _prize_check(challenge: Challenge) -> None:
     if challenge.prize_negotiable and challenge.prize_amount not in (None, 0):
         raise ValidationFailed(
-            "prize_negotiable_with_amount", "榜额“面议”时不应填写金额。",
-            "A negotiable prize has no amount.", fields={"prize_amount": ["prize_negotiable_with_amount"]},
+            "prize_negotiable_with_amount",
+            "榜额“面议”时不应填写金额。",
+            "A negotiable prize has no amount.",
+            fields={"prize_amount": ["prize_negotiable_with_amount"]},
         )
     if challenge.track_id and challenge.track.contest_id != challenge.contest_id:
         raise ValidationFailed(
-            "track_not_in_contest", "赛道不属于该赛事。", "The track belongs to another contest.",
+            "track_not_in_contest",
+            "赛道不属于该赛事。",
+            "The track belongs to another contest.",
             fields={"track": ["track_not_in_contest"]},
         )
 
@@ -59,9 +74,15 @@ def challenge_update(*, actor, challenge: Challenge, **fields) -> Challenge:
     is_publisher = permissions.is_publisher_for(actor, contest, challenge.publisher_id)
     if not (is_organiser or is_publisher):
         raise not_permitted("修改该榜题", "edit this challenge")
-    editable = {ChallengeStatus.DRAFT} if not is_organiser else {
-        ChallengeStatus.DRAFT, ChallengeStatus.SUBMITTED, ChallengeStatus.APPROVED,
-    }
+    editable = (
+        {ChallengeStatus.DRAFT}
+        if not is_organiser
+        else {
+            ChallengeStatus.DRAFT,
+            ChallengeStatus.SUBMITTED,
+            ChallengeStatus.APPROVED,
+        }
+    )
     if challenge.status not in editable:
         raise StateConflict(
             "challenge_not_editable",
@@ -101,7 +122,9 @@ def challenge_submit(*, actor, challenge: Challenge) -> Challenge:
         or permissions.is_organiser(actor, challenge.contest)
     ):
         raise not_permitted("提交该榜题", "submit this challenge")
-    return _transition(challenge, allowed_from={ChallengeStatus.DRAFT}, to=ChallengeStatus.SUBMITTED)
+    return _transition(
+        challenge, allowed_from={ChallengeStatus.DRAFT}, to=ChallengeStatus.SUBMITTED
+    )
 
 
 @transaction.atomic
@@ -109,7 +132,9 @@ def challenge_approve(*, actor, challenge: Challenge) -> Challenge:
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not permissions.is_organiser(actor, challenge.contest):
         raise not_permitted("审核榜题", "approve challenges")
-    return _transition(challenge, allowed_from={ChallengeStatus.SUBMITTED}, to=ChallengeStatus.APPROVED)
+    return _transition(
+        challenge, allowed_from={ChallengeStatus.SUBMITTED}, to=ChallengeStatus.APPROVED
+    )
 
 
 @transaction.atomic
@@ -120,7 +145,9 @@ def challenge_return(*, actor, challenge: Challenge, reason: str) -> Challenge:
         raise not_permitted("退回榜题", "return challenges")
     if not reason.strip():
         raise ValidationFailed(
-            "reason_required", "退回须说明理由。", "A reason is required.",
+            "reason_required",
+            "退回须说明理由。",
+            "A reason is required.",
             fields={"reason": ["reason_required"]},
         )
     return _transition(
@@ -135,7 +162,9 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not permissions.is_organiser(actor, challenge.contest):
         raise not_permitted("发布榜题", "publish challenges")
-    return _transition(challenge, allowed_from={ChallengeStatus.APPROVED}, to=ChallengeStatus.PUBLISHED)
+    return _transition(
+        challenge, allowed_from={ChallengeStatus.APPROVED}, to=ChallengeStatus.PUBLISHED
+    )
 
 
 @transaction.atomic
@@ -153,4 +182,6 @@ def challenge_close(*, actor, challenge: Challenge) -> Challenge:
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not permissions.is_organiser(actor, challenge.contest):
         raise not_permitted("关闭榜题", "close challenges")
-    return _transition(challenge, allowed_from={ChallengeStatus.PUBLISHED}, to=ChallengeStatus.CLOSED)
+    return _transition(
+        challenge, allowed_from={ChallengeStatus.PUBLISHED}, to=ChallengeStatus.CLOSED
+    )

@@ -62,11 +62,27 @@ def challenge_template_build() -> bytes:
     for cell, (_, _, required) in zip(ws[1], TEMPLATE_COLUMNS, strict=True):
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="C0392B" if required else "34495E")
-    ws.append([
-        "JB-2026-001", "高精度工业缺陷视觉检测", "示例智能制造有限公司", "91320100MA1XXXXXXX",
-        "企业", "江苏", "工业制造", "产线缺陷漏检率高", "检出率≥99.5%", "现场验收", 500000,
-        "发榜方", "2026-12-31", "国内注册单位", "张工", "025-00000000", "contact@example.com",
-    ])
+    ws.append(
+        [
+            "JB-2026-001",
+            "高精度工业缺陷视觉检测",
+            "示例智能制造有限公司",
+            "91320100MA1XXXXXXX",
+            "企业",
+            "江苏",
+            "工业制造",
+            "产线缺陷漏检率高",
+            "检出率≥99.5%",
+            "现场验收",
+            500000,
+            "发榜方",
+            "2026-12-31",
+            "国内注册单位",
+            "张工",
+            "025-00000000",
+            "contact@example.com",
+        ]
+    )
     for column in ws.columns:
         ws.column_dimensions[column[0].column_letter].width = 22
     buffer = io.BytesIO()
@@ -82,7 +98,9 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _parse_row(values: dict, row: int, report: ImportReport, contest: Contest, tracks: dict) -> dict | None:
+def _parse_row(
+    values: dict, row: int, report: ImportReport, contest: Contest, tracks: dict
+) -> dict | None:
     before = len(report.errors)
     for header, key, required in TEMPLATE_COLUMNS:
         if required and not _text(values.get(key)):
@@ -100,11 +118,17 @@ def _parse_row(values: dict, row: int, report: ImportReport, contest: Contest, t
             if prize_amount < 0:
                 raise InvalidOperation
         except InvalidOperation:
-            report.add(row, "榜额(元) Prize (CNY)", f"应为非负金额或“面议” / a non-negative amount or 面议: {_text(prize)}")
+            report.add(
+                row,
+                "榜额(元) Prize (CNY)",
+                f"应为非负金额或“面议” / a non-negative amount or 面议: {_text(prize)}",
+            )
     payer_text = _text(values.get("prize_payer")) or "发榜方"
     payer = PAYER_BY_LABEL.get(payer_text, payer_text if payer_text in PrizePayer.values else None)
     if payer is None:
-        report.add(row, "出资方 Paid by", f"应为“发榜方”或“组委会” / publisher or organiser: {payer_text}")
+        report.add(
+            row, "出资方 Paid by", f"应为“发榜方”或“组委会” / publisher or organiser: {payer_text}"
+        )
     kind_text = _text(values.get("publisher_kind")) or "企业"
     kind = KIND_BY_LABEL.get(kind_text, kind_text if kind_text in OrganisationKind.values else None)
     if kind is None:
@@ -119,26 +143,44 @@ def _parse_row(values: dict, row: int, report: ImportReport, contest: Contest, t
     if isinstance(deadline, datetime.datetime):
         deadline = timezone.make_aware(deadline) if timezone.is_naive(deadline) else deadline
     elif isinstance(deadline, datetime.date):
-        deadline = timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(23, 59, 59)))
+        deadline = timezone.make_aware(
+            datetime.datetime.combine(deadline, datetime.time(23, 59, 59))
+        )
     elif _text(deadline):
         try:
             day = datetime.date.fromisoformat(_text(deadline)[:10])
-            deadline = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+            deadline = timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(23, 59, 59))
+            )
         except ValueError:
-            report.add(row, "揭榜截止 Deadline", f"日期格式应为 YYYY-MM-DD / date as YYYY-MM-DD: {_text(deadline)}")
+            report.add(
+                row,
+                "揭榜截止 Deadline",
+                f"日期格式应为 YYYY-MM-DD / date as YYYY-MM-DD: {_text(deadline)}",
+            )
     else:
         deadline = None
     if len(report.errors) > before:
         return None
     return {
-        "code": _text(values["code"]), "title": _text(values["title"]),
-        "publisher_name": _text(values["publisher_name"]), "publisher_uscc": uscc,
-        "publisher_kind": kind, "publisher_province": _text(values.get("publisher_province")) or contest.region or "—",
-        "track": track, "background": _text(values.get("background")), "targets": _text(values.get("targets")),
-        "acceptance_indicators": _text(values.get("acceptance_indicators")), "prize_amount": prize_amount,
-        "prize_negotiable": negotiable, "prize_payer": payer, "deadline": deadline,
-        "eligibility": _text(values.get("eligibility")), "contact_name": _text(values.get("contact_name")),
-        "contact_phone": _text(values.get("contact_phone")), "contact_email": _text(values.get("contact_email")),
+        "code": _text(values["code"]),
+        "title": _text(values["title"]),
+        "publisher_name": _text(values["publisher_name"]),
+        "publisher_uscc": uscc,
+        "publisher_kind": kind,
+        "publisher_province": _text(values.get("publisher_province")) or contest.region or "—",
+        "track": track,
+        "background": _text(values.get("background")),
+        "targets": _text(values.get("targets")),
+        "acceptance_indicators": _text(values.get("acceptance_indicators")),
+        "prize_amount": prize_amount,
+        "prize_negotiable": negotiable,
+        "prize_payer": payer,
+        "deadline": deadline,
+        "eligibility": _text(values.get("eligibility")),
+        "contact_name": _text(values.get("contact_name")),
+        "contact_phone": _text(values.get("contact_phone")),
+        "contact_email": _text(values.get("contact_email")),
     }
 
 
@@ -156,7 +198,8 @@ def challenges_import(*, actor, contest: Contest, fileobj) -> ImportReport:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a non-xlsx file
         raise ValidationFailed(
-            "invalid_workbook", "无法读取 Excel 文件，请使用模板（.xlsx）。",
+            "invalid_workbook",
+            "无法读取 Excel 文件，请使用模板（.xlsx）。",
             "Cannot read the workbook: use the .xlsx template.",
         ) from exc
     ws = wb.worksheets[0]
@@ -166,8 +209,10 @@ def challenges_import(*, actor, contest: Contest, fileobj) -> ImportReport:
     missing = [h for h, _, req in TEMPLATE_COLUMNS if req and h not in header]
     if missing:
         raise ValidationFailed(
-            "template_mismatch", f"表头缺少列：{'、'.join(missing)}。",
-            f"The header lacks columns: {', '.join(missing)}.", details={"missing": missing},
+            "template_mismatch",
+            f"表头缺少列：{'、'.join(missing)}。",
+            f"The header lacks columns: {', '.join(missing)}.",
+            details={"missing": missing},
         )
     tracks = {}
     for track in contest.tracks.all():
@@ -183,7 +228,9 @@ def challenges_import(*, actor, contest: Contest, fileobj) -> ImportReport:
         if len(parsed) + len(report.errors) > MAX_ROWS:
             report.add(index, "-", f"最多导入 {MAX_ROWS} 行 / at most {MAX_ROWS} rows")
             break
-        values = {keys_by_header[h]: v for h, v in zip(header, raw, strict=False) if h in keys_by_header}
+        values = {
+            keys_by_header[h]: v for h, v in zip(header, raw, strict=False) if h in keys_by_header
+        }
         result = _parse_row(values, index, report, contest, tracks)
         if result is None:
             continue
@@ -192,7 +239,11 @@ def challenges_import(*, actor, contest: Contest, fileobj) -> ImportReport:
             report.add(index, "榜题编号 Code", f"编号已存在 / code exists: {code}")
             continue
         if code in seen_codes:
-            report.add(index, "榜题编号 Code", f"与第 {seen_codes[code]} 行编号重复 / duplicate of row {seen_codes[code]}")
+            report.add(
+                index,
+                "榜题编号 Code",
+                f"与第 {seen_codes[code]} 行编号重复 / duplicate of row {seen_codes[code]}",
+            )
             continue
         seen_codes[code] = index
         parsed.append((index, result))
@@ -201,17 +252,25 @@ def challenges_import(*, actor, contest: Contest, fileobj) -> ImportReport:
             report.add(2, "-", "没有数据行 / no data rows")
         return report
     with transaction.atomic():
-        publishers = {o.uscc: o for o in Organisation.objects.filter(uscc__in={r["publisher_uscc"] for _, r in parsed})}
+        publishers = {
+            o.uscc: o
+            for o in Organisation.objects.filter(uscc__in={r["publisher_uscc"] for _, r in parsed})
+        }
         for _, r in parsed:
             publisher = publishers.get(r["publisher_uscc"])
             if publisher is None:
                 publisher = Organisation.objects.create(
-                    name=r["publisher_name"], uscc=r["publisher_uscc"], kind=r["publisher_kind"],
+                    name=r["publisher_name"],
+                    uscc=r["publisher_uscc"],
+                    kind=r["publisher_kind"],
                     province=r["publisher_province"],
                 )
                 publishers[publisher.uscc] = publisher
             Challenge.objects.create(
-                contest=contest, publisher=publisher, status=ChallengeStatus.APPROVED, created_by=actor,
+                contest=contest,
+                publisher=publisher,
+                status=ChallengeStatus.APPROVED,
+                created_by=actor,
                 **{k: v for k, v in r.items() if not k.startswith("publisher_")},
             )
         report.created = len(parsed)

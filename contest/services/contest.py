@@ -10,10 +10,26 @@ from contest.models import Contest, ContestRole, Group, Organisation, Stage, Tra
 from contest.services.common import full_clean_or_raise, not_permitted
 
 CONTEST_FIELDS = {
-    "code", "name", "kind", "edition", "year", "parent", "description", "region",
-    "registration_opens_at", "registration_closes_at", "team_size_min", "team_size_max",
-    "advisors_max", "entrant_kinds", "one_team_per_person", "joint_entries_allowed",
-    "co_applicants_max", "requires_challenge", "requires_track", "conflict_same_province",
+    "code",
+    "name",
+    "kind",
+    "edition",
+    "year",
+    "parent",
+    "description",
+    "region",
+    "registration_opens_at",
+    "registration_closes_at",
+    "team_size_min",
+    "team_size_max",
+    "advisors_max",
+    "entrant_kinds",
+    "one_team_per_person",
+    "joint_entries_allowed",
+    "co_applicants_max",
+    "requires_challenge",
+    "requires_track",
+    "conflict_same_province",
     "promotion_quota",
 }
 
@@ -47,9 +63,14 @@ def contest_update(*, actor, contest: Contest, **fields) -> Contest:
     unknown = set(fields) - CONTEST_FIELDS
     if unknown:
         raise ValueError(f"unknown contest fields: {sorted(unknown)}")
-    if contest.status != ContestStatus.DRAFT and "code" in fields and fields["code"] != contest.code:
+    if (
+        contest.status != ContestStatus.DRAFT
+        and "code" in fields
+        and fields["code"] != contest.code
+    ):
         raise StateConflict(
-            "contest_code_frozen", "赛事发布后不能修改代码。",
+            "contest_code_frozen",
+            "赛事发布后不能修改代码。",
             "A contest's code cannot change once it is published.",
         )
     for key, value in fields.items():
@@ -66,7 +87,9 @@ def contest_transition(*, actor, contest: Contest, to: str) -> Contest:
     _require_organiser(actor, contest)
     if to not in CONTEST_STATUS_FLOW:
         raise ValidationFailed(
-            "invalid_status", f"未知状态：{to}。", f"Unknown status: {to}.",
+            "invalid_status",
+            f"未知状态：{to}。",
+            f"Unknown status: {to}.",
             fields={"status": ["invalid_status"]},
         )
     current = CONTEST_STATUS_FLOW.index(contest.status)
@@ -79,12 +102,16 @@ def contest_transition(*, actor, contest: Contest, to: str) -> Contest:
         )
     if to == ContestStatus.PUBLISHED and not contest.stages.exists():
         raise StateConflict(
-            "contest_has_no_stages", "发布前须至少设置一个阶段。",
+            "contest_has_no_stages",
+            "发布前须至少设置一个阶段。",
             "Add at least one stage before publishing.",
         )
     if to == ContestStatus.REGISTRATION_CLOSED:
         contest.teams.update(roster_locked=True)
-        if contest.registration_closes_at is None or contest.registration_closes_at > timezone.now():
+        if (
+            contest.registration_closes_at is None
+            or contest.registration_closes_at > timezone.now()
+        ):
             contest.registration_closes_at = timezone.now()
     contest.status = to
     contest.save()
@@ -98,7 +125,8 @@ def contest_role_grant(
     _require_organiser(actor, contest)
     if role == ContestRoleKind.PUBLISHER and organisation is None:
         raise ValidationFailed(
-            "publisher_needs_organisation", "发榜方须指定所属单位。",
+            "publisher_needs_organisation",
+            "发榜方须指定所属单位。",
             "A publisher must act for an organisation.",
         )
     contest_role, _ = ContestRole.objects.get_or_create(
@@ -155,7 +183,8 @@ def _stage_windows_check(stage: Stage) -> None:
     ]:
         if opens and closes and opens >= closes:
             raise ValidationFailed(
-                "invalid_window", "开始时间须早于截止时间。",
+                "invalid_window",
+                "开始时间须早于截止时间。",
                 f"The {name} window must open before it closes.",
                 fields={f"{name}_closes_at": ["invalid_window"]},
             )

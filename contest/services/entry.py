@@ -29,7 +29,9 @@ def submission_window_check(stage: Stage) -> None:
     now = timezone.now()
     if stage.submission_opens_at and now < stage.submission_opens_at:
         raise StateConflict(
-            "submission_not_open", "该阶段尚未开放提交。", "Submissions for this stage have not opened."
+            "submission_not_open",
+            "该阶段尚未开放提交。",
+            "Submissions for this stage have not opened.",
         )
     if stage.submission_closes_at and now >= stage.submission_closes_at:
         deadline = timezone.localtime(stage.submission_closes_at).strftime("%Y-%m-%d %H:%M")
@@ -48,23 +50,30 @@ def _editor_check(actor, team: Team) -> None:
 def _draft_check(entry: Entry) -> None:
     if entry.status != EntryStatus.DRAFT:
         raise StateConflict(
-            "entry_not_draft", f"作品状态为“{entry.get_status_display()}”，不能修改。",
+            "entry_not_draft",
+            f"作品状态为“{entry.get_status_display()}”，不能修改。",
             f"The entry is {entry.status} and cannot be changed.",
         )
 
 
 @transaction.atomic
-def entry_create(*, actor, team: Team, stage: Stage, title: str, summary: str = "", tags=None) -> Entry:
+def entry_create(
+    *, actor, team: Team, stage: Stage, title: str, summary: str = "", tags=None
+) -> Entry:
     _editor_check(actor, team)
     if stage.contest_id != team.contest_id:
         raise ValidationFailed(
-            "stage_not_in_contest", "阶段不属于该团队的赛事。", "The stage belongs to another contest.",
+            "stage_not_in_contest",
+            "阶段不属于该团队的赛事。",
+            "The stage belongs to another contest.",
             fields={"stage": ["stage_not_in_contest"]},
         )
     submission_window_check(stage)
     if Entry.objects.filter(team=team, stage=stage).exists():
         raise StateConflict(
-            "entry_exists", "该团队在此阶段已有作品。", "The team already has an entry for this stage."
+            "entry_exists",
+            "该团队在此阶段已有作品。",
+            "The team already has an entry for this stage.",
         )
     entry = Entry(team=team, stage=stage, title=title, summary=summary, tags=list(tags or []))
     full_clean_or_raise(entry)
@@ -90,22 +99,32 @@ def entry_update(*, actor, entry: Entry, **fields) -> Entry:
 @transaction.atomic
 def entry_file_upload(*, actor, entry: Entry, kind: str, uploaded) -> EntryFile:
     """Add a new version of one kind of file; checked (size, type by content, name) before it is kept."""
-    entry = Entry.objects.select_for_update().select_related("team__contest", "stage").get(pk=entry.pk)
+    entry = (
+        Entry.objects.select_for_update().select_related("team__contest", "stage").get(pk=entry.pk)
+    )
     _editor_check(actor, entry.team)
     submission_window_check(entry.stage)
     _draft_check(entry)
     if kind not in ALLOWED_FILE_TYPES:
         raise ValidationFailed(
-            "invalid_file_kind", "未知的文件类别。", "Unknown kind of entry file.",
+            "invalid_file_kind",
+            "未知的文件类别。",
+            "Unknown kind of entry file.",
             fields={"kind": ["invalid_file_kind"]},
         )
     checked = upload_check(uploaded, allowed=ALLOWED_FILE_TYPES[kind])
     previous = entry.files.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0
     entry.files.filter(kind=kind, is_current=True).update(is_current=False)
     entry_file = EntryFile(
-        entry=entry, kind=kind, version=previous + 1, is_current=True,
-        original_name=uploaded.name[:255], file_type=checked.file_type,
-        content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+        entry=entry,
+        kind=kind,
+        version=previous + 1,
+        is_current=True,
+        original_name=uploaded.name[:255],
+        file_type=checked.file_type,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=actor,
     )
     entry_file.file.save(uploaded.name, uploaded, save=False)
@@ -121,7 +140,9 @@ def entry_file_upload(*, actor, entry: Entry, kind: str, uploaded) -> EntryFile:
 @transaction.atomic
 def entry_submit(*, actor, entry: Entry) -> Entry:
     """Submit an entry: within the window, with the required files and a roster that meets the rules."""
-    entry = Entry.objects.select_for_update().select_related("team__contest", "stage").get(pk=entry.pk)
+    entry = (
+        Entry.objects.select_for_update().select_related("team__contest", "stage").get(pk=entry.pk)
+    )
     _editor_check(actor, entry.team)
     submission_window_check(entry.stage)
     _draft_check(entry)
@@ -129,7 +150,9 @@ def entry_submit(*, actor, entry: Entry) -> Entry:
     missing = [k for k in REQUIRED_FILE_KINDS if k not in present]
     if missing:
         raise ValidationFailed(
-            "entry_files_missing", "提交前须上传方案书。", "Upload the plan before submitting.",
+            "entry_files_missing",
+            "提交前须上传方案书。",
+            "Upload the plan before submitting.",
             details={"missing": missing},
         )
     problems = team_roster_problems(entry.team)

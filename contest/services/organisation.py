@@ -29,7 +29,11 @@ def organisation_create(
             fields={"uscc": ["organisation_exists"]},
         )
     organisation = Organisation(
-        name=name.strip(), kind=kind, uscc=uscc, province=province, city=city,
+        name=name.strip(),
+        kind=kind,
+        uscc=uscc,
+        province=province,
+        city=city,
         registered_on=registered_on,
     )
     full_clean_or_raise(organisation)

@@ -29,18 +29,19 @@ def _registration_open_check(contest: Contest) -> None:
         contest.registration_opens_at and now < contest.registration_opens_at
     ):
         raise StateConflict(
-            "registration_not_open", "该赛事当前不在报名期。", "Registration for this contest is not open."
+            "registration_not_open",
+            "该赛事当前不在报名期。",
+            "Registration for this contest is not open.",
         )
     if contest.registration_closes_at and now >= contest.registration_closes_at:
-        raise StateConflict(
-            "registration_closed", "报名已截止。", "Registration has closed."
-        )
+        raise StateConflict("registration_closed", "报名已截止。", "Registration has closed.")
 
 
 def _roster_unlocked_check(team: Team) -> None:
     if team.is_roster_locked:
         raise StateConflict(
-            "roster_locked", "报名截止后团队名单已锁定，不能再变更成员。",
+            "roster_locked",
+            "报名截止后团队名单已锁定，不能再变更成员。",
             "The roster is locked after the registration deadline; members cannot change.",
         )
 
@@ -50,9 +51,14 @@ def _one_team_check(contest: Contest, user, *, role: str) -> None:
     if not contest.one_team_per_person or role == MemberRole.ADVISOR:
         return
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    if TeamMember.objects.filter(contest=contest, user=user).exclude(role=MemberRole.ADVISOR).exists():
+    if (
+        TeamMember.objects.filter(contest=contest, user=user)
+        .exclude(role=MemberRole.ADVISOR)
+        .exists()
+    ):
         raise StateConflict(
-            "already_in_team", "本赛事每人只能参加一个团队，你已在其他团队中。",
+            "already_in_team",
+            "本赛事每人只能参加一个团队，你已在其他团队中。",
             "In this contest a person may be on one team only, and you already are.",
         )
 
@@ -62,39 +68,46 @@ def _team_fields_check(contest: Contest, team: Team, co_applicants: list) -> Non
     lead = team.lead_organisation
     if lead is None and EntrantKind.PERSON not in kinds:
         raise ValidationFailed(
-            "lead_organisation_required", "本赛事须以单位名义申报，请填写申报单位。",
+            "lead_organisation_required",
+            "本赛事须以单位名义申报，请填写申报单位。",
             "This contest is entered by organisations: name the lead organisation.",
             fields={"lead_organisation": ["lead_organisation_required"]},
         )
     if lead is not None and lead.kind not in kinds:
         raise ValidationFailed(
-            "organisation_kind_not_eligible", "该类型单位不能参加本赛事。",
+            "organisation_kind_not_eligible",
+            "该类型单位不能参加本赛事。",
             "Organisations of this type may not enter this contest.",
             fields={"lead_organisation": ["organisation_kind_not_eligible"]},
         )
     if co_applicants:
         if not contest.joint_entries_allowed:
             raise ValidationFailed(
-                "joint_entries_not_allowed", "本赛事不接受联合申报。",
+                "joint_entries_not_allowed",
+                "本赛事不接受联合申报。",
                 "This contest does not accept joint entries.",
                 fields={"co_applicants": ["joint_entries_not_allowed"]},
             )
         ids = [o.pk for o in co_applicants]
         if len(set(ids)) != len(ids) or (lead is not None and lead.pk in ids):
             raise ValidationFailed(
-                "co_applicants_duplicate", "联合申报单位重复或与申报单位相同。",
+                "co_applicants_duplicate",
+                "联合申报单位重复或与申报单位相同。",
                 "Co-applicants repeat or include the lead organisation.",
                 fields={"co_applicants": ["co_applicants_duplicate"]},
             )
         if len(ids) > contest.co_applicants_max:
             raise ValidationFailed(
-                "too_many_co_applicants", f"联合申报单位最多 {contest.co_applicants_max} 家。",
+                "too_many_co_applicants",
+                f"联合申报单位最多 {contest.co_applicants_max} 家。",
                 f"At most {contest.co_applicants_max} co-applicants.",
                 fields={"co_applicants": ["too_many_co_applicants"]},
             )
     if team.track_id and team.track.contest_id != contest.pk:
         raise ValidationFailed(
-            "track_not_in_contest", "赛道不属于该赛事。", "The track belongs to another contest.",
+            "track_not_in_contest",
+            "赛道不属于该赛事。",
+            "The track belongs to another contest.",
             fields={"track": ["track_not_in_contest"]},
         )
     if contest.requires_track and not team.track_id:
@@ -105,25 +118,31 @@ def _team_fields_check(contest: Contest, team: Team, co_applicants: list) -> Non
         challenge = team.challenge
         if challenge.contest_id != contest.pk or challenge.status != ChallengeStatus.PUBLISHED:
             raise ValidationFailed(
-                "challenge_not_open", "所选榜题未发布或不属于该赛事。",
+                "challenge_not_open",
+                "所选榜题未发布或不属于该赛事。",
                 "The challenge is not published in this contest.",
                 fields={"challenge": ["challenge_not_open"]},
             )
         if challenge.deadline and timezone.now() >= challenge.deadline:
             raise StateConflict(
-                "challenge_deadline_passed", "该榜题的揭榜截止时间已过。",
+                "challenge_deadline_passed",
+                "该榜题的揭榜截止时间已过。",
                 "The deadline to take this challenge has passed.",
             )
     elif contest.requires_challenge:
         raise ValidationFailed(
-            "challenge_required", "请选择要揭榜的榜题。", "Pick a challenge to take.",
+            "challenge_required",
+            "请选择要揭榜的榜题。",
+            "Pick a challenge to take.",
             fields={"challenge": ["challenge_required"]},
         )
     if team.group_id:
         group = team.group
         if group.contest_id != contest.pk:
             raise ValidationFailed(
-                "group_not_in_contest", "组别不属于该赛事。", "The group belongs to another contest.",
+                "group_not_in_contest",
+                "组别不属于该赛事。",
+                "The group belongs to another contest.",
                 fields={"group": ["group_not_in_contest"]},
             )
         if group.registered_on_or_after or group.registered_before:
@@ -133,7 +152,8 @@ def _team_fields_check(contest: Contest, team: Team, co_applicants: list) -> Non
                 or (group.registered_before and founded >= group.registered_before)
             ):
                 raise ValidationFailed(
-                    "group_not_eligible", f"申报单位不符合“{group.name}”的成立时间要求。",
+                    "group_not_eligible",
+                    f"申报单位不符合“{group.name}”的成立时间要求。",
                     f"The lead organisation does not meet the founding-date rule of group '{group.code}'.",
                     fields={"group": ["group_not_eligible"]},
                 )
@@ -167,13 +187,21 @@ def team_create(
     _registration_open_check(contest)
     co_applicants = list(co_applicants or [])
     team = Team(
-        contest=contest, name=name.strip(), lead_organisation=lead_organisation, track=track,
-        group=group, challenge=challenge, captain=actor, code="pending",
+        contest=contest,
+        name=name.strip(),
+        lead_organisation=lead_organisation,
+        track=track,
+        group=group,
+        challenge=challenge,
+        captain=actor,
+        code="pending",
     )
     _team_fields_check(contest, team, co_applicants)
     if Team.objects.filter(contest=contest, name=team.name).exists():
         raise StateConflict(
-            "team_name_taken", "该团队名称已被使用。", "That team name is taken.",
+            "team_name_taken",
+            "该团队名称已被使用。",
+            "That team name is taken.",
             fields={"name": ["team_name_taken"]},
         )
     _one_team_check(contest, actor, role=MemberRole.CAPTAIN)
@@ -182,7 +210,9 @@ def team_create(
     team.save()
     if co_applicants:
         team.co_applicants.set(co_applicants)
-    TeamMember.objects.create(team=team, contest=contest, user=actor, role=MemberRole.CAPTAIN, order=0)
+    TeamMember.objects.create(
+        team=team, contest=contest, user=actor, role=MemberRole.CAPTAIN, order=0
+    )
     return team
 
 
@@ -200,9 +230,14 @@ def team_update(*, actor, team: Team, co_applicants: list | None = None, **field
         setattr(team, key, value)
     current_co = list(team.co_applicants.all()) if co_applicants is None else list(co_applicants)
     _team_fields_check(team.contest, team, current_co)
-    if "name" in fields and Team.objects.filter(contest=team.contest, name=team.name).exclude(pk=team.pk).exists():
+    if (
+        "name" in fields
+        and Team.objects.filter(contest=team.contest, name=team.name).exclude(pk=team.pk).exists()
+    ):
         raise StateConflict(
-            "team_name_taken", "该团队名称已被使用。", "That team name is taken.",
+            "team_name_taken",
+            "该团队名称已被使用。",
+            "That team name is taken.",
             fields={"name": ["team_name_taken"]},
         )
     full_clean_or_raise(team)
@@ -214,14 +249,21 @@ def team_update(*, actor, team: Team, co_applicants: list | None = None, **field
 
 @transaction.atomic
 def invitation_create(
-    *, actor, team: Team, role: str = MemberRole.MEMBER, invitee_name: str = "", invitee_contact: str = ""
+    *,
+    actor,
+    team: Team,
+    role: str = MemberRole.MEMBER,
+    invitee_name: str = "",
+    invitee_contact: str = "",
 ) -> Invitation:
     if not permissions.is_team_captain(actor, team):
         raise not_permitted("邀请成员", "invite members")
     _roster_unlocked_check(team)
     if role not in (MemberRole.MEMBER, MemberRole.ADVISOR):
         raise ValidationFailed(
-            "invalid_role", "只能邀请成员或指导老师。", "Only members or advisors can be invited.",
+            "invalid_role",
+            "只能邀请成员或指导老师。",
+            "Only members or advisors can be invited.",
             fields={"role": ["invalid_role"]},
         )
     expires_at = timezone.now() + INVITATION_LIFETIME
@@ -229,8 +271,12 @@ def invitation_create(
     if closes and closes < expires_at:
         expires_at = closes
     return Invitation.objects.create(
-        team=team, role=role, invitee_name=invitee_name, invitee_contact=invitee_contact,
-        expires_at=expires_at, invited_by=actor,
+        team=team,
+        role=role,
+        invitee_name=invitee_name,
+        invitee_contact=invitee_contact,
+        expires_at=expires_at,
+        invited_by=actor,
     )
 
 
@@ -243,7 +289,9 @@ def _invitation_open(code: str) -> Invitation:
     )
     if invitation is None:
         raise ValidationFailed(
-            "invitation_not_found", "邀请码无效。", "No invitation has this code.",
+            "invitation_not_found",
+            "邀请码无效。",
+            "No invitation has this code.",
             fields={"code": ["invitation_not_found"]},
         )
     if invitation.state == InvitationState.SENT and invitation.expires_at <= timezone.now():
@@ -272,12 +320,14 @@ def invitation_accept(*, actor, code: str) -> TeamMember:
     if invitation.role == MemberRole.ADVISOR:
         if team.members.filter(role=MemberRole.ADVISOR).count() >= contest.advisors_max:
             raise StateConflict(
-                "advisors_full", f"指导老师已满（最多 {contest.advisors_max} 人）。",
+                "advisors_full",
+                f"指导老师已满（最多 {contest.advisors_max} 人）。",
                 f"The team already has the maximum of {contest.advisors_max} advisors.",
             )
     elif team.members.exclude(role=MemberRole.ADVISOR).count() >= contest.team_size_max:
         raise StateConflict(
-            "team_full", f"团队人数已满（最多 {contest.team_size_max} 人）。",
+            "team_full",
+            f"团队人数已满（最多 {contest.team_size_max} 人）。",
             f"The team already has the maximum of {contest.team_size_max} members.",
         )
     _one_team_check(contest, actor, role=invitation.role)
