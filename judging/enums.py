@@ -1,0 +1,61 @@
+from django.db import models
+
+from judging.aggregation import AggregationMethod, TieBreakKind  # noqa: F401  one definition
+
+
+class PanelStatus(models.TextChoices):
+    INVITED = "invited", "已邀请 Invited"
+    ACCEPTED = "accepted", "已接受 Accepted"
+    DECLINED = "declined", "已谢绝 Declined"
+
+
+class ConflictSource(models.TextChoices):
+    SAME_ORGANISATION = "same_organisation", "同单位 Same organisation"
+    TEAM_MEMBER = "team_member", "团队成员 Member or advisor of the team"
+    SAME_PROVINCE = "same_province", "同省 Same province"
+    DECLARED_BY_JUDGE = "declared_by_judge", "评委申请回避 Declared by the judge"
+    DECLARED_BY_ORGANISER = "declared_by_organiser", "组委会指定回避 Declared by the organiser"
+
+
+AUTO_CONFLICT_SOURCES = (
+    ConflictSource.SAME_ORGANISATION,
+    ConflictSource.TEAM_MEMBER,
+    ConflictSource.SAME_PROVINCE,
+)
+
+
+class AssignmentSource(models.TextChoices):
+    AUTO = "auto", "自动分配 Automatic"
+    MANUAL = "manual", "手动分配 Manual"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "排队中 Queued"
+    RUNNING = "running", "进行中 Running"
+    DONE = "done", "已完成 Done"
+    INFEASIBLE = "infeasible", "不可行 Infeasible"
+    FAILED = "failed", "失败 Failed"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "草稿 Draft"
+    SUBMITTED = "submitted", "已提交 Submitted"
+
+
+class RankingScope(models.TextChoices):
+    STAGE = "stage", "整个阶段 Whole stage"
+    TRACK = "track", "按赛道 Per track"
+    GROUP = "group", "按组别 Per group"
+    CHALLENGE = "challenge", "按榜题 Per challenge"
+
+
+class PromotionRule(models.TextChoices):
+    TOP_N = "top_n", "每组前N名 Top N per ranking group"
+    TOP_PERCENT = "top_percent", "前X% Top X percent"
+    THRESHOLD = "threshold", "分数线 Score threshold"
+    HAND_PICKED = "hand_picked", "指定名单 Hand-picked"
+
+
+class RecommendationStatus(models.TextChoices):
+    RECOMMENDED = "recommended", "已推荐 Recommended"
+    WITHDRAWN = "withdrawn", "已撤回 Withdrawn"

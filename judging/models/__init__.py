@@ -1,0 +1,33 @@
+from .assignment import Assignment, AssignmentRun
+from .audit import AuditLog
+from .conflict import Conflict
+from .panel import JudgeProfile, PanelMembership
+from .result import (
+    EntryResult,
+    PanelOverride,
+    Promotion,
+    Recommendation,
+    ResultSettings,
+    ResultSnapshot,
+)
+from .review import Review, ReviewScore
+from .rubric import Criterion, Rubric
+
+__all__ = [
+    "Assignment",
+    "AssignmentRun",
+    "AuditLog",
+    "Conflict",
+    "Criterion",
+    "EntryResult",
+    "JudgeProfile",
+    "PanelMembership",
+    "PanelOverride",
+    "Promotion",
+    "Recommendation",
+    "ResultSettings",
+    "ResultSnapshot",
+    "Review",
+    "ReviewScore",
+    "Rubric",
+]

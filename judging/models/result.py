@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.db import models
+
+from judging.enums import AggregationMethod, PromotionRule, RankingScope, RecommendationStatus
+
+
+class ResultSettings(models.Model):
+    """How a stage turns reviews into a ranking; chosen by the organiser."""
+
+    stage = models.OneToOneField(
+        "contest.Stage", on_delete=models.CASCADE, related_name="result_settings"
+    )
+    method = models.CharField(
+        max_length=16, choices=AggregationMethod.choices, default=AggregationMethod.MEAN
+    )
+    trim_min_reviews = models.PositiveSmallIntegerField(
+        "去极值最少评委数 Trim needs at least", default=5
+    )
+    normalise = models.BooleanField("标准分归一化 Per-judge z-score", default=False)
+    scope = models.CharField(
+        max_length=16, choices=RankingScope.choices, default=RankingScope.TRACK
+    )
+    tie_break = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Ordered rules: [{"rule": "criterion", "key": "innovation"}, {"rule": "first_places"}, {"rule": "panel"}]',
+    )
+    outlier_threshold = models.DecimalField(max_digits=5, decimal_places=2, default=20)
+
+    class Meta:
+        verbose_name = "成绩规则 Result settings"
+        verbose_name_plural = "成绩规则 Result settings"
+
+
+class PanelOverride(models.Model):
+    """合议: the panel sets an entry's final score, with a reason (recorded in the audit log)."""
+
+    stage = models.ForeignKey("contest.Stage", on_delete=models.CASCADE, related_name="overrides")
+    entry = models.ForeignKey("contest.Entry", on_delete=models.CASCADE, related_name="overrides")
+    score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    panel_order = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Panel's order for ties"
+    )
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "entry"], name="uniq_override")]
+
+
+class EntryResult(models.Model):
+    """A stored, recomputed result row of an entry in a stage (never computed on read)."""
+
+    stage = models.ForeignKey("contest.Stage", on_delete=models.CASCADE, related_name="results")
+    entry = models.ForeignKey("contest.Entry", on_delete=models.CASCADE, related_name="results")
+    group_key = models.CharField(max_length=64, blank=True)
+    review_count = models.PositiveSmallIntegerField(default=0)
+    raw_score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    normalised_score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    final_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    tied = models.BooleanField(default=False)
+    decided_by = models.CharField(max_length=64, blank=True)
+    trimmed = models.BooleanField(default=False)
+    overridden = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "entry"], name="uniq_entry_result")]
+        indexes = [models.Index(fields=["stage", "group_key", "rank"])]
+
+
+class ResultSnapshot(models.Model):
+    """The frozen, published ranking of a stage: awards are proposed from this, never from live rows."""
+
+    stage = models.ForeignKey("contest.Stage", on_delete=models.CASCADE, related_name="snapshots")
+    version = models.PositiveIntegerField()
+    data = models.JSONField(
+        help_text="rows: entry, team, group_key, raw, normalised, final, rank, tied"
+    )
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "version"], name="uniq_snapshot_version")
+        ]
+
+
+class Promotion(models.Model):
+    """晋级: an entry's team goes from one stage to the next."""
+
+    from_stage = models.ForeignKey(
+        "contest.Stage", on_delete=models.CASCADE, related_name="promotions_out"
+    )
+    to_stage = models.ForeignKey(
+        "contest.Stage", on_delete=models.CASCADE, related_name="promotions_in"
+    )
+    entry = models.ForeignKey("contest.Entry", on_delete=models.CASCADE, related_name="promotions")
+    rule = models.CharField(max_length=16, choices=PromotionRule.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_stage", "entry"], name="uniq_promotion")
+        ]
+
+
+class Recommendation(models.Model):
+    """推荐: a sub-contest recommends an entry to its parent contest, under the parent's quota."""
+
+    from_contest = models.ForeignKey(
+        "contest.Contest", on_delete=models.CASCADE, related_name="recommendations_out"
+    )
+    to_contest = models.ForeignKey(
+        "contest.Contest", on_delete=models.CASCADE, related_name="recommendations_in"
+    )
+    entry = models.ForeignKey(
+        "contest.Entry", on_delete=models.CASCADE, related_name="recommendations"
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.RECOMMENDED,
+    )
+    reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["to_contest", "entry"], name="uniq_recommendation")
+        ]

@@ -1,0 +1,95 @@
+"""The append-only, hash-chained audit log of decisions that change a result.
+
+Every score submit and reopen, override, award, objection and their resolution is recorded with who,
+when and why. Each row's hash covers the previous row's hash and its own canonical content, so a
+changed or deleted row anywhere breaks verification from that row on — what a notary needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from contest.models import Contest
+from judging.models import AuditLog
+
+GENESIS = "0" * 64
+
+
+def _canonical(row: AuditLog) -> bytes:
+    content = {
+        "seq": row.seq,
+        "contest": row.contest_id,
+        "actor": row.actor_id,
+        "action": row.action,
+        "object_type": row.object_type,
+        "object_id": str(row.object_id),
+        "reason": row.reason,
+        "data": row.data,
+        "created_at": row.created_at.isoformat(timespec="microseconds"),
+    }
+    return json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
+    ).encode("utf-8")
+
+
+def row_hash(prev_hash: str, row: AuditLog) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + _canonical(row)).hexdigest()
+
+
+def audit_record(
+    *, contest: Contest | int, actor, action: str, obj, reason: str = "", data: dict | None = None
+) -> AuditLog:
+    """Append one row to the contest's chain. Call inside the transaction of the change it records."""
+    contest_id = contest if isinstance(contest, int) else contest.pk
+    with transaction.atomic():
+        Contest.objects.select_for_update().filter(pk=contest_id).first()  # serialise the chain
+        last = AuditLog.objects.filter(contest_id=contest_id).order_by("-seq").first()
+        data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+        row = AuditLog(
+            contest_id=contest_id,
+            seq=(last.seq + 1) if last else 1,
+            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+            action=action,
+            object_type=type(obj).__name__ if not isinstance(obj, tuple) else obj[0],
+            object_id=str(obj.pk) if not isinstance(obj, tuple) else str(obj[1]),
+            reason=reason,
+            data=data,
+            created_at=timezone.now(),
+            prev_hash=last.hash if last else GENESIS,
+        )
+        row.hash = row_hash(row.prev_hash, row)
+        row.save()
+    return row
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    rows: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def audit_verify(*, contest: Contest | int) -> ChainCheck:
+    """Walk the contest's chain: every link and every hash must recompute."""
+    contest_id = contest if isinstance(contest, int) else contest.pk
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    for row in AuditLog.objects.filter(contest_id=contest_id).order_by("seq").iterator():
+        count += 1
+        if row.seq != expected_seq:
+            return ChainCheck(False, count, row.seq, f"missing row before seq {row.seq}")
+        if row.prev_hash != prev:
+            return ChainCheck(False, count, row.seq, "broken link to the previous row")
+        if row_hash(prev, row) != row.hash:
+            return ChainCheck(False, count, row.seq, "row content does not match its hash")
+        prev = row.hash
+        expected_seq += 1
+    return ChainCheck(True, count)
