@@ -1,0 +1,165 @@
+"""Conflicts of interest (回避) — a hard constraint that no route may break.
+
+A judge conflicts with a team when (a) the judge's organisation is the team's lead organisation or a
+co-applicant (organisations are unique by 统一社会信用代码), (b) the judge is a member or advisor of
+the team, (c) the contest sets same-province recusal and the team's lead organisation (or, for a
+team of people, its captain) is in the judge's province, or (d) the judge or an organiser declared
+it. (a)–(c) are checked live as well as stored, so a member who joins after detection still counts.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from contest.models import Contest, Team, TeamMember
+from contest.permissions import is_organiser
+from contest.services.common import not_permitted
+from judging.enums import ConflictSource
+from judging.models import Conflict, JudgeProfile, PanelMembership
+from judging.services.audit import audit_record
+
+
+def _profile(judge) -> JudgeProfile | None:
+    return JudgeProfile.objects.filter(user_id=judge.pk).select_related("organisation").first()
+
+
+def conflict_filter(*, judge, contest: Contest, team_prefix: str = "") -> Q:
+    """A Q over teams (or over rows reaching a team through `team_prefix`, e.g. "entry__team__")
+    that matches every team the judge conflicts with in this contest."""
+    p = team_prefix
+    team_id_ref = "pk" if p == "" else f"{p}id"
+    stored = Conflict.objects.filter(judge_id=judge.pk, team_id=OuterRef(team_id_ref))
+    member = TeamMember.objects.filter(user_id=judge.pk, team_id=OuterRef(team_id_ref))
+    q = Q(Exists(stored)) | Q(Exists(member))
+    profile = _profile(judge)
+    if profile and profile.organisation_id:
+        q |= Q(**{f"{p}lead_organisation_id": profile.organisation_id})
+        co_applicant = Team.co_applicants.through.objects.filter(
+            team_id=OuterRef(team_id_ref), organisation_id=profile.organisation_id
+        )
+        q |= Q(Exists(co_applicant))
+    if contest.conflict_same_province and profile and profile.province:
+        q |= Q(**{f"{p}lead_organisation__province": profile.province})
+        q |= Q(**{f"{p}lead_organisation__isnull": True, f"{p}captain__province": profile.province})
+    return q
+
+
+def conflict_exists(*, judge, team: Team) -> bool:
+    contest = team.contest
+    return (
+        Team.objects.filter(pk=team.pk)
+        .filter(conflict_filter(judge=judge, contest=contest))
+        .exists()
+    )
+
+
+def conflicted_teams(*, judge, contest: Contest) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(contest=contest)
+        .filter(conflict_filter(judge=judge, contest=contest))
+        .distinct()
+    )
+
+
+def conflict_reasons(*, judge, team: Team) -> list[str]:
+    """Which rules make this pair a conflict (for messages and the organiser's view)."""
+    reasons = list(
+        Conflict.objects.filter(judge_id=judge.pk, team=team).values_list("source", flat=True)
+    )
+    profile = _profile(judge)
+    if TeamMember.objects.filter(user_id=judge.pk, team=team).exists():
+        reasons.append(ConflictSource.TEAM_MEMBER)
+    if (
+        profile
+        and profile.organisation_id
+        and (
+            team.lead_organisation_id == profile.organisation_id
+            or team.co_applicants.filter(pk=profile.organisation_id).exists()
+        )
+    ):
+        reasons.append(ConflictSource.SAME_ORGANISATION)
+    if team.contest.conflict_same_province and profile and profile.province:
+        province = (
+            team.lead_organisation.province if team.lead_organisation else team.captain.province
+        )
+        if province == profile.province:
+            reasons.append(ConflictSource.SAME_PROVINCE)
+    return sorted(set(reasons))
+
+
+@transaction.atomic
+def conflicts_detect(*, contest: Contest) -> int:
+    """Store the automatically detected conflicts of every judge on any panel of the contest."""
+    judge_ids = set(
+        PanelMembership.objects.filter(stage__contest=contest).values_list("judge_id", flat=True)
+    )
+    created = 0
+    for profile_user in JudgeProfile.objects.filter(user_id__in=judge_ids).select_related("user"):
+        judge = profile_user.user
+        for team in conflicted_teams(judge=judge, contest=contest).select_related(
+            "lead_organisation", "captain", "contest"
+        ):
+            for source in conflict_reasons(judge=judge, team=team):
+                if source in (
+                    ConflictSource.DECLARED_BY_JUDGE,
+                    ConflictSource.DECLARED_BY_ORGANISER,
+                ):
+                    continue
+                _, was_created = Conflict.objects.get_or_create(
+                    contest=contest, judge=judge, team=team, source=source
+                )
+                created += int(was_created)
+    return created
+
+
+@transaction.atomic
+def conflict_declare(*, actor, judge, team: Team, reason: str) -> Conflict:
+    """A judge recuses from a team, or an organiser declares a conflict; removes open assignments."""
+    from judging.enums import ReviewStatus
+    from judging.models import Assignment
+
+    contest = team.contest
+    if actor.pk == judge.pk:
+        source = ConflictSource.DECLARED_BY_JUDGE
+    elif is_organiser(actor, contest):
+        source = ConflictSource.DECLARED_BY_ORGANISER
+    else:
+        raise not_permitted("为该评委申报回避", "declare a conflict for this judge")
+    if not reason.strip():
+        from contest.errors import ValidationFailed
+
+        raise ValidationFailed(
+            "reason_required",
+            "回避须说明理由。",
+            "A recusal needs a reason.",
+            fields={"reason": ["reason_required"]},
+        )
+    conflict, _ = Conflict.objects.get_or_create(
+        contest=contest,
+        judge=judge,
+        team=team,
+        source=source,
+        defaults={"reason": reason, "created_by": actor},
+    )
+    # A conflicted judge must not keep the entry: drop assignments and their unsubmitted drafts.
+    # Submitted reviews stay on record (and are excluded from results by the results service).
+    for assignment in Assignment.objects.filter(judge=judge, entry__team=team).select_related(
+        "entry"
+    ):
+        review = getattr(assignment, "review", None)
+        if review is not None and review.status == ReviewStatus.SUBMITTED:
+            continue
+        if review is not None:
+            review.scores.all().delete()
+            review.delete()
+        assignment.delete()
+    audit_record(
+        contest=contest,
+        actor=actor,
+        action="conflict.declare",
+        obj=conflict,
+        reason=reason,
+        data={"judge": judge.pk, "team": team.pk, "source": source},
+    )
+    return conflict
