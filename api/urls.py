@@ -33,5 +33,6 @@ urlpatterns = [
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("api.urls_judging")),
     path("", include(router.urls)),
 ]

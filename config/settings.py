@@ -167,6 +167,8 @@ SPECTACULAR_SETTINGS = {
         "EntryFileKindEnum": "contest.enums.EntryFileKind",
         "MemberRoleEnum": "contest.enums.MemberRole",
         "ContestRoleKindEnum": "contest.enums.ContestRoleKind",
+        "PanelStatusEnum": "judging.enums.PanelStatus",
+        "ReviewStatusEnum": "judging.enums.ReviewStatus",
     },
 }
 

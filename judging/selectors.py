@@ -1,0 +1,85 @@
+"""Reads for judges and organisers, filtered by role. A conflicted entry never appears for a judge."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from contest.models import Stage
+from contest.selectors import contests_organised
+from judging.enums import PanelStatus, ReviewStatus
+from judging.models import Assignment, AuditLog, PanelMembership, Review, Rubric
+from judging.services.conflict import conflict_filter
+
+
+def panels_of_judge(*, user) -> QuerySet[PanelMembership]:
+    if not user.is_authenticated:
+        return PanelMembership.objects.none()
+    return PanelMembership.objects.filter(judge=user).select_related("stage__contest", "track")
+
+
+def assignments_of_judge(*, user, stage: Stage | None = None) -> QuerySet[Assignment]:
+    """The judge's worklist: assignments on accepted panels with a signed declaration, minus every
+    entry whose team the judge conflicts with (checked live, per contest)."""
+    if not user.is_authenticated:
+        return Assignment.objects.none()
+    accepted = PanelMembership.objects.filter(
+        judge_id=user.pk,
+        stage_id=OuterRef("stage_id"),
+        status=PanelStatus.ACCEPTED,
+        declaration_accepted_at__isnull=False,
+    )
+    qs = (
+        Assignment.objects.filter(judge=user)
+        .filter(Exists(accepted))
+        .select_related("stage__contest", "entry__team__track", "review")
+    )
+    if stage is not None:
+        qs = qs.filter(stage=stage)
+    contest_ids = set(qs.values_list("stage__contest_id", flat=True).distinct())
+    if not contest_ids:
+        return qs
+    from contest.models import Contest
+
+    excluded = Q()
+    for contest in Contest.objects.filter(pk__in=contest_ids):
+        excluded |= Q(stage__contest_id=contest.pk) & conflict_filter(
+            judge=user, contest=contest, team_prefix="entry__team__"
+        )
+    return qs.exclude(excluded)
+
+
+def worklist_progress(*, user, stage: Stage) -> dict:
+    qs = assignments_of_judge(user=user, stage=stage)
+    total = qs.count()
+    submitted = qs.filter(review__status=ReviewStatus.SUBMITTED).count()
+    drafts = qs.filter(review__status=ReviewStatus.DRAFT).count()
+    return {
+        "total": total,
+        "submitted": submitted,
+        "drafts": drafts,
+        "not_started": total - submitted - drafts,
+    }
+
+
+def rubrics_organised(*, user) -> QuerySet[Rubric]:
+    return Rubric.objects.filter(stage__contest__in=contests_organised(user=user)).prefetch_related(
+        "criteria"
+    )
+
+
+def panel_organised(*, user) -> QuerySet[PanelMembership]:
+    return PanelMembership.objects.filter(
+        stage__contest__in=contests_organised(user=user)
+    ).select_related("judge", "track", "stage")
+
+
+def reviews_organised(*, user) -> QuerySet[Review]:
+    return Review.objects.filter(stage__contest__in=contests_organised(user=user)).select_related(
+        "judge", "entry__team", "assignment"
+    )
+
+
+def audit_organised(*, user) -> QuerySet[AuditLog]:
+    return AuditLog.objects.filter(contest__in=contests_organised(user=user)).select_related(
+        "actor"
+    )

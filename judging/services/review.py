@@ -1,0 +1,243 @@
+"""Online scoring: drafts, submission that locks, and reopening that needs a reason.
+
+Every submit, reopen and change is recorded in the hash-chained audit log. A judge can score an
+entry only when assigned, on an accepted panel with the declaration signed, within the stage's
+review window, and never when in conflict with the team — whatever route the request takes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from contest.errors import NotPermitted, StateConflict, ValidationFailed
+from contest.permissions import is_organiser
+from contest.services.common import not_permitted
+from judging.enums import ReviewStatus
+from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
+from judging.services.audit import audit_record
+from judging.services.conflict import conflict_exists
+from judging.services.rubric import review_total, rubric_for_entry
+
+
+def judge_conflict_error() -> NotPermitted:
+    return NotPermitted(
+        "judge_conflict",
+        "你与该作品的参赛方存在利害关系，须回避，不能查看或评分。",
+        "You have a conflict of interest with this entrant and may not see or score it.",
+    )
+
+
+def judge_access_check(*, judge, assignment: Assignment) -> None:
+    """The checks every judge route runs: own assignment, accepted panel + declaration, no conflict."""
+    if assignment.judge_id != judge.pk:
+        raise not_permitted("评审该作品", "review this entry")
+    membership = PanelMembership.objects.filter(
+        stage_id=assignment.stage_id, judge_id=judge.pk
+    ).first()
+    if membership is None or not membership.can_review:
+        raise StateConflict(
+            "declaration_required",
+            "请先接受评审邀请并签署承诺书。",
+            "Accept the panel invitation and sign the declaration first.",
+        )
+    if conflict_exists(judge=judge, team=assignment.entry.team):
+        raise judge_conflict_error()
+
+
+def _review_window_check(stage) -> None:
+    now = timezone.now()
+    if stage.review_opens_at and now < stage.review_opens_at:
+        raise StateConflict("review_not_open", "评审尚未开始。", "Reviewing has not opened yet.")
+    if stage.review_closes_at and now >= stage.review_closes_at:
+        raise StateConflict(
+            "review_closed",
+            "评审已截止，不能再评分。",
+            "Reviewing has closed; scores can no longer change.",
+        )
+
+
+def _parse_scores(rubric: Rubric, scores: dict, *, complete: bool) -> dict[str, Decimal]:
+    criteria = {c.key: c for c in rubric.criteria.all()}
+    unknown = set(scores) - set(criteria)
+    if unknown:
+        raise ValidationFailed(
+            "criterion_unknown",
+            f"未知评分项：{'、'.join(sorted(unknown))}。",
+            f"Unknown criteria: {', '.join(sorted(unknown))}.",
+            fields={k: ["criterion_unknown"] for k in unknown},
+        )
+    parsed: dict[str, Decimal] = {}
+    fields: dict[str, list[str]] = {}
+    first_error = None
+    for key, raw in scores.items():
+        if raw is None or raw == "":
+            continue
+        criterion = criteria[key]
+        try:
+            value = Decimal(str(raw))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value < 0 or value > criterion.max_score:
+            fields[key] = ["score_out_of_range"]
+            first_error = first_error or ("score_out_of_range", criterion, value)
+            continue
+        if (value / criterion.step) % 1 != 0:
+            fields[key] = ["score_step_invalid"]
+            first_error = first_error or ("score_step_invalid", criterion, value)
+            continue
+        parsed[key] = value
+    if first_error:
+        code, criterion, value = first_error
+        if code == "score_out_of_range":
+            raise ValidationFailed(
+                code,
+                f"“{criterion.name}”的分数须在 0 到 {criterion.max_score} 之间。",
+                f"'{criterion.name}' must be between 0 and {criterion.max_score}.",
+                fields=fields,
+            )
+        raise ValidationFailed(
+            code,
+            f"“{criterion.name}”的分数须为 {criterion.step} 的整数倍。",
+            f"'{criterion.name}' must be a multiple of {criterion.step}.",
+            fields=fields,
+        )
+    if complete:
+        missing = [k for k in criteria if k not in parsed]
+        if missing:
+            raise ValidationFailed(
+                "scores_incomplete",
+                "提交前须为每个评分项打分。",
+                "Score every criterion before submitting.",
+                fields={k: ["required"] for k in missing},
+            )
+    return parsed
+
+
+def _review_for(assignment: Assignment) -> Review:
+    review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    if review is None:
+        rubric = rubric_for_entry(entry=assignment.entry)
+        if rubric is None:
+            raise StateConflict(
+                "rubric_missing", "该阶段尚未设置评分细则。", "The stage has no rubric yet."
+            )
+        review = Review.objects.create(
+            assignment=assignment,
+            stage_id=assignment.stage_id,
+            entry_id=assignment.entry_id,
+            judge_id=assignment.judge_id,
+            rubric=rubric,
+        )
+    return review
+
+
+def _write_scores(review: Review, values: dict[str, Decimal]) -> None:
+    criteria = {c.key: c for c in review.rubric.criteria.all()}
+    existing = {s.criterion_id: s for s in review.scores.all()}
+    for key, value in values.items():
+        criterion = criteria[key]
+        if criterion.pk in existing:
+            if existing[criterion.pk].value != value:
+                ReviewScore.objects.filter(pk=existing[criterion.pk].pk).update(value=value)
+        else:
+            ReviewScore.objects.create(review=review, criterion=criterion, value=value)
+
+
+@transaction.atomic
+def review_save(*, actor, assignment: Assignment, scores: dict, comment: str = "") -> Review:
+    """Save a draft; partial scores are allowed, each checked for range and step."""
+    assignment = Assignment.objects.select_related("stage", "entry__team__contest").get(
+        pk=assignment.pk
+    )
+    judge_access_check(judge=actor, assignment=assignment)
+    _review_window_check(assignment.stage)
+    review = _review_for(assignment)
+    if review.status == ReviewStatus.SUBMITTED:
+        raise StateConflict(
+            "review_submitted",
+            "评分已提交并锁定；如需修改请联系组委会重新开放。",
+            "The review is submitted and locked; ask the organisers to reopen it.",
+        )
+    values = _parse_scores(review.rubric, scores, complete=False)
+    _write_scores(review, values)
+    review.comment = comment
+    review.save(update_fields=["comment", "updated_at"])
+    return review
+
+
+@transaction.atomic
+def review_submit(
+    *, actor, assignment: Assignment, scores: dict | None = None, comment: str | None = None
+) -> Review:
+    """Submit a complete review: the weighted total is stored and the review locks."""
+    assignment = Assignment.objects.select_related("stage", "entry__team__contest").get(
+        pk=assignment.pk
+    )
+    judge_access_check(judge=actor, assignment=assignment)
+    _review_window_check(assignment.stage)
+    review = _review_for(assignment)
+    if review.status == ReviewStatus.SUBMITTED:
+        raise StateConflict(
+            "review_submitted", "评分已提交，不能重复提交。", "The review is already submitted."
+        )
+    if scores is not None:
+        _write_scores(review, _parse_scores(review.rubric, scores, complete=False))
+    current = {s.criterion.key: s.value for s in review.scores.select_related("criterion")}
+    values = _parse_scores(review.rubric, {k: str(v) for k, v in current.items()}, complete=True)
+    previous_total = review.total
+    review.total = review_total(rubric=review.rubric, values=values)
+    review.status = ReviewStatus.SUBMITTED
+    review.submitted_at = timezone.now()
+    if comment is not None:
+        review.comment = comment
+    review.save()
+    audit_record(
+        contest=assignment.entry.team.contest,
+        actor=actor,
+        action="review.submit",
+        obj=review,
+        data={
+            "entry": review.entry_id,
+            "judge": review.judge_id,
+            "total": str(review.total),
+            "previous_total": str(previous_total) if previous_total is not None else None,
+            "scores": {k: str(v) for k, v in sorted(values.items())},
+            "rubric_version": review.rubric.version,
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def review_reopen(*, actor, review: Review, reason: str) -> Review:
+    """An organiser reopens a submitted review; the reason is required and recorded."""
+    review = Review.objects.select_for_update().select_related("stage__contest").get(pk=review.pk)
+    contest = review.stage.contest
+    if not is_organiser(actor, contest):
+        raise not_permitted("重新开放评分", "reopen reviews")
+    if not reason.strip():
+        raise ValidationFailed(
+            "reason_required",
+            "重新开放评分须说明理由。",
+            "Reopening a review needs a reason.",
+            fields={"reason": ["reason_required"]},
+        )
+    if review.status != ReviewStatus.SUBMITTED:
+        raise StateConflict(
+            "review_not_submitted", "该评分尚未提交。", "The review is not submitted."
+        )
+    review.status = ReviewStatus.DRAFT
+    review.reopened_count += 1
+    review.save(update_fields=["status", "reopened_count", "updated_at"])
+    audit_record(
+        contest=contest,
+        actor=actor,
+        action="review.reopen",
+        obj=review,
+        reason=reason,
+        data={"entry": review.entry_id, "judge": review.judge_id, "total": str(review.total)},
+    )
+    return review
