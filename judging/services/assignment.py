@@ -1,0 +1,611 @@
+"""Judge assignment (评审分配): the automatic run, roadshow all-panel, and manual changes.
+
+Rules that every route here keeps:
+
+* Conflicts of interest (回避) are a hard constraint. The automatic run passes them to the solver
+  as forbidden pairs (the arc is absent, no cost can buy it); every manual add or swap is checked
+  with ``conflict_exists`` and refused with ``judge_conflict`` and the reasons.
+* Only ACCEPTED panel members are judges. A judge on a track's panel reviews that track's entries;
+  a judge on the whole-stage panel (track empty) reviews the entries whose track has no panel of
+  its own (the solver's convention: an entry's panel is its team's track if any judge sits on
+  that track's panel, else the whole stage).
+* A judge's load on the stage stays within the membership's ``[min_load, max_load]`` (the run
+  enforces both; a manual change enforces the maximum).
+* An assignment with a review stays: a run replaces only automatic assignments with no review;
+  manual ones and reviewed ones are kept and count as fixed pre-assignments.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Hashable
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from contest.enums import EntryStatus, StageKind
+from contest.errors import StateConflict, ValidationFailed
+from contest.models import Entry, Stage
+from contest.permissions import is_organiser
+from contest.services.common import full_clean_or_raise, not_permitted
+from judging.assignment_solver import (
+    AssignmentInfeasible,
+    AssignmentProblem,
+    EntryNode,
+    FeasibilityReport,
+    JudgeNode,
+    assignment_check,
+    assignment_solve,
+)
+from judging.enums import AssignmentSource, PanelStatus, ReviewStatus, RunStatus
+from judging.models import Assignment, AssignmentRun, JudgeProfile, PanelMembership, Review
+from judging.services.audit import audit_record
+from judging.services.conflict import conflict_exists, conflict_reasons, conflicted_teams
+
+K_MAX = 20
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a roadshow
+
+
+# --------------------------------------------------------------------------------------------
+# Building the problem
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _StageProblem:
+    problem: AssignmentProblem
+    entries: dict[int, Entry]
+    memberships: dict[int, PanelMembership]  # by judge id
+
+
+def _accepted_panel(stage: Stage) -> list[PanelMembership]:
+    return list(
+        PanelMembership.objects.filter(stage=stage, status=PanelStatus.ACCEPTED)
+        .select_related("judge", "track")
+        .order_by("id")
+    )
+
+
+def _submitted_entries(stage: Stage) -> list[Entry]:
+    return list(
+        Entry.objects.filter(stage=stage, status=EntryStatus.SUBMITTED)
+        .select_related("team__track")
+        .order_by("id")
+    )
+
+
+def _entry_panel(entry: Entry, track_panels: set[int]) -> int | None:
+    track_id = entry.team.track_id
+    return track_id if track_id in track_panels else None
+
+
+def _entry_name(entry: Entry) -> str:
+    return f"{entry.title}（{entry.team.name}）"
+
+
+def _forbidden_pairs(
+    stage: Stage, memberships: list[PanelMembership], entries: list[Entry]
+) -> set[tuple[int, int]]:
+    """(judge id, entry id) pairs in conflict: one query per judge over the contest's teams."""
+    by_team: dict[int, list[int]] = {}
+    for e in entries:
+        by_team.setdefault(e.team_id, []).append(e.pk)
+    forbidden: set[tuple[int, int]] = set()
+    for m in memberships:
+        team_ids = conflicted_teams(judge=m.judge, contest=stage.contest).filter(
+            pk__in=list(by_team)
+        )
+        for team_id in team_ids.values_list("pk", flat=True):
+            forbidden.update((m.judge_id, eid) for eid in by_team[team_id])
+    return forbidden
+
+
+def _kept_assignments(stage: Stage) -> QuerySet[Assignment]:
+    """Assignments a run keeps: manual ones, and any with a review (draft or submitted)."""
+    return Assignment.objects.filter(stage=stage).filter(
+        Q(source=AssignmentSource.MANUAL) | Q(review__isnull=False)
+    )
+
+
+def _problem_build(*, stage: Stage, k: int) -> _StageProblem:
+    if not 1 <= k <= K_MAX:
+        raise ValidationFailed(
+            "invalid_k",
+            f"每件作品评委数须在 1 到 {K_MAX} 之间。",
+            f"Judges per entry must be between 1 and {K_MAX}.",
+            fields={"k": ["invalid_k"]},
+        )
+    memberships = _accepted_panel(stage)
+    entries = _submitted_entries(stage)
+    track_panels = {m.track_id for m in memberships if m.track_id is not None}
+    expertise = dict(
+        JudgeProfile.objects.filter(user_id__in=[m.judge_id for m in memberships]).values_list(
+            "user_id", "expertise"
+        )
+    )
+    entry_nodes = [
+        EntryNode(
+            id=e.pk,
+            name=_entry_name(e),
+            panel=_entry_panel(e, track_panels),
+            tags=frozenset(
+                [str(t) for t in (e.tags or [])] + ([e.team.track.name] if e.team.track else [])
+            ),
+        )
+        for e in entries
+    ]
+    judge_nodes = [
+        JudgeNode(
+            id=m.judge_id,
+            name=m.judge.real_name,
+            panels=frozenset({m.track_id}),
+            tags=frozenset(str(t) for t in (expertise.get(m.judge_id) or [])),
+            min_load=m.min_load,
+            max_load=m.max_load,
+        )
+        for m in memberships
+    ]
+    forbidden = _forbidden_pairs(stage, memberships, entries)
+    entry_ids = {e.pk for e in entries}
+    judge_ids = {m.judge_id for m in memberships}
+    # A kept pair that is now a conflict (a review submitted before the conflict was declared)
+    # does not count toward k: the results leave such a review out.
+    fixed = [
+        (j, e)
+        for j, e in _kept_assignments(stage).values_list("judge_id", "entry_id")
+        if j in judge_ids and e in entry_ids and (j, e) not in forbidden
+    ]
+    panel_names: dict[Hashable | None, str] = {
+        m.track_id: m.track.name for m in memberships if m.track_id is not None
+    }
+    problem = AssignmentProblem(
+        entries=entry_nodes,
+        judges=judge_nodes,
+        k=k,
+        forbidden=frozenset(forbidden),
+        fixed=fixed,
+        panel_names=panel_names,
+    )
+    return _StageProblem(
+        problem=problem,
+        entries={e.pk: e for e in entries},
+        memberships={m.judge_id: m for m in memberships},
+    )
+
+
+def report_as_dict(report: FeasibilityReport) -> dict:
+    """The report as plain JSON (stored on the run and returned by the API)."""
+    body = {
+        "ok": report.ok,
+        "messages_zh": report.messages_zh,
+        "messages_en": report.messages_en,
+        "issues": [{"code": i.code, "zh": i.zh, "en": i.en, "data": i.data} for i in report.issues],
+        "short_entries": [asdict(s) for s in report.short_entries],
+        "short_judges": [asdict(s) for s in report.short_judges],
+    }
+    # numpy integers from the solver become plain ones
+    return json.loads(
+        json.dumps(body, default=lambda o: o.item() if hasattr(o, "item") else str(o))
+    )
+
+
+def assignment_feasibility(*, stage: Stage, k: int) -> FeasibilityReport:
+    """Whether the stage's submitted entries can each get ``k`` conflict-free judges of their panel
+    within the judges' load bounds, keeping manual and reviewed assignments; with the numbers."""
+    return assignment_check(_problem_build(stage=stage, k=k).problem)
+
+
+# --------------------------------------------------------------------------------------------
+# The automatic run
+# --------------------------------------------------------------------------------------------
+
+
+def _require_organiser(actor, stage: Stage, action_zh: str, action_en: str) -> None:
+    if not is_organiser(actor, stage.contest):
+        raise not_permitted(action_zh, action_en)
+
+
+def assignment_start(*, actor, stage: Stage, k: int) -> AssignmentRun:
+    """Queue an automatic assignment run; the task starts once this transaction commits."""
+    from judging.tasks_assignment import assignment_run_task
+
+    _require_organiser(actor, stage, "分配评委", "assign judges")
+    if not 1 <= k <= K_MAX:
+        _problem_build(stage=stage, k=k)  # raises invalid_k
+    with transaction.atomic():
+        run = AssignmentRun(stage=stage, k=k, created_by=actor)
+        full_clean_or_raise(run)
+        run.save()
+        transaction.on_commit(lambda: assignment_run_task.delay(run.pk))
+    return run
+
+
+def _codes_for_stage(stage: Stage) -> dict[int, str]:
+    """Each entry's anonymous code in the stage (all its assignments share one)."""
+    return dict(
+        Assignment.objects.filter(stage=stage)
+        .exclude(anonymous_code="")
+        .values_list("entry_id", "anonymous_code")
+        .distinct()
+    )
+
+
+def _new_code(used: set[str]) -> str:
+    while True:
+        code = "A-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
+        if code not in used:
+            used.add(code)
+            return code
+
+
+def _code_for(entry_id: int, codes: dict[int, str]) -> str:
+    if entry_id not in codes:
+        codes[entry_id] = _new_code(set(codes.values()))
+    return codes[entry_id]
+
+
+def _run_finish(run: AssignmentRun, status: str, **fields) -> None:
+    run.status = status
+    run.finished_at = timezone.now()
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save()
+    audit_record(
+        contest=run.stage.contest_id,
+        actor=run.created_by,
+        action="assignment.run",
+        obj=run,
+        data={
+            "stage": run.stage_id,
+            "k": run.k,
+            "status": status,
+            "assigned": run.assigned,
+            "cost": run.cost,
+        },
+    )
+
+
+def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
+    """Check, solve and store one run (called by the task).
+
+    Infeasible: the report (zh/en messages, entries and judges by name) goes on the run and nothing
+    else changes. Feasible: in one transaction the stage's automatic assignments without a review
+    are replaced by the optimal assignment; manual and reviewed ones are kept as fixed pairs.
+    """
+    if run.status != RunStatus.QUEUED:
+        return run
+    stage = run.stage
+    run.status = RunStatus.RUNNING
+    run.progress = 5
+    run.save(update_fields=["status", "progress"])
+    try:
+        built = _problem_build(stage=stage, k=run.k)
+        report = assignment_check(built.problem)
+        if not report.ok:
+            _run_finish(run, RunStatus.INFEASIBLE, report=report_as_dict(report), progress=100)
+            return run
+        AssignmentRun.objects.filter(pk=run.pk).update(progress=10)
+
+        def progress(done: int, total: int) -> None:
+            run.progress = 10 + (80 * done) // max(total, 1)
+            AssignmentRun.objects.filter(pk=run.pk).update(progress=run.progress)
+
+        try:
+            result = assignment_solve(built.problem, progress=progress)
+        except AssignmentInfeasible as exc:
+            _run_finish(run, RunStatus.INFEASIBLE, report=report_as_dict(exc.report), progress=100)
+            return run
+
+        with transaction.atomic():
+            Stage.objects.select_for_update().filter(pk=stage.pk).first()  # one writer per stage
+            Assignment.objects.filter(
+                stage=stage, source=AssignmentSource.AUTO, review__isnull=True
+            ).delete()
+            existing = set(
+                Assignment.objects.filter(stage=stage).values_list("judge_id", "entry_id")
+            )
+            codes = _codes_for_stage(stage)
+            new = [
+                Assignment(
+                    stage=stage,
+                    entry_id=entry_id,
+                    judge_id=judge_id,
+                    source=AssignmentSource.AUTO,
+                    anonymous_code=_code_for(entry_id, codes),
+                    created_by=run.created_by,
+                )
+                for judge_id, entry_id in result.pairs
+                if (judge_id, entry_id) not in existing
+            ]
+            Assignment.objects.bulk_create(new, batch_size=2000)
+            _run_finish(
+                run,
+                RunStatus.DONE,
+                report=report_as_dict(report),
+                cost=result.cost,
+                assigned=len(new),
+                progress=100,
+            )
+    except Exception as exc:
+        run.refresh_from_db()
+        run.status = RunStatus.FAILED
+        run.finished_at = timezone.now()
+        run.report = {**(run.report or {}), "error": f"{type(exc).__name__}: {exc}"}
+        run.save()
+        raise
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+# Roadshow: the whole panel scores every finalist
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_roadshow_all(*, actor, stage: Stage) -> dict:
+    """At a roadshow (路演答辩) every accepted panel member, whatever their track, scores every
+    submitted entry, except where they are in conflict. Adds the missing pairs; returns counts."""
+    _require_organiser(actor, stage, "分配评委", "assign judges")
+    if stage.kind != StageKind.ROADSHOW:
+        raise StateConflict(
+            "stage_not_roadshow",
+            "仅路演答辩阶段可由全体评委评审全部作品。",
+            "Only a roadshow stage is scored by the whole panel.",
+        )
+    Stage.objects.select_for_update().filter(pk=stage.pk).first()
+    memberships = _accepted_panel(stage)
+    entries = _submitted_entries(stage)
+    forbidden = _forbidden_pairs(stage, memberships, entries)
+    existing = set(Assignment.objects.filter(stage=stage).values_list("judge_id", "entry_id"))
+    codes = _codes_for_stage(stage)
+    new = [
+        Assignment(
+            stage=stage,
+            entry_id=e.pk,
+            judge_id=m.judge_id,
+            source=AssignmentSource.AUTO,
+            anonymous_code=_code_for(e.pk, codes),
+            created_by=actor,
+        )
+        for e in entries
+        for m in memberships
+        if (m.judge_id, e.pk) not in forbidden and (m.judge_id, e.pk) not in existing
+    ]
+    Assignment.objects.bulk_create(new)
+    summary = {"created": len(new), "conflicts_skipped": len(forbidden)}
+    audit_record(
+        contest=stage.contest_id,
+        actor=actor,
+        action="assignment.roadshow_all",
+        obj=stage,
+        data={**summary, "judges": len(memberships), "entries": len(entries)},
+    )
+    return summary
+
+
+# --------------------------------------------------------------------------------------------
+# Manual changes
+# --------------------------------------------------------------------------------------------
+
+
+def _check_pair(*, stage: Stage, entry: Entry, judge, load_extra: int = 1) -> PanelMembership:
+    """Refuse a (judge, entry) pair that breaks a hard rule: conflict, panel, max load."""
+    if entry.stage_id != stage.pk:
+        raise ValidationFailed(
+            "entry_not_in_stage",
+            "该作品不属于此阶段。",
+            "The entry belongs to another stage.",
+            fields={"entry": ["entry_not_in_stage"]},
+        )
+    if entry.status != EntryStatus.SUBMITTED:
+        raise StateConflict(
+            "entry_not_submitted", "该作品尚未提交。", "The entry has not been submitted."
+        )
+    membership = (
+        PanelMembership.objects.filter(stage=stage, judge=judge, status=PanelStatus.ACCEPTED)
+        .select_related("track")
+        .first()
+    )
+    if membership is None:
+        raise ValidationFailed(
+            "judge_not_on_panel",
+            "该评委不是本阶段评审组的成员（或尚未接受邀请）。",
+            "The judge is not an accepted member of this stage's panel.",
+            fields={"judge": ["judge_not_on_panel"]},
+        )
+    team = entry.team
+    if conflict_exists(judge=judge, team=team):
+        reasons = [str(r) for r in conflict_reasons(judge=judge, team=team)]
+        raise StateConflict(
+            "judge_conflict",
+            f"评委 {judge.real_name} 与该作品的团队存在利益冲突，须回避（{'、'.join(reasons)}）。",
+            f"Judge {judge.real_name} has a conflict of interest with this entry's team "
+            f"({', '.join(reasons)}).",
+            details={"reasons": reasons},
+        )
+    if stage.kind != StageKind.ROADSHOW:
+        has_track_panel = (
+            team.track_id is not None
+            and PanelMembership.objects.filter(
+                stage=stage, track_id=team.track_id, status=PanelStatus.ACCEPTED
+            ).exists()
+        )
+        panel = team.track_id if has_track_panel else None
+        if membership.track_id != panel:
+            raise ValidationFailed(
+                "judge_not_on_entry_panel",
+                "该评委不在此作品所属赛道的评审组。",
+                "The judge does not sit on this entry's panel.",
+                fields={"judge": ["judge_not_on_entry_panel"]},
+            )
+    load = Assignment.objects.filter(stage=stage, judge=judge).count()
+    if load + load_extra > membership.max_load:
+        raise StateConflict(
+            "judge_max_load",
+            f"评委 {judge.real_name} 已达最多评审数 {membership.max_load}。",
+            f"Judge {judge.real_name} has reached the max load of {membership.max_load}.",
+            details={"load": load, "max_load": membership.max_load},
+        )
+    if Assignment.objects.filter(entry=entry, judge=judge).exists():
+        raise StateConflict(
+            "already_assigned",
+            "该评委已分配到此作品。",
+            "The judge is already assigned to this entry.",
+        )
+    return membership
+
+
+def _review_of(assignment: Assignment) -> Review | None:
+    return Review.objects.filter(assignment=assignment).first()
+
+
+def _refuse_if_submitted(review: Review | None) -> None:
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
+        raise StateConflict(
+            "review_submitted",
+            "该评审已提交评分，不能撤销或更换。",
+            "A submitted review exists for this assignment; it cannot be removed or swapped.",
+        )
+
+
+def _drop_draft(review: Review | None) -> None:
+    if review is not None:
+        review.scores.all().delete()
+        review.delete()
+
+
+@transaction.atomic
+def assignment_add(*, actor, stage: Stage, entry: Entry, judge) -> Assignment:
+    """Assign a judge by hand (a fixed pre-assignment for later runs)."""
+    _require_organiser(actor, stage, "分配评委", "assign judges")
+    Stage.objects.select_for_update().filter(pk=stage.pk).first()
+    _check_pair(stage=stage, entry=entry, judge=judge)
+    assignment = Assignment(
+        stage=stage,
+        entry=entry,
+        judge=judge,
+        source=AssignmentSource.MANUAL,
+        anonymous_code=_code_for(entry.pk, _codes_for_stage(stage)),
+        created_by=actor,
+    )
+    full_clean_or_raise(assignment)
+    assignment.save()
+    audit_record(
+        contest=stage.contest_id,
+        actor=actor,
+        action="assignment.add",
+        obj=assignment,
+        data={"stage": stage.pk, "entry": entry.pk, "judge": judge.pk},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, actor, assignment: Assignment) -> None:
+    """Remove an assignment; refused once its review is submitted. A draft goes with it."""
+    stage = assignment.stage
+    _require_organiser(actor, stage, "撤销分配", "remove assignments")
+    Stage.objects.select_for_update().filter(pk=stage.pk).first()
+    review = _review_of(assignment)
+    _refuse_if_submitted(review)
+    data = {
+        "stage": stage.pk,
+        "entry": assignment.entry_id,
+        "judge": assignment.judge_id,
+        "had_draft": review is not None,
+    }
+    pk = assignment.pk
+    _drop_draft(review)
+    assignment.delete()
+    audit_record(
+        contest=stage.contest_id,
+        actor=actor,
+        action="assignment.remove",
+        obj=("Assignment", pk),
+        data=data,
+    )
+
+
+@transaction.atomic
+def assignment_swap(*, actor, assignment: Assignment, judge) -> Assignment:
+    """Give the assignment to another judge (same entry, same code); becomes manual."""
+    stage = assignment.stage
+    _require_organiser(actor, stage, "更换评委", "swap judges")
+    Stage.objects.select_for_update().filter(pk=stage.pk).first()
+    review = _review_of(assignment)
+    _refuse_if_submitted(review)
+    _check_pair(stage=stage, entry=assignment.entry, judge=judge)
+    previous = assignment.judge_id
+    _drop_draft(review)
+    assignment.judge = judge
+    assignment.source = AssignmentSource.MANUAL
+    assignment.created_by = actor
+    full_clean_or_raise(assignment)
+    assignment.save()
+    audit_record(
+        contest=stage.contest_id,
+        actor=actor,
+        action="assignment.swap",
+        obj=assignment,
+        data={
+            "stage": stage.pk,
+            "entry": assignment.entry_id,
+            "from_judge": previous,
+            "to_judge": judge.pk,
+            "dropped_draft": review is not None,
+        },
+    )
+    return assignment
+
+
+# --------------------------------------------------------------------------------------------
+# Reads for the organiser (to move to judging/selectors.py once that module exists)
+# --------------------------------------------------------------------------------------------
+
+
+def assignments_list(*, stage: Stage) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(stage=stage)
+        .select_related("entry__team", "judge", "review")
+        .order_by("entry_id", "judge_id")
+    )
+
+
+def judge_progress(*, stage: Stage) -> list[dict]:
+    """Per panel member: assignments, submitted reviews and drafts (scoring-progress view)."""
+    memberships = (
+        PanelMembership.objects.filter(stage=stage)
+        .select_related("judge", "track")
+        .order_by("track_id", "judge__real_name", "id")
+    )
+    counts = {
+        row["judge_id"]: row
+        for row in Assignment.objects.filter(stage=stage)
+        .values("judge_id")
+        .annotate(
+            assigned=Count("id"),
+            submitted=Count("review", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+            drafts=Count("review", filter=Q(review__status=ReviewStatus.DRAFT)),
+        )
+    }
+    rows = []
+    for m in memberships:
+        c = counts.get(m.judge_id, {})
+        rows.append(
+            {
+                "judge": m.judge_id,
+                "judge_name": m.judge.real_name,
+                "track": m.track_id,
+                "track_name": m.track.name if m.track else "",
+                "status": m.status,
+                "min_load": m.min_load,
+                "max_load": m.max_load,
+                "assigned": c.get("assigned", 0),
+                "submitted": c.get("submitted", 0),
+                "drafts": c.get("drafts", 0),
+            }
+        )
+    return rows
