@@ -1,0 +1,86 @@
+from django.contrib import admin
+
+from judging.models import (
+    Assignment,
+    AuditLog,
+    Conflict,
+    Criterion,
+    JudgeProfile,
+    PanelMembership,
+    Review,
+    Rubric,
+)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["name", "stage", "track", "group", "version"]
+    inlines = [CriterionInline]
+
+
+@admin.register(JudgeProfile)
+class JudgeProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "province", "title"]
+    search_fields = ["user__real_name", "organisation__name"]
+
+
+@admin.register(PanelMembership)
+class PanelMembershipAdmin(admin.ModelAdmin):
+    list_display = [
+        "judge",
+        "stage",
+        "track",
+        "status",
+        "min_load",
+        "max_load",
+        "declaration_accepted_at",
+    ]
+    list_filter = ["stage", "status"]
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ["judge", "team", "source", "created_at"]
+    list_filter = ["source", "contest"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["judge", "entry", "stage", "source", "anonymous_code"]
+    list_filter = ["stage", "source"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Read-only: scores change only through the judge's submit and the recorded reopen."""
+
+    list_display = ["entry", "judge", "status", "total", "submitted_at", "reopened_count"]
+    list_filter = ["stage", "status"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Append-only: visible, never editable."""
+
+    list_display = ["contest", "seq", "action", "actor", "object_type", "object_id", "created_at"]
+    list_filter = ["contest", "action"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
