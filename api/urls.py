@@ -34,5 +34,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("api.urls_judging")),
+    path("", include("api.urls_assignment")),
     path("", include(router.urls)),
 ]

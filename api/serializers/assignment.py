@@ -1,0 +1,138 @@
+"""Judge assignment: feasibility reports, runs, assignments and per-judge progress (organisers)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contest.models import Entry, User
+from judging.enums import ReviewStatus
+from judging.models import Assignment, AssignmentRun
+from judging.services.assignment import K_MAX
+
+
+class KSerializer(serializers.Serializer):
+    k = serializers.IntegerField(min_value=1, max_value=K_MAX, help_text="Judges per entry")
+
+
+class FeasibilityIssueSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="Stable: reviews_exceed_capacity, min_exceeds_reviews, entry_short, ..."
+    )
+    zh = serializers.CharField()
+    en = serializers.CharField()
+    data = serializers.DictField(help_text="The numbers behind the message")
+
+
+class ShortEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    available = serializers.IntegerField(help_text="Conflict-free judges with room")
+    needed = serializers.IntegerField()
+
+
+class ShortJudgeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    available = serializers.IntegerField(help_text="Reviews the judge could get")
+    min_load = serializers.IntegerField()
+
+
+class FeasibilityReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    messages_zh = serializers.ListField(child=serializers.CharField())
+    messages_en = serializers.ListField(child=serializers.CharField())
+    issues = FeasibilityIssueSerializer(many=True)
+    short_entries = ShortEntrySerializer(many=True)
+    short_judges = ShortJudgeSerializer(many=True)
+
+
+class RunReportSerializer(serializers.Serializer):
+    """A run's report: empty while queued or running; `error` only when the run failed."""
+
+    ok = serializers.BooleanField(required=False)
+    messages_zh = serializers.ListField(child=serializers.CharField(), required=False)
+    messages_en = serializers.ListField(child=serializers.CharField(), required=False)
+    issues = FeasibilityIssueSerializer(many=True, required=False)
+    short_entries = ShortEntrySerializer(many=True, required=False)
+    short_judges = ShortJudgeSerializer(many=True, required=False)
+    error = serializers.CharField(required=False)
+
+
+class AssignmentRunSerializer(serializers.ModelSerializer):
+    report = RunReportSerializer(read_only=True)
+
+    class Meta:
+        model = AssignmentRun
+        fields = [
+            "id",
+            "stage",
+            "k",
+            "status",
+            "progress",
+            "report",
+            "cost",
+            "assigned",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["report"] = instance.report or {}
+        return data
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    entry_title = serializers.CharField(source="entry.title", read_only=True)
+    team_name = serializers.CharField(source="entry.team.name", read_only=True)
+    judge_name = serializers.CharField(source="judge.real_name", read_only=True)
+    review_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "stage",
+            "entry",
+            "entry_title",
+            "team_name",
+            "judge",
+            "judge_name",
+            "source",
+            "anonymous_code",
+            "review_status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=ReviewStatus.choices, allow_null=True))
+    def get_review_status(self, obj):
+        review = getattr(obj, "review", None)
+        return review.status if review is not None else None
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    entry = serializers.PrimaryKeyRelatedField(queryset=Entry.objects.select_related("team"))
+    judge = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+
+
+class AssignmentSwapSerializer(serializers.Serializer):
+    judge = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+
+
+class RoadshowResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    conflicts_skipped = serializers.IntegerField()
+
+
+class JudgeProgressSerializer(serializers.Serializer):
+    judge = serializers.IntegerField()
+    judge_name = serializers.CharField()
+    track = serializers.IntegerField(allow_null=True)
+    track_name = serializers.CharField()
+    status = serializers.CharField()
+    min_load = serializers.IntegerField()
+    max_load = serializers.IntegerField()
+    assigned = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    drafts = serializers.IntegerField()

@@ -1,0 +1,154 @@
+"""Judge assignment for organisers: feasibility, automatic runs, roadshow all-panel, manual
+changes and per-judge scoring progress. Querysets hold only the stages of contests the user
+organises, so anyone else gets 404."""
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import Authenticated
+from api.serializers.assignment import (
+    AssignmentCreateSerializer,
+    AssignmentRunSerializer,
+    AssignmentSerializer,
+    AssignmentSwapSerializer,
+    FeasibilityReportSerializer,
+    JudgeProgressSerializer,
+    KSerializer,
+    RoadshowResultSerializer,
+)
+from contest.models import Stage
+from contest.selectors import contests_organised
+from judging.models import Assignment, AssignmentRun
+from judging.services import assignment as services
+
+
+def stages_organised(user):
+    return Stage.objects.filter(contest__in=contests_organised(user=user)).select_related("contest")
+
+
+class StageScopedMixin:
+    permission_classes = [Authenticated]
+
+    def get_stage(self) -> Stage:
+        return get_object_or_404(stages_organised(self.request.user), pk=self.kwargs["stage_id"])
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    judge = django_filters.NumberFilter(field_name="judge_id")
+    entry = django_filters.NumberFilter(field_name="entry_id")
+    source = django_filters.CharFilter(field_name="source")
+
+    class Meta:
+        model = Assignment
+        fields = ["judge", "entry", "source"]
+
+
+class FeasibilityView(StageScopedMixin, APIView):
+    @extend_schema(request=KSerializer, responses=FeasibilityReportSerializer)
+    def post(self, request, stage_id):
+        """Can every submitted entry get k conflict-free judges of its panel? With the numbers."""
+        stage = self.get_stage()
+        data = KSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.assignment_feasibility(stage=stage, k=data.validated_data["k"])
+        return Response(services.report_as_dict(report))
+
+
+class RunCreateView(StageScopedMixin, APIView):
+    @extend_schema(request=KSerializer, responses={202: AssignmentRunSerializer})
+    def post(self, request, stage_id):
+        """Start an automatic assignment run; poll `/api/assignment-runs/{id}/` for progress."""
+        stage = self.get_stage()
+        data = KSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.assignment_start(actor=request.user, stage=stage, k=data.validated_data["k"])
+        run.refresh_from_db()  # without a broker the task has already run
+        return Response(AssignmentRunSerializer(run).data, status=202)
+
+
+class RunDetailView(generics.RetrieveAPIView):
+    """One assignment run: status, progress (percent), report, cost and assignments made."""
+
+    permission_classes = [Authenticated]
+    serializer_class = AssignmentRunSerializer
+
+    def get_queryset(self):
+        return AssignmentRun.objects.filter(stage__in=stages_organised(self.request.user))
+
+
+class RoadshowAllView(StageScopedMixin, APIView):
+    @extend_schema(request=None, responses=RoadshowResultSerializer)
+    def post(self, request, stage_id):
+        """Roadshow stage: every accepted panel member scores every finalist (conflicts excepted)."""
+        summary = services.assignment_roadshow_all(actor=request.user, stage=self.get_stage())
+        return Response(summary)
+
+
+class StageAssignmentsView(StageScopedMixin, generics.ListAPIView):
+    """A stage's assignments, filterable by judge, entry and source; organisers add by hand."""
+
+    serializer_class = AssignmentSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssignmentFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        return services.assignments_list(stage=self.get_stage())
+
+    @extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer})
+    def post(self, request, stage_id):
+        """Assign a judge by hand: refused on a conflict, off-panel or at the judge's max load."""
+        stage = self.get_stage()
+        data = AssignmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.assignment_add(actor=request.user, stage=stage, **data.validated_data)
+        return Response(AssignmentSerializer(assignment).data, status=201)
+
+
+def assignments_organised(user):
+    return Assignment.objects.filter(stage__in=stages_organised(user)).select_related(
+        "stage__contest", "entry__team", "judge"
+    )
+
+
+class AssignmentDetailView(APIView):
+    permission_classes = [Authenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        """Remove an assignment (refused with `review_submitted` once scored); a draft goes too."""
+        assignment = get_object_or_404(assignments_organised(request.user), pk=pk)
+        services.assignment_remove(actor=request.user, assignment=assignment)
+        return Response(status=204)
+
+
+class AssignmentSwapView(APIView):
+    permission_classes = [Authenticated]
+
+    @extend_schema(request=AssignmentSwapSerializer, responses=AssignmentSerializer)
+    def post(self, request, pk):
+        """Give the assignment to another judge, under the same checks as a manual add."""
+        assignment = get_object_or_404(assignments_organised(request.user), pk=pk)
+        data = AssignmentSwapSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.assignment_swap(
+            actor=request.user, assignment=assignment, judge=data.validated_data["judge"]
+        )
+        assignment = (
+            assignments_organised(request.user).select_related("review").get(pk=assignment.pk)
+        )
+        return Response(AssignmentSerializer(assignment).data)
+
+
+class JudgeProgressView(StageScopedMixin, APIView):
+    @extend_schema(responses=JudgeProgressSerializer(many=True))
+    def get(self, request, stage_id):
+        """Per panel member: assigned entries, submitted reviews and drafts."""
+        rows = services.judge_progress(stage=self.get_stage())
+        return Response(JudgeProgressSerializer(rows, many=True).data)
