@@ -6,9 +6,60 @@ import pytest
 from contest.enums import EntryStatus, StageKind
 from judging.enums import AssignmentSource, ConflictSource, ReviewStatus, RunStatus
 from judging.models import Assignment, AuditLog, Conflict, Review, Rubric
-from tests.api.helpers import assert_error, results
-from tests.factories.contest import EntryFactory, StageFactory, TeamFactory, UserFactory
+from tests.factories.contest import (
+    ContestFactory,
+    ContestRoleFactory,
+    EntryFactory,
+    StageFactory,
+    TeamFactory,
+    UserFactory,
+)
 from tests.factories.judging import JudgeProfileFactory, PanelMembershipFactory
+
+# Self-contained fixtures and helpers (the same shapes as tests/api/conftest.py and helpers.py).
+
+
+@pytest.fixture
+def contest(db):
+    return ContestFactory()
+
+
+@pytest.fixture
+def stage(contest):
+    return StageFactory(contest=contest, order=1)
+
+
+@pytest.fixture
+def organiser(contest):
+    user = UserFactory(real_name="组委会秘书")
+    ContestRoleFactory(contest=contest, user=user)
+    return user
+
+
+@pytest.fixture
+def other_organiser(db):
+    user = UserFactory(real_name="另一赛事组委会")
+    ContestRoleFactory(contest=ContestFactory(), user=user)
+    return user
+
+
+@pytest.fixture
+def captain(db):
+    return UserFactory(real_name="队长张三")
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code
+    assert body["message_zh"] and body["message_en"]
+    return body
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return body["results"] if isinstance(body, dict) else body
 
 
 def entry_in(stage, *, title=None):
