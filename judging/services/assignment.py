@@ -110,7 +110,7 @@ def _kept_assignments(stage: Stage) -> QuerySet[Assignment]:
     )
 
 
-def _problem_build(*, stage: Stage, k: int) -> _StageProblem:
+def _k_check(k: int) -> None:
     if not 1 <= k <= K_MAX:
         raise ValidationFailed(
             "invalid_k",
@@ -118,6 +118,10 @@ def _problem_build(*, stage: Stage, k: int) -> _StageProblem:
             f"Judges per entry must be between 1 and {K_MAX}.",
             fields={"k": ["invalid_k"]},
         )
+
+
+def _problem_build(*, stage: Stage, k: int) -> _StageProblem:
+    _k_check(k)
     memberships = _accepted_panel(stage)
     entries = _submitted_entries(stage)
     track_panels = {m.track_id for m in memberships if m.track_id is not None}
@@ -213,8 +217,7 @@ def assignment_start(*, actor, stage: Stage, k: int) -> AssignmentRun:
     from judging.tasks_assignment import assignment_run_task
 
     _require_organiser(actor, stage, "分配评委", "assign judges")
-    if not 1 <= k <= K_MAX:
-        _problem_build(stage=stage, k=k)  # raises invalid_k
+    _k_check(k)
     with transaction.atomic():
         run = AssignmentRun(stage=stage, k=k, created_by=actor)
         full_clean_or_raise(run)

@@ -263,6 +263,29 @@ def test_feasibility_ignores_unaccepted_judges_and_unsubmitted_entries(stage):
     ]
 
 
+def test_run_on_a_stage_without_entries_assigns_nothing(
+    stage, organiser, django_capture_on_commit_callbacks
+):
+    judge_on(stage)
+
+    run = run_now(django_capture_on_commit_callbacks, actor=organiser, stage=stage, k=3)
+
+    assert (run.status, run.assigned, run.progress) == (RunStatus.DONE, 0, 100)
+
+
+def test_task_returns_quietly_when_the_run_is_gone(db):
+    from judging.tasks_assignment import assignment_run_task
+
+    assert assignment_run_task.delay(987654).get() is None
+
+
+def test_start_refuses_k_out_of_range(stage, organiser):
+    with pytest.raises(ValidationFailed) as exc:
+        assignment_start(actor=organiser, stage=stage, k=0)
+    assert exc.value.code == "invalid_k"
+    assert AssignmentRun.objects.count() == 0
+
+
 def test_start_refused_for_non_organiser(stage):
     with pytest.raises(NotPermitted):
         assignment_start(actor=UserFactory(), stage=stage, k=2)
