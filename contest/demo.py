@@ -305,7 +305,38 @@ CITIES = [
     ("泰州", "321200"),
     ("宿迁", "321300"),
 ]
-COMPANY_WORDS = ["数衡", "智汇", "云图", "星河", "汇数", "擎天", "数智", "天枢", "鼎信", "联创", "恒瑞", "华数", "紫金", "秦淮", "太湖", "中晟", "博远", "锐思", "海纳", "启明", "金陵", "江海", "睿达", "同创", "远景", "易链", "光合", "盛景", "卓数", "格物"]
+COMPANY_WORDS = [
+    "数衡",
+    "智汇",
+    "云图",
+    "星河",
+    "汇数",
+    "擎天",
+    "数智",
+    "天枢",
+    "鼎信",
+    "联创",
+    "恒瑞",
+    "华数",
+    "紫金",
+    "秦淮",
+    "太湖",
+    "中晟",
+    "博远",
+    "锐思",
+    "海纳",
+    "启明",
+    "金陵",
+    "江海",
+    "睿达",
+    "同创",
+    "远景",
+    "易链",
+    "光合",
+    "盛景",
+    "卓数",
+    "格物",
+]
 COMPANY_SUFFIXES = (
     "数据科技有限公司",
     "信息技术有限公司",
@@ -1043,14 +1074,6 @@ class _Seeder:
             organisation=self.winner_team.lead_organisation,
             province="江苏",
         )
-        TeamMember.objects.create(
-            team=self.winner_team,
-            contest=self.contest,
-            user=self.winner,
-            role=MemberRole.MEMBER,
-            order=20,
-            title="数据工程师",
-        )
         self.teams = teams
         self.entries = entries
         self.built.counts["teams"] = len(teams) + 1
@@ -1595,22 +1618,167 @@ class _Seeder:
         self.built.counts["reviews_draft"] = drafts
 
     def results_and_awards(self) -> None:
-        """Results, awards, notices and certificates: only where those services exist already."""
-        for module in ("result", "award", "notice", "certificate"):
+        """Results, promotion, awards, notice and certificates — each where its service exists.
+
+        A step whose service is missing, or fails (a later service's API may still be changing),
+        is skipped with a note, and so are the steps that need it; its writes are rolled back."""
+        steps = [
+            ("result", "成绩计算与发布 results computed and published", self._results),
+            ("promotion", "晋级决赛与推荐全国 promotion and recommendation", self._promotion),
+            ("award", "拟奖 awards proposed", self._awards),
+            ("notice", "公示与确定 notice opened and finalised", self._notice),
+            ("certificate", "证书 certificates issued", self._certificates),
+        ]
+        needs = {"award": "result", "notice": "award", "certificate": "notice"}
+        done: set[str] = set()
+        for module, label, handler in steps:
+            if module in needs and needs[module] not in done:
+                self.skip(f"{label}: needs the {needs[module]} step")
+                continue
             try:
                 importlib.import_module(f"judging.services.{module}")
             except ImportError:
-                self.skip(f"judging.services.{module} not present yet")
+                self.skip(f"{label}: judging.services.{module} not present yet")
                 continue
-            handler = getattr(self, f"_with_{module}", None)
-            if handler is None:
-                self.skip(f"judging.services.{module}: present, not wired into the demo yet")
-                continue
+            self.step(label)
             try:
                 with transaction.atomic():
                     handler()
-            except Exception as exc:  # noqa: BLE001 - a later service's API may still change
-                self.skip(f"judging.services.{module}: {type(exc).__name__}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - reported, never fatal to the demo
+                self.skip(f"{label}: {type(exc).__name__}: {exc}")
+                continue
+            done.add(module)
+        if "award" not in done:
+            self._winner_join(self.winner_team)
+
+    def _winner_join(self, team: Team) -> None:
+        TeamMember.objects.create(
+            team=team,
+            contest=self.contest,
+            user=self.winner,
+            role=MemberRole.MEMBER,
+            order=20,
+            title="数据工程师",
+        )
+
+    def _results(self) -> None:
+        from judging.services.result import ranking_compute, results_publish
+
+        summary = ranking_compute(stage=self.stage_prelim, actor=self.organiser)
+        self.snapshot = results_publish(actor=self.organiser, stage=self.stage_prelim)
+        self.built.counts["results_ranked"] = summary.ranked
+
+    def _promotion(self) -> None:
+        from judging.enums import PromotionRule
+        from judging.services.promotion import promotion_apply, recommend_to_parent
+
+        promotion_apply(
+            actor=self.organiser,
+            from_stage=self.stage_prelim,
+            to_stage=self.stage_final,
+            rule=PromotionRule.TOP_N,
+            n=2,
+        )
+        self.built.counts["finalists"] = Entry.objects.filter(stage=self.stage_final).count()
+        from judging.models import EntryResult
+
+        top = list(
+            EntryResult.objects.filter(stage=self.stage_prelim, rank=1)
+            .order_by("group_key")
+            .values_list("entry_id", flat=True)[: self.national.promotion_quota or 10]
+        )
+        recommend_to_parent(
+            actor=self.organiser,
+            contest=self.contest,
+            entry_ids=top[:8],
+            reason="初赛各赛道第一名，择优推荐参加全国总决赛。",
+        )
+        self.built.counts["recommended"] = len(top[:8])
+
+    def _awards(self) -> None:
+        from judging.models import Award
+        from judging.models.award import AwardTierKind
+        from judging.services.award import award_adjust, awards_propose, tier_create
+
+        actor = self.organiser
+        for order, (name, quota) in enumerate((("一等奖", 1), ("二等奖", 2), ("三等奖", 3)), 1):
+            tier_create(
+                actor=actor,
+                contest=self.contest,
+                name=name,
+                kind=AwardTierKind.RANKED,
+                quota_count=quota,
+                order=order,
+            )
+        special = tier_create(
+            actor=actor,
+            contest=self.contest,
+            name="技术创新奖",
+            kind=AwardTierKind.SPECIAL,
+            order=10,
+        )
+        awards = awards_propose(actor=actor, stage=self.stage_prelim)
+        industry = self.tracks["工业制造"].pk
+        mine = sorted(
+            (a for a in awards if a.team.track_id == industry),
+            key=lambda a: (a.tier.order, a.rank or 99),
+        )
+        winner_team = mine[0].team if mine else awards[0].team
+        self._winner_join(winner_team)
+        self.winner_team = winner_team
+        unawarded = (
+            Team.objects.filter(contest=self.contest, entries__stage=self.stage_prelim)
+            .exclude(pk__in=[a.team_id for a in awards])
+            .exclude(pk=self.showcase.pk)
+            .order_by("code")
+            .first()
+        )
+        if unawarded is not None:
+            award_adjust(
+                actor=actor,
+                action="add",
+                reason="评审委员会推荐：数据融合技术路线具有突出创新性。",
+                contest=self.contest,
+                tier=special,
+                team=unawarded,
+            )
+        self.built.counts["awards"] = Award.objects.filter(contest=self.contest).count()
+
+    def _notice(self) -> None:
+        from judging.services.notice import notice_finalise, notice_open
+
+        notice = notice_open(
+            actor=self.organiser,
+            contest=self.contest,
+            days=5,
+            working_days=True,
+            opens_at=self.days(-12),
+            title="2026年“数据要素×”大赛江苏分赛初赛拟获奖名单公示",
+        )
+        notice_finalise(actor=self.organiser, notice=notice)
+
+    def _certificates(self) -> None:
+        from judging.certificate_signing import signing_key
+        from judging.models import Certificate, CertificateBatch, CertificateTemplate
+        from judging.models.certificate import BatchStatus
+        from judging.services.certificate import certificate_batch_run
+
+        signing_key()  # no key (DEBUG off, CERTIFICATE_SIGNING_KEY empty): skipped with the reason
+        CertificateTemplate.objects.update_or_create(
+            contest=self.contest,
+            defaults={
+                "issuing_bodies": ["江苏省数据局", "江苏省工业和信息化厅"],
+                "serial_prefix": "SJYSJS",
+                "issue_date": timezone.localdate(),
+            },
+        )
+        # `certificates_issue` hands the batch to Celery after commit; the demo runs it in-process
+        batch = CertificateBatch.objects.create(contest=self.contest, created_by=self.organiser)
+        certificate_batch_run(batch_id=batch.pk)
+        batch.refresh_from_db()
+        if batch.status != BatchStatus.DONE:
+            raise RuntimeError(f"certificate batch {batch.status}: {batch.error}")
+        self.built.counts["certificates"] = Certificate.objects.filter(contest=self.contest).count()
 
 
 def seed_demo(*, small: bool = False, out: Callable[[str], None] = print) -> Built | None:
