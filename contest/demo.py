@@ -1701,7 +1701,7 @@ class _Seeder:
         from judging.services.award import award_adjust, awards_propose, tier_create
 
         actor = self.organiser
-        for order, (name, quota) in enumerate((("一等奖", 1), ("二等奖", 2), ("三等奖", 3)), 1):
+        for order, (name, quota) in enumerate((("一等奖", 1), ("二等奖", 1), ("三等奖", 2)), 1):
             tier_create(
                 actor=actor,
                 contest=self.contest,
