@@ -95,10 +95,11 @@ def _forbidden_pairs(
         by_team.setdefault(e.team_id, []).append(e.pk)
     forbidden: set[tuple[int, int]] = set()
     for m in memberships:
-        team_ids = conflicted_teams(judge=m.judge, contest=stage.contest).filter(
-            pk__in=list(by_team)
+        # A judge's conflicts are few; intersecting here keeps a long id list out of the SQL.
+        team_ids = conflicted_teams(judge=m.judge, contest=stage.contest).values_list(
+            "pk", flat=True
         )
-        for team_id in team_ids.values_list("pk", flat=True):
+        for team_id in set(team_ids) & by_team.keys():
             forbidden.update((m.judge_id, eid) for eid in by_team[team_id])
     return forbidden
 
