@@ -46,6 +46,17 @@ def upload_check(
             "file_empty", "文件为空。", "The file is empty.", fields={"file": ["file_empty"]}
         )
     detected = sniff_file_type(uploaded)
+    name = uploaded.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    # A recognised file under another type's name (PNG bytes called .pdf) is reported as such
+    # before the allow-list: "this is not really a PDF" is what the uploader needs to hear.
+    if detected is not None and ext not in FILE_TYPES[detected].extensions:
+        raise ValidationFailed(
+            "file_content_mismatch",
+            f"文件内容（{detected}）与文件名扩展名（.{ext}）不符。",
+            f"The file's content ({detected}) does not match its name (.{ext}).",
+            fields={"file": ["file_content_mismatch"]},
+        )
     allowed_text = ", ".join(allowed)
     if detected is None or detected not in allowed:
         raise ValidationFailed(
@@ -53,15 +64,6 @@ def upload_check(
             f"文件类型不允许：仅接受 {allowed_text}。",
             f"File type not allowed: only {allowed_text} are accepted.",
             fields={"file": ["file_type_not_allowed"]},
-        )
-    name = uploaded.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in FILE_TYPES[detected].extensions:
-        raise ValidationFailed(
-            "file_content_mismatch",
-            f"文件内容（{detected}）与文件名扩展名（.{ext}）不符。",
-            f"The file's content ({detected}) does not match its name (.{ext}).",
-            fields={"file": ["file_content_mismatch"]},
         )
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():

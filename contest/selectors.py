@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from contest.enums import ChallengeStatus, ContestRoleKind, ContestStatus, EntryStatus
 from contest.models import (
@@ -70,13 +70,14 @@ def challenges_visible(*, user) -> QuerySet[Challenge]:
 
 
 def teams_visible(*, user) -> QuerySet[Team]:
-    """Teams the user is on, and every team of the contests the user organises."""
+    """Teams the user is on, and every team of the contests the user organises.
+
+    Members come prefetched; add `co_applicants` where they are shown (the detail)."""
     if not _authenticated(user):
         return Team.objects.none()
     qs = Team.objects.select_related(
         "contest", "lead_organisation", "track", "group", "challenge", "captain"
     ).prefetch_related(
-        "co_applicants",
         Prefetch(
             "members", queryset=TeamMember.objects.select_related("user").order_by("order", "id")
         ),
@@ -115,11 +116,16 @@ def organisations_all() -> QuerySet[Organisation]:
 def registration_stats(*, contest: Contest) -> dict:
     """Counts for an organiser: teams per track and group, entries per stage and status."""
     teams = Team.objects.filter(contest=contest)
+    # In the organiser's order of tracks and groups, teams without one last, on every database.
     by_track = list(
-        teams.values("track_id", "track__name").annotate(teams=Count("id")).order_by("track__name")
+        teams.values("track_id", "track__name")
+        .annotate(teams=Count("id"))
+        .order_by(F("track__order").asc(nulls_last=True), F("track_id").asc(nulls_last=True))
     )
     by_group = list(
-        teams.values("group_id", "group__name").annotate(teams=Count("id")).order_by("group__name")
+        teams.values("group_id", "group__name")
+        .annotate(teams=Count("id"))
+        .order_by(F("group__order").asc(nulls_last=True), F("group_id").asc(nulls_last=True))
     )
     entries = list(
         Entry.objects.filter(team__contest=contest)

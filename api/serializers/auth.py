@@ -1,4 +1,6 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from contest.validators import validate_mobile
@@ -51,3 +53,11 @@ class RegisterSerializer(serializers.Serializer):
     mobile = serializers.CharField(required=False, allow_blank=True, validators=[validate_mobile])
     password = serializers.CharField(min_length=8, style={"input_type": "password"})
     province = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+    def validate_password(self, value: str) -> str:
+        """The project's AUTH_PASSWORD_VALIDATORS (length, common passwords) apply to sign-up."""
+        try:
+            validate_password(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(list(exc.messages)) from exc
+        return value

@@ -72,4 +72,5 @@ class EntryUpdateSerializer(serializers.ModelSerializer):
 
 class EntryFileUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EntryFileKind.choices)
-    file = serializers.FileField()
+    # Empty files reach the shared upload check, which answers with its stable `file_empty` code.
+    file = serializers.FileField(allow_empty_file=True)

@@ -81,9 +81,10 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def file_versions(self, request, pk=None):
         """Every version of every file of the entry, newest first."""
         entry = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(
-            EntryFileSerializer(entry.files.order_by("kind", "-version"), many=True).data
-        )
+        # Not `entry.files`: the selector prefetches current files only, and a queryset built on
+        # that prefetch keeps its filter, which would hide every earlier version.
+        versions = EntryFile.objects.filter(entry=entry).order_by("kind", "-version")
+        return Response(EntryFileSerializer(versions, many=True).data)
 
     @extend_schema(request=None, responses=EntrySerializer)
     @action(detail=True, methods=["post"])

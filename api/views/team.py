@@ -32,7 +32,8 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ordering_fields = ["code", "name", "created_at"]
 
     def get_queryset(self):
-        return teams_visible(user=self.request.user)
+        qs = teams_visible(user=self.request.user)
+        return qs if self.action == "list" else qs.prefetch_related("co_applicants")
 
     def get_serializer_class(self):
         return TeamListSerializer if self.action == "list" else TeamDetailSerializer

@@ -34,6 +34,13 @@ EDITABLE_FIELDS = {
 
 
 def _prize_check(challenge: Challenge) -> None:
+    if challenge.prize_amount is not None and challenge.prize_amount < 0:
+        raise ValidationFailed(
+            "prize_negative",
+            "榜额不能为负数。",
+            "The prize cannot be negative.",
+            fields={"prize_amount": ["prize_negative"]},
+        )
     if challenge.prize_negotiable and challenge.prize_amount not in (None, 0):
         raise ValidationFailed(
             "prize_negotiable_with_amount",

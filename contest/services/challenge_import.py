@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from contest import permissions
 from contest.enums import ChallengeStatus, OrganisationKind, PrizePayer
 from contest.errors import ValidationFailed
 from contest.models import Challenge, Contest, Organisation
-from contest.services.common import not_permitted
+from contest.services.common import bilingual_text, not_permitted
 from contest.validators import uscc_is_valid
 
 # (header, key, required)
@@ -162,7 +163,7 @@ def _parse_row(
         deadline = None
     if len(report.errors) > before:
         return None
-    return {
+    parsed = {
         "code": _text(values["code"]),
         "title": _text(values["title"]),
         "publisher_name": _text(values["publisher_name"]),
@@ -182,6 +183,40 @@ def _parse_row(
         "contact_phone": _text(values.get("contact_phone")),
         "contact_email": _text(values.get("contact_email")),
     }
+    _model_check(parsed, row, report)
+    if len(report.errors) > before:
+        return None
+    return parsed
+
+
+# Template column key of each field the model checks (the rest have the same name).
+_COLUMN_OF_FIELD = {"prize_amount": "prize"}
+
+
+def _model_check(parsed: dict, row: int, report: ImportReport) -> None:
+    """The model's own field rules (lengths, e-mail, digits of the prize) as row errors, so a cell
+    the database would refuse is reported with the others instead of failing the whole import."""
+    challenge = Challenge(**{k: v for k, v in parsed.items() if not k.startswith("publisher_")})
+    publisher = Organisation(
+        name=parsed["publisher_name"],
+        uscc=parsed["publisher_uscc"],
+        kind=parsed["publisher_kind"],
+        province=parsed["publisher_province"],
+    )
+    errors: dict[str, list] = {}
+    for instance, prefix, exclude in (
+        (challenge, "", ["contest", "publisher", "track", "created_by"]),
+        (publisher, "publisher_", []),
+    ):
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, field_errors in exc.error_dict.items():
+                key = _COLUMN_OF_FIELD.get(name, name)
+                errors.setdefault(prefix + key, []).extend(field_errors)
+    for header, key, _ in TEMPLATE_COLUMNS:
+        if key in errors:
+            report.add(row, header, bilingual_text(errors[key]))
 
 
 def challenges_import(*, actor, contest: Contest, fileobj) -> ImportReport:

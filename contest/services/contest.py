@@ -34,6 +34,18 @@ CONTEST_FIELDS = {
 }
 
 
+def _rules_check(contest: Contest) -> None:
+    """Rules of a contest that the database constraint would only name, not explain."""
+    if contest.team_size_min > contest.team_size_max:
+        raise ValidationFailed(
+            "team_size_range_invalid",
+            f"团队最少人数（{contest.team_size_min}）不能大于最多人数（{contest.team_size_max}）。",
+            f"The minimum team size ({contest.team_size_min}) exceeds the maximum "
+            f"({contest.team_size_max}).",
+            fields={"team_size_min": ["team_size_range_invalid"]},
+        )
+
+
 def _require_organiser(actor, contest: Contest) -> None:
     if not permissions.is_organiser(actor, contest):
         raise not_permitted("管理该赛事", "manage this contest")
@@ -51,6 +63,7 @@ def contest_create(*, actor, **fields) -> Contest:
     if parent is not None and not permissions.is_organiser(actor, parent):
         raise not_permitted("在该上级赛事下创建分赛", "create a sub-contest under that contest")
     contest = Contest(created_by=actor, **fields)
+    _rules_check(contest)
     full_clean_or_raise(contest)
     contest.save()
     ContestRole.objects.create(contest=contest, user=actor, role=ContestRoleKind.ORGANISER)
@@ -75,6 +88,7 @@ def contest_update(*, actor, contest: Contest, **fields) -> Contest:
         )
     for key, value in fields.items():
         setattr(contest, key, value)
+    _rules_check(contest)
     full_clean_or_raise(contest)
     contest.save()
     return contest

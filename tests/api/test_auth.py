@@ -1,0 +1,176 @@
+"""Sign-up and log-in by email or mobile, tokens, and the CSRF-checked session the SPA uses."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from contest.models import User
+from tests.api.helpers import assert_error, row_counts
+from tests.factories.contest import UserFactory
+
+PASSWORD = "pass-1234"
+
+
+@pytest.fixture
+def person(db):
+    return UserFactory(email="li.ming@example.com", mobile="13812345678", real_name="李明")
+
+
+# Register -----------------------------------------------------------------------------------
+
+
+def test_register_with_email(api_client, db):
+    response = api_client.post(
+        "/api/auth/register/",
+        {"real_name": "王芳", "email": "Wang.Fang@Example.com", "password": "Lanzhou-2026"},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    user = User.objects.get(pk=body["user"]["id"])
+    assert (user.email, user.mobile, user.real_name) == ("wang.fang@example.com", None, "王芳")
+    assert user.check_password("Lanzhou-2026") is True
+    assert body["token"] == Token.objects.get(user=user).key
+    assert api_client.get("/api/auth/me/").json()["id"] == user.pk  # the session is live
+
+
+def test_register_with_mobile_only(api_client, db):
+    response = api_client.post(
+        "/api/auth/register/",
+        {"real_name": "陈强", "mobile": "13900001111", "password": "Lanzhou-2026"},
+    )
+    assert response.status_code == 201
+    assert response.json()["user"]["mobile"] == "13900001111"
+
+
+def test_register_without_email_or_mobile(api_client, db):
+    before = row_counts()
+    response = api_client.post(
+        "/api/auth/register/", {"real_name": "无名", "password": "Lanzhou-2026"}
+    )
+    body = assert_error(response, 400, "email_or_mobile_required")
+    assert body["fields"] == {"email": ["email_or_mobile_required"]}
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"email": "LI.MING@example.com"}, {"mobile": "13812345678"}],
+    ids=["same-email-other-case", "same-mobile"],
+)
+def test_register_account_exists(api_client, person, payload):
+    before = row_counts()
+    response = api_client.post(
+        "/api/auth/register/", {"real_name": "李明", "password": "Lanzhou-2026", **payload}
+    )
+    assert_error(response, 409, "account_exists")
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"email": "a@example.com", "password": "short"}, "password"),
+        ({"email": "a@example.com", "password": "password123"}, "password"),
+        ({"mobile": "2381234567", "password": "Lanzhou-2026"}, "mobile"),
+        ({"email": "not-an-email", "password": "Lanzhou-2026"}, "email"),
+    ],
+    ids=["short-password", "common-password", "bad-mobile", "bad-email"],
+)
+def test_register_invalid_input(api_client, db, payload, field):
+    before = row_counts()
+    body = assert_error(
+        api_client.post("/api/auth/register/", {"real_name": "某人", **payload}), 400, "invalid"
+    )
+    assert list(body["fields"]) == [field]
+    assert row_counts() == before
+
+
+# Log in -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("login", ["li.ming@example.com", "LI.MING@EXAMPLE.COM", "13812345678"])
+def test_login_by_email_or_mobile(api_client, person, login):
+    response = api_client.post("/api/auth/login/", {"login": login, "password": PASSWORD})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["user"]["id"], body["user"]["real_name"]) == (person.pk, "李明")
+    assert body["token"] == Token.objects.get(user=person).key
+
+
+def test_login_wrong_password(api_client, person):
+    response = api_client.post(
+        "/api/auth/login/", {"login": "13812345678", "password": "wrong-pass"}
+    )
+    body = assert_error(response, 400, "invalid_credentials")
+    assert (body["message_zh"], body["message_en"]) == (
+        "账号或密码错误。",
+        "Wrong account or password.",
+    )
+    assert Token.objects.count() == 0
+
+
+def test_login_unknown_account(api_client, db):
+    response = api_client.post("/api/auth/login/", {"login": "13000000000", "password": PASSWORD})
+    assert_error(response, 400, "invalid_credentials")
+
+
+def test_login_inactive_user(api_client, person):
+    person.is_active = False
+    person.save()
+    response = api_client.post(
+        "/api/auth/login/", {"login": "li.ming@example.com", "password": PASSWORD}
+    )
+    assert_error(response, 400, "invalid_credentials")
+
+
+def test_login_token_authenticates(api_client, person):
+    token = api_client.post(
+        "/api/auth/login/", {"login": "13812345678", "password": PASSWORD}
+    ).json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/auth/me/").json()["email"] == "li.ming@example.com"
+
+
+def test_me_anonymous(api_client, db):
+    assert_error(api_client.get("/api/auth/me/"), 401, "not_authenticated")
+
+
+def test_me_lists_contest_roles(client_for, organiser, contest):
+    roles = client_for(organiser).get("/api/auth/me/").json()["roles"]
+    assert roles == [{"contest": contest.pk, "role": "organiser", "organisation": None}]
+
+
+# Session with CSRF --------------------------------------------------------------------------
+
+
+def test_session_login_csrf_enforced(person):
+    client = APIClient(enforce_csrf_checks=True)
+    token = client.get("/api/auth/csrf/").json()["csrftoken"]
+    response = client.post(
+        "/api/auth/login/",
+        {"login": "li.ming@example.com", "password": PASSWORD},
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 200
+    assert client.get("/api/auth/me/").json()["id"] == person.pk
+
+    payload = {
+        "name": "测试单位",
+        "kind": "enterprise",
+        "uscc": "914403001922038216",
+        "province": "广东",
+    }
+    before = row_counts()
+    refused = client.post("/api/organisations/", payload)
+    body = assert_error(refused, 403, "permission_denied")
+    assert body["message_en"] == "You do not have permission to do this."
+    assert row_counts() == before
+
+    # Logging in rotates the token: the SPA reads the new one from the cookie.
+    fresh = client.cookies["csrftoken"].value
+    accepted = client.post("/api/organisations/", payload, HTTP_X_CSRFTOKEN=fresh)
+    assert accepted.status_code == 201
+
+    assert client.post("/api/auth/logout/", HTTP_X_CSRFTOKEN=fresh).status_code == 204
+    assert_error(client.get("/api/auth/me/"), 401, "not_authenticated")
