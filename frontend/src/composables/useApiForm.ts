@@ -1,0 +1,47 @@
+import { computed, ref } from 'vue'
+import { useI18n } from 'vue-i18n'
+import { ApiError, isApiError, pickLanguage } from '@/api/errors'
+import { lang } from '@/i18n/lang'
+
+/**
+ * State for a form that talks to the API: busy flag, the last ApiError, its message in the UI
+ * language and the error of each field. The form's values are never touched, so a failed submit
+ * loses nothing the user typed.
+ */
+export function useApiForm() {
+  const { t, te } = useI18n()
+  const error = ref<ApiError | null>(null)
+  const busy = ref(false)
+
+  const message = computed(() => error.value?.localized(lang.value) ?? '')
+
+  function explain(text: string): string {
+    if (error.value && text === error.value.code) return error.value.localized(lang.value)
+    if (/^[a-z_]+$/.test(text) && te(`codes.${text}`)) return t(`codes.${text}`)
+    return pickLanguage(text, lang.value)
+  }
+
+  function fieldError(name: string): string {
+    const messages = error.value?.fields[name]
+    return messages?.length ? messages.map(explain).join(' ') : ''
+  }
+
+  async function run<T>(action: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true
+    error.value = null
+    try {
+      return await action()
+    } catch (caught) {
+      error.value = isApiError(caught) ? caught : ApiError.fromResponse(0, { code: 'client_error', message: String(caught) })
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  function clear() {
+    error.value = null
+  }
+
+  return { error, busy, message, fieldError, run, clear, explain }
+}

@@ -1,0 +1,28 @@
+import { createI18n } from 'vue-i18n'
+import { watch } from 'vue'
+import zhCN from './zh-CN'
+import en from './en'
+import { lang } from './lang'
+
+export type MessageSchema = typeof zhCN
+
+export const i18n = createI18n<[MessageSchema], 'zh-CN' | 'en', false>({
+  legacy: false,
+  locale: lang.value,
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+watch(
+  lang,
+  (value) => {
+    i18n.global.locale.value = value
+    if (typeof document !== 'undefined') {
+      document.documentElement.lang = value
+      document.title = value === 'en' ? 'Saiwu 赛务' : '赛务 Saiwu'
+    }
+  },
+  { immediate: true },
+)

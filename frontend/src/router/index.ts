@@ -1,0 +1,47 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    auth?: boolean
+    feature?: 'judging' | 'awards' | 'certificates'
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('@/views/public/ContestList.vue') },
+  { path: '/contests', name: 'contests', component: () => import('@/views/public/ContestList.vue') },
+  { path: '/contests/:id(\\d+)', name: 'contest', component: () => import('@/views/public/ContestDetail.vue'), props: true },
+  { path: '/contests/:id(\\d+)/register', name: 'team-create', component: () => import('@/views/team/TeamCreate.vue'), props: true, meta: { auth: true } },
+  { path: '/challenges', name: 'challenges', component: () => import('@/views/public/ChallengeList.vue') },
+  { path: '/challenges/:id(\\d+)', name: 'challenge', component: () => import('@/views/public/ChallengeDetail.vue'), props: true },
+  { path: '/login', name: 'login', component: () => import('@/views/auth/LoginView.vue') },
+  { path: '/register', name: 'register', component: () => import('@/views/auth/RegisterView.vue') },
+  { path: '/teams', name: 'teams', component: () => import('@/views/team/MyTeams.vue'), meta: { auth: true } },
+  { path: '/teams/:id(\\d+)', name: 'team', component: () => import('@/views/team/TeamDetail.vue'), props: true, meta: { auth: true } },
+  { path: '/entries/:id(\\d+)', name: 'entry', component: () => import('@/views/team/EntryEdit.vue'), props: true, meta: { auth: true } },
+  { path: '/join/:code', name: 'join', component: () => import('@/views/team/JoinTeam.vue'), props: true },
+  { path: '/organiser', name: 'organiser', component: () => import('@/views/organiser/MyContests.vue'), meta: { auth: true } },
+  { path: '/organiser/contests/new', name: 'contest-create', component: () => import('@/views/organiser/ContestCreate.vue'), meta: { auth: true } },
+  { path: '/organiser/contests/:id(\\d+)', name: 'contest-manage', component: () => import('@/views/organiser/ContestManage.vue'), props: true, meta: { auth: true } },
+  // Journeys whose API is still being built: named placeholders, no data.
+  { path: '/judging', name: 'judging', component: () => import('@/views/ComingSoon.vue'), meta: { feature: 'judging' } },
+  { path: '/awards', name: 'awards', component: () => import('@/views/ComingSoon.vue'), meta: { feature: 'awards' } },
+  { path: '/certificates/verify/:number?', name: 'certificate-verify', component: () => import('@/views/ComingSoon.vue'), meta: { feature: 'certificates' } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  await auth.ready()
+  if (to.meta.auth && !auth.loggedIn) {
+    return { path: '/login', query: { next: to.fullPath } }
+  }
+  return true
+})

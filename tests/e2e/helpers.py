@@ -1,0 +1,49 @@
+"""Small Playwright helpers for Element Plus widgets."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def field(page: Page, testid: str):
+    """The native input of an el-input / el-select / el-date-picker marked with data-testid
+    (Element Plus puts the attribute on the <input> itself for el-input, on a wrapper otherwise)."""
+    t = testid
+    return page.locator(
+        f'input[data-testid="{t}"], textarea[data-testid="{t}"], [data-testid="{t}"] input, [data-testid="{t}"] textarea'
+    ).first
+
+
+def pick(page: Page, select_testid: str, option_text: str) -> None:
+    """Open an el-select by its data-testid and click the visible option with this text."""
+    page.get_by_test_id(select_testid).click()
+    option = page.locator(".el-select-dropdown__item:visible", has_text=option_text).first
+    expect(option).to_be_visible()
+    option.click()
+
+
+def confirm_dialog(page: Page) -> None:
+    """Press the primary button of the open ElMessageBox (confirm / prompt)."""
+    button = page.locator(".el-message-box__btns .el-button--primary:visible")
+    expect(button).to_be_visible()
+    button.click()
+
+
+def signup(page: Page, *, name: str, email: str, password: str) -> None:
+    field(page, "register-name").fill(name)
+    field(page, "register-email").fill(email)
+    field(page, "register-password").fill(password)
+    field(page, "register-password2").fill(password)
+    page.get_by_test_id("register-submit").click()
+
+
+def login(page: Page, base_url: str, *, login: str, password: str, next_path: str = "/") -> None:
+    page.goto(f"{base_url}/login?next={next_path}")
+    field(page, "login-login").fill(login)
+    field(page, "login-password").fill(password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("user-name")).to_be_visible()
+
+
+def table_rows(page: Page, testid: str):
+    return page.get_by_test_id(testid).locator(".el-table__body-wrapper tbody tr")
