@@ -35,5 +35,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("api.urls_judging")),
     path("", include("api.urls_assignment")),
+    path("", include("api.urls_awards")),
     path("", include(router.urls)),
 ]

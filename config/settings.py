@@ -173,6 +173,9 @@ SPECTACULAR_SETTINGS = {
         "ContestRoleKindEnum": "contest.enums.ContestRoleKind",
         "PanelStatusEnum": "judging.enums.PanelStatus",
         "ReviewStatusEnum": "judging.enums.ReviewStatus",
+        "AwardStatusEnum": "judging.models.award.AwardStatus",
+        "AwardTierKindEnum": "judging.models.award.AwardTierKind",
+        "NoticeStatusEnum": "judging.models.notice.NoticeStatus",
     },
 }
 

@@ -1,0 +1,181 @@
+"""Certificates (获奖证书): a template per contest, issued certificates, and issuing batches."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class CertificateRole(models.TextChoices):
+    # The first three are the renderer's roles (`judging.certificate_pdf.ROLE_*`).
+    TEAM = "team", "团队 Team"
+    MEMBER = "member", "成员 Member"
+    ADVISOR = "advisor", "指导老师 Advisor"
+    ORGANISATION = "organisation", "单位 Organisation"
+
+
+class CertificateStatus(models.TextChoices):
+    ISSUED = "issued", "有效 Issued"
+    REVOKED = "revoked", "已撤销 Revoked"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "排队中 Queued"
+    RUNNING = "running", "进行中 Running"
+    DONE = "done", "已完成 Done"
+    FAILED = "failed", "失败 Failed"
+
+
+def template_upload_to(instance, filename: str) -> str:
+    """The service names the file `<background|seal>-<sha256>.<ext>` after checking it."""
+    return f"{instance.contest.code}/certificates/template/{filename}"
+
+
+def certificate_pdf_upload_to(instance, filename: str) -> str:
+    from contest.files import hashed_upload_path
+
+    return hashed_upload_path(instance.contest.code, "certificates", "pdf", instance, filename)
+
+
+class CertificateTemplate(models.Model):
+    """How a contest's certificates look and who issues them. Positions are fractions of the page
+    (origin bottom left), keys of `judging.certificate_pdf.CertificateLayout`."""
+
+    contest = models.OneToOneField(
+        "contest.Contest", on_delete=models.CASCADE, related_name="certificate_template"
+    )
+    title = models.CharField("标题 Title", max_length=32, default="荣誉证书")
+    subtitle = models.CharField(
+        "副标题 Subtitle", max_length=64, blank=True, default="CERTIFICATE OF HONOR"
+    )
+    issuing_bodies = models.JSONField(
+        "颁发单位 Issuing bodies", default=list, blank=True, help_text='["省人社厅", "省人才办"]'
+    )
+    wording_team = models.TextField("团队证书措辞 Team wording", blank=True)
+    wording_member = models.TextField("成员证书措辞 Member wording", blank=True)
+    wording_advisor = models.TextField("指导老师证书措辞 Advisor wording", blank=True)
+    positions = models.JSONField("版式位置 Field positions", default=dict, blank=True)
+    background = models.FileField(
+        "底图 Background", upload_to=template_upload_to, blank=True, max_length=300
+    )
+    background_sha256 = models.CharField(max_length=64, blank=True)
+    seal = models.FileField("印章 Seal", upload_to=template_upload_to, blank=True, max_length=300)
+    seal_sha256 = models.CharField(max_length=64, blank=True)
+    serial_prefix = models.CharField(
+        "编号前缀 Serial prefix",
+        max_length=16,
+        blank=True,
+        help_text="e.g. SJYS; empty: the contest code's letters and digits, upper-cased",
+    )
+    issue_date = models.DateField("落款日期 Issue date", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "证书模板 Certificate template"
+        verbose_name_plural = "证书模板 Certificate templates"
+
+    def __str__(self):
+        return f"{self.contest} · {self.title}"
+
+
+class CertificateBatch(models.Model):
+    """One run of issuing a contest's certificates; the organiser polls `done` of `total`."""
+
+    contest = models.ForeignKey(
+        "contest.Contest", on_delete=models.CASCADE, related_name="certificate_batches"
+    )
+    status = models.CharField(
+        max_length=16, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    issued = models.PositiveIntegerField(default=0, help_text="New certificates in this run")
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "证书批次 Certificate batch"
+        verbose_name_plural = "证书批次 Certificate batches"
+        ordering = ["-created_at", "-id"]
+
+
+class Certificate(models.Model):
+    """One issued certificate. The printed facts are frozen here at issue and signed (Ed25519 over
+    `judging.certificate_signing.certificate_content` of these fields); status is not signed."""
+
+    contest = models.ForeignKey(
+        "contest.Contest", on_delete=models.PROTECT, related_name="certificates"
+    )
+    award = models.ForeignKey(
+        "judging.Award", on_delete=models.PROTECT, related_name="certificates"
+    )
+    batch = models.ForeignKey(
+        CertificateBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    seq = models.PositiveIntegerField()
+    serial = models.CharField("证书编号 Serial", max_length=40, unique=True)
+    recipient_role = models.CharField(max_length=16, choices=CertificateRole.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    team = models.ForeignKey(
+        "contest.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    recipient_name = models.CharField(max_length=200)
+    team_name = models.CharField(max_length=200, blank=True)
+    award_name = models.CharField(max_length=64)
+    contest_name = models.CharField(max_length=200)
+    track_name = models.CharField(max_length=100, blank=True)
+    issue_date = models.DateField()
+    issuing_bodies = models.JSONField(default=list, blank=True)
+    signature = models.CharField(max_length=128)
+    status = models.CharField(
+        max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.ISSUED
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True)
+    pdf = models.FileField(upload_to=certificate_pdf_upload_to, blank=True, max_length=300)
+    sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "获奖证书 Certificate"
+        verbose_name_plural = "获奖证书 Certificates"
+        ordering = ["contest", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "seq"], name="uniq_certificate_seq"),
+            # Idempotent issuing: one certificate per award and person …
+            models.UniqueConstraint(
+                fields=["award", "user"],
+                condition=Q(user__isnull=False),
+                name="uniq_certificate_award_user",
+            ),
+            # … and one per award for the team (or organisation) itself.
+            models.UniqueConstraint(
+                fields=["award", "recipient_role"],
+                condition=Q(recipient_role__in=["team", "organisation"]),
+                name="uniq_certificate_award_team",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient_role__in=["team", "organisation"]) | Q(user__isnull=False),
+                name="certificate_person_has_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.serial} {self.recipient_name}"

@@ -1,0 +1,663 @@
+"""Award tiers, proposing awards from a stage's published ranking, and the organiser's adjustments.
+
+Proposing (`awards_propose`) reads only the stage's latest `ResultSnapshot` — never live results —
+so the list can be traced to a frozen, hashed ranking. Per ranking group (the snapshot's
+`group_key`), ranked tiers are filled in `order`, by rank:
+
+* A tier's quota is a count, or a percentage of the group's ranked entries rounded up
+  (ceil(10% of 25) = 3).
+* Ties stay together. When a tie straddles a quota boundary, every tied entry gets the higher tier,
+  so that tier may exceed its quota. The next tier still gets its full quota, counted from the
+  first entry after the tie: a tie above never costs anyone below an award.
+  Example: quota 1/2, ranks 1, 2, 2, 4, 5 → 一等奖 {1}; 二等奖 {2, 2} (the tie at the boundary);
+  with quotas 2/2 → 一等奖 {1, 2, 2}; 二等奖 {4, 5}.
+* Which tiers fill a group: those specific to the group's track or challenge (when every team in
+  the group shares that track or challenge) — otherwise the contest-wide tiers. Specific tiers
+  replace the contest-wide ones for that group rather than adding to them.
+* Entries without a rank (no valid reviews) get nothing.
+
+Special awards (技术创新奖) and organiser awards (优秀组织奖, to an organisation) are added by hand
+with `award_adjust(action="add")`. Every change is recorded in the audit chain with a reason.
+Names the certificate font cannot print are flagged on each award (`glyph_issues`) when proposed
+or changed, so they are fixed before certificates are issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+
+from contest.errors import StateConflict, ValidationFailed
+from contest.models import Contest, Organisation, Stage, Team, TeamMember
+from contest.permissions import is_organiser
+from contest.selectors import contests_organised
+from contest.services.common import full_clean_or_raise, not_permitted
+from judging.models import Award, AwardTier, ResultSnapshot
+from judging.models.award import ACTIVE_AWARD_STATUSES, AwardStatus, AwardTierKind
+from judging.services.audit import audit_record
+
+# --------------------------------------------------------------------------------------------
+# Checks shared by the award, notice and certificate services
+
+
+def organiser_required(actor, contest: Contest, action_zh: str, action_en: str) -> None:
+    if not is_organiser(actor, contest):
+        raise not_permitted(action_zh, action_en)
+
+
+def reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "reason_required",
+            "请填写理由。",
+            "A reason is required.",
+            fields={"reason": ["reason_required"]},
+        )
+    return reason
+
+
+# --------------------------------------------------------------------------------------------
+# Tiers
+
+_TIER_FIELDS = ("name", "kind", "track", "challenge", "quota_count", "quota_percent", "order")
+
+
+def _tier_check(tier: AwardTier) -> None:
+    if tier.track_id and tier.track.contest_id != tier.contest_id:
+        raise ValidationFailed(
+            "track_not_in_contest", "赛道不属于该赛事。", "The track belongs to another contest."
+        )
+    if tier.challenge_id and tier.challenge.contest_id != tier.contest_id:
+        raise ValidationFailed(
+            "challenge_not_in_contest",
+            "榜题不属于该赛事。",
+            "The challenge belongs to another contest.",
+        )
+    if tier.track_id and tier.challenge_id:
+        raise ValidationFailed(
+            "tier_track_and_challenge",
+            "奖项只能限定赛道或榜题之一。",
+            "A tier is limited to a track or to a challenge, not both.",
+        )
+    has_count, has_percent = tier.quota_count is not None, tier.quota_percent is not None
+    if tier.kind == AwardTierKind.RANKED and has_count == has_percent:
+        raise ValidationFailed(
+            "quota_required",
+            "按名次评定的奖项须设定名额或比例（二选一）。",
+            "A ranked tier needs a quota: a count or a percentage, not both.",
+            fields={"quota_count": ["quota_required"]},
+        )
+    if has_percent and not (Decimal(0) < Decimal(tier.quota_percent) <= Decimal(100)):
+        raise ValidationFailed(
+            "quota_percent_range",
+            "比例须大于0且不超过100。",
+            "The percentage must be above 0 and at most 100.",
+            fields={"quota_percent": ["quota_percent_range"]},
+        )
+
+
+@transaction.atomic
+def tier_create(*, actor, contest: Contest, name: str, **values) -> AwardTier:
+    organiser_required(actor, contest, "设置奖项", "set award tiers")
+    tier = AwardTier(
+        contest=contest, name=name, **{k: values[k] for k in values if k in _TIER_FIELDS}
+    )
+    _tier_check(tier)
+    full_clean_or_raise(tier)
+    tier.save()
+    audit_record(
+        contest=contest, actor=actor, action="award_tier.create", obj=tier, data=_tier_data(tier)
+    )
+    return tier
+
+
+@transaction.atomic
+def tier_update(*, actor, tier: AwardTier, **values) -> AwardTier:
+    organiser_required(actor, tier.contest, "设置奖项", "set award tiers")
+    for key, value in values.items():
+        if key in _TIER_FIELDS:
+            setattr(tier, key, value)
+    _tier_check(tier)
+    full_clean_or_raise(tier)
+    tier.save()
+    audit_record(
+        contest=tier.contest_id,
+        actor=actor,
+        action="award_tier.update",
+        obj=tier,
+        data=_tier_data(tier),
+    )
+    return tier
+
+
+@transaction.atomic
+def tier_delete(*, actor, tier: AwardTier) -> None:
+    organiser_required(actor, tier.contest, "设置奖项", "set award tiers")
+    if tier.awards.exists():
+        raise StateConflict(
+            "tier_in_use",
+            "该奖项已有获奖记录，不能删除。",
+            "Awards of this tier exist; it cannot be deleted.",
+        )
+    audit_record(
+        contest=tier.contest_id,
+        actor=actor,
+        action="award_tier.delete",
+        obj=tier,
+        data=_tier_data(tier),
+    )
+    tier.delete()
+
+
+def _tier_data(tier: AwardTier) -> dict:
+    return {
+        "name": tier.name,
+        "kind": tier.kind,
+        "track": tier.track_id,
+        "challenge": tier.challenge_id,
+        "quota_count": tier.quota_count,
+        "quota_percent": str(tier.quota_percent) if tier.quota_percent is not None else None,
+        "order": tier.order,
+    }
+
+
+def tiers_organised(*, user) -> QuerySet[AwardTier]:
+    return AwardTier.objects.filter(contest__in=contests_organised(user=user)).select_related(
+        "track", "challenge"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a snapshot
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    """One row of a published ranking, whatever spelling the snapshot used for its keys."""
+
+    entry_id: int | None
+    team_id: int
+    group_key: str
+    group_name: str
+    rank: int | None
+    tied: bool
+    final_score: Decimal | None
+
+
+def _first(row: dict, *keys, default=None):
+    for key in keys:
+        if key in row and row[key] is not None:
+            return row[key]
+    return default
+
+
+def snapshot_rows(snapshot: ResultSnapshot) -> list[RankedRow]:
+    """The snapshot's rows. Accepts `{"rows": [...]}` or a bare list; a row names its team as
+    `team_id` or `team` (an id or `{"id", "code", "name"}`), its entry as `entry_id` or `entry`,
+    and its score as `final_score` or `final`."""
+    data = snapshot.data
+    raw_rows = data.get("rows", []) if isinstance(data, dict) else (data or [])
+    rows: list[RankedRow] = []
+    for raw in raw_rows:
+        team = _first(raw, "team_id", "team")
+        team_id = team.get("id") if isinstance(team, dict) else team
+        entry = _first(raw, "entry_id", "entry")
+        entry_id = entry.get("id") if isinstance(entry, dict) else entry
+        group = raw.get("group")
+        group_key = str(_first(raw, "group_key", default="") or "")
+        group_name = _first(raw, "group_name", default="") or (
+            group.get("name", "") if isinstance(group, dict) else ""
+        )
+        score = _first(raw, "final_score", "final")
+        rank = raw.get("rank")
+        if team_id is None:
+            continue
+        rows.append(
+            RankedRow(
+                entry_id=int(entry_id) if entry_id is not None else None,
+                team_id=int(team_id),
+                group_key=group_key,
+                group_name=str(group_name or group_key),
+                rank=int(rank) if rank is not None else None,
+                tied=bool(raw.get("tied", False)),
+                final_score=Decimal(str(score)) if score is not None else None,
+            )
+        )
+    return rows
+
+
+def snapshot_intact(snapshot: ResultSnapshot) -> bool:
+    """The snapshot's rows still hash to its stored sha256 (canonical JSON: sorted keys, no
+    spaces, UTF-8 — the form the results service hashes when publishing)."""
+    canonical = json.dumps(
+        snapshot.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+    return hashlib.sha256(canonical).hexdigest() == snapshot.sha256
+
+
+def latest_snapshot(stage: Stage) -> ResultSnapshot | None:
+    return ResultSnapshot.objects.filter(stage=stage).order_by("-version").first()
+
+
+# --------------------------------------------------------------------------------------------
+# Filling quotas (pure)
+
+
+def tier_quota(tier: AwardTier, group_size: int) -> int:
+    """A tier's quota in a group of `group_size` ranked entries; percentages round up."""
+    if tier.quota_count is not None:
+        return int(tier.quota_count)
+    if tier.quota_percent is None or group_size == 0:
+        return 0
+    return math.ceil(Decimal(tier.quota_percent) * group_size / Decimal(100))
+
+
+def quotas_fill(ranks: list[int], quotas: list[int]) -> list[tuple[int, int]]:
+    """Assign positions of `ranks` (sorted ascending; equal ranks are a tie) to tiers in order.
+
+    Returns (start, end) slices of `ranks`, one per quota. Tied entries at a boundary all go to the
+    higher tier; the next tier's quota counts from after them (see the module docstring)."""
+    slices: list[tuple[int, int]] = []
+    pos = 0
+    n = len(ranks)
+    for quota in quotas:
+        if quota <= 0 or pos >= n:
+            slices.append((pos, pos))
+            continue
+        end = min(pos + quota, n)
+        while end < n and ranks[end] == ranks[end - 1]:
+            end += 1
+        slices.append((pos, end))
+        pos = end
+    return slices
+
+
+# --------------------------------------------------------------------------------------------
+# Glyph check
+
+
+def names_missing_glyphs(names: list[tuple[str, str]]) -> list[dict]:
+    """[(role, name)] → [{"role", "name", "missing"}] for names the certificate font lacks."""
+    from judging.certificate_pdf import missing_glyphs  # the renderer loads lazily
+
+    issues = []
+    for role, name in names:
+        missing = missing_glyphs(name or "")
+        if missing:
+            issues.append({"role": role, "name": name, "missing": missing})
+    return issues
+
+
+def _award_names(award: Award) -> list[tuple[str, str]]:
+    if award.organisation_id:
+        return [("organisation", award.organisation.name)]
+    names = [("team", award.team.name)]
+    for member in award.team.members.all():
+        names.append(("advisor" if member.role == "advisor" else "member", member.user.real_name))
+    return names
+
+
+def award_glyph_issues(award: Award) -> list[dict]:
+    return names_missing_glyphs(_award_names(award))
+
+
+def _members_prefetch() -> Prefetch:
+    return Prefetch(
+        "team__members", queryset=TeamMember.objects.select_related("user").order_by("order", "id")
+    )
+
+
+def awards_glyph_refresh(*, awards: QuerySet[Award]) -> int:
+    """Recompute `glyph_issues` (after a name was fixed); returns how many awards still have any."""
+    flagged = 0
+    for award in awards.select_related("team", "organisation").prefetch_related(
+        _members_prefetch()
+    ):
+        issues = award_glyph_issues(award)
+        if issues != award.glyph_issues:
+            award.glyph_issues = issues
+            award.save(update_fields=["glyph_issues", "updated_at"])
+        flagged += bool(issues)
+    return flagged
+
+
+# --------------------------------------------------------------------------------------------
+# Proposing
+
+
+def _applicable_tiers(
+    tiers: list[AwardTier], track_id: int | None, challenge_id: int | None
+) -> list[AwardTier]:
+    specific = [
+        t
+        for t in tiers
+        if (t.track_id and t.track_id == track_id)
+        or (t.challenge_id and t.challenge_id == challenge_id)
+    ]
+    if specific:
+        return specific
+    return [t for t in tiers if not t.track_id and not t.challenge_id]
+
+
+def _common(values: set) -> int | None:
+    return next(iter(values)) if len(values) == 1 else None
+
+
+@transaction.atomic
+def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = None) -> list[Award]:
+    """Propose the stage's ranked awards from its latest published snapshot.
+
+    Replaces the stage's earlier *proposed* awards (never published, so nothing is lost; the
+    replacement is audited). Refuses once any of the stage's awards is in a notice or final.
+    Returns the new awards; each carries `glyph_issues` for names the certificate font lacks."""
+    contest = stage.contest
+    organiser_required(actor, contest, "拟定获奖名单", "propose awards")
+    snapshot = snapshot or latest_snapshot(stage)
+    if snapshot is None or snapshot.stage_id != stage.pk:
+        raise StateConflict(
+            "no_published_results",
+            "该阶段尚无已发布的成绩，不能拟定获奖名单。",
+            "This stage has no published results to propose awards from.",
+        )
+    if not snapshot_intact(snapshot):
+        raise StateConflict(
+            "snapshot_tampered",
+            "已发布成绩的校验值不符，数据可能被改动，不能据此拟定获奖名单。",
+            "The published results no longer match their checksum; awards cannot be proposed.",
+        )
+    published = Award.objects.filter(stage=stage, tier__kind=AwardTierKind.RANKED).exclude(
+        status__in=[AwardStatus.PROPOSED, AwardStatus.REMOVED]
+    )
+    if published.exists():
+        raise StateConflict(
+            "awards_already_published",
+            "该阶段的获奖名单已公示，不能重新拟定；如需调整请通过异议处理。",
+            "This stage's awards are already in a public notice; they cannot be proposed again.",
+        )
+    tiers = list(
+        AwardTier.objects.filter(contest=contest, kind=AwardTierKind.RANKED).order_by("order", "id")
+    )
+    if not tiers:
+        raise StateConflict(
+            "no_award_tiers",
+            "请先设置按名次评定的奖项及名额。",
+            "Set up ranked award tiers with quotas first.",
+        )
+    previous = Award.objects.filter(
+        stage=stage, status=AwardStatus.PROPOSED, tier__kind=AwardTierKind.RANKED
+    )
+    replaced = list(previous.values_list("pk", flat=True))
+    previous.delete()
+
+    rows = [r for r in snapshot_rows(snapshot) if r.rank is not None]
+    teams = {
+        t.pk: t for t in Team.objects.filter(pk__in={r.team_id for r in rows}, contest=contest)
+    }
+    groups: dict[str, list[RankedRow]] = defaultdict(list)
+    for row in rows:
+        if row.team_id in teams:
+            groups[row.group_key].append(row)
+
+    created: list[Award] = []
+    for group_key in sorted(groups):
+        group = sorted(groups[group_key], key=lambda r: (r.rank, teams[r.team_id].code))
+        group_tiers = _applicable_tiers(
+            tiers,
+            _common({teams[r.team_id].track_id for r in group}),
+            _common({teams[r.team_id].challenge_id for r in group}),
+        )
+        quotas = [tier_quota(t, len(group)) for t in group_tiers]
+        slices = quotas_fill([r.rank for r in group], quotas)
+        for tier, (start, end) in zip(group_tiers, slices, strict=True):
+            for row in group[start:end]:
+                created.append(
+                    Award(
+                        contest=contest,
+                        tier=tier,
+                        stage=stage,
+                        snapshot=snapshot,
+                        team=teams[row.team_id],
+                        entry_id=row.entry_id,
+                        group_key=row.group_key,
+                        group_name=row.group_name,
+                        rank=row.rank,
+                        tied=row.tied,
+                        final_score=row.final_score,
+                        status=AwardStatus.PROPOSED,
+                        created_by=actor,
+                    )
+                )
+    Award.objects.bulk_create(created)
+    awards = list(
+        Award.objects.filter(pk__in=[a.pk for a in created])
+        .select_related("team", "tier")
+        .prefetch_related(_members_prefetch())
+    )
+    for award in awards:
+        award.glyph_issues = award_glyph_issues(award)
+    Award.objects.bulk_update(awards, ["glyph_issues"])
+    audit_record(
+        contest=contest,
+        actor=actor,
+        action="awards.propose",
+        obj=stage,
+        data={
+            "snapshot": snapshot.pk,
+            "snapshot_version": snapshot.version,
+            "snapshot_sha256": snapshot.sha256,
+            "replaced": replaced,
+            "awards": [
+                {"id": a.pk, "tier": a.tier_id, "team": a.team_id, "rank": a.rank} for a in awards
+            ],
+            "glyph_issues": [a.pk for a in awards if a.glyph_issues],
+        },
+    )
+    return awards
+
+
+# --------------------------------------------------------------------------------------------
+# Adjusting
+
+
+class AdjustAction:
+    ADD = "add"
+    CHANGE_TIER = "change_tier"
+    REMOVE = "remove"
+    ALL = (ADD, CHANGE_TIER, REMOVE)
+
+
+def _award_data(award: Award) -> dict:
+    return {
+        "tier": award.tier_id,
+        "tier_name": award.tier.name,
+        "team": award.team_id,
+        "organisation": award.organisation_id,
+        "status": award.status,
+    }
+
+
+def _editable_check(award: Award, objection) -> None:
+    if award.status == AwardStatus.FINAL:
+        raise StateConflict(
+            "award_final", "获奖名单已确定，不能再调整。", "The award list is final."
+        )
+    if award.status == AwardStatus.REMOVED:
+        raise StateConflict("award_removed", "该获奖已撤销。", "This award was removed.")
+    if award.status == AwardStatus.IN_NOTICE and objection is None:
+        raise StateConflict(
+            "award_in_notice",
+            "名单公示期间只能通过处理异议调整。",
+            "During the public notice the list changes only through an upheld objection.",
+        )
+
+
+def _tier_in_contest(tier: AwardTier | None, contest_id: int) -> AwardTier:
+    if tier is None or tier.contest_id != contest_id:
+        raise ValidationFailed(
+            "tier_not_in_contest",
+            "请选择本赛事的奖项。",
+            "Choose a tier of this contest.",
+            fields={"tier": ["tier_not_in_contest"]},
+        )
+    return tier
+
+
+@transaction.atomic
+def award_adjust(
+    *,
+    actor,
+    action: str,
+    reason: str,
+    award: Award | None = None,
+    contest: Contest | None = None,
+    tier: AwardTier | None = None,
+    team: Team | None = None,
+    organisation: Organisation | None = None,
+    objection=None,
+) -> Award:
+    """The organiser changes the list: add an award, change an award's tier, or remove one.
+
+    Before a notice opens, any change with a reason; during the notice, only as the outcome of an
+    upheld `objection` (see `judging.services.notice.objection_resolve`); never once final.
+    Every change is audited with the before and after and, when given, the objection."""
+    reason = reason_required(reason)
+    if action not in AdjustAction.ALL:
+        raise ValidationFailed(
+            "invalid_action",
+            "调整方式须为 add、change_tier 或 remove。",
+            "The action must be add, change_tier or remove.",
+            fields={"action": ["invalid_action"]},
+        )
+    contest = award.contest if award is not None else contest
+    if contest is None:
+        raise ValidationFailed("contest_required", "请指定赛事。", "Name the contest.")
+    organiser_required(actor, contest, "调整获奖名单", "adjust awards")
+    notice = objection.notice if objection is not None else None
+    before = None
+
+    if action == AdjustAction.ADD:
+        tier = _tier_in_contest(tier, contest.pk)
+        if (team is None) == (organisation is None):
+            raise ValidationFailed(
+                "recipient_required",
+                "请指定获奖团队或单位（二选一）。",
+                "Name the winning team or organisation (one of them).",
+                fields={"team": ["recipient_required"]},
+            )
+        if team is not None and team.contest_id != contest.pk:
+            raise ValidationFailed(
+                "team_not_in_contest", "团队不属于该赛事。", "The team belongs to another contest."
+            )
+        if organisation is not None and tier.kind != AwardTierKind.ORGANISER:
+            raise ValidationFailed(
+                "organisation_needs_organiser_tier",
+                "只有组织奖可以授予单位。",
+                "Only an organiser award goes to an organisation.",
+            )
+        if team is not None and tier.kind == AwardTierKind.ORGANISER:
+            raise ValidationFailed(
+                "organiser_tier_needs_organisation",
+                "组织奖授予单位，而非团队。",
+                "An organiser award goes to an organisation, not a team.",
+            )
+        if notice is None and contest.awards.filter(status=AwardStatus.FINAL).exists():
+            raise StateConflict(
+                "award_final", "获奖名单已确定，不能再调整。", "The award list is final."
+            )
+        duplicate = Award.objects.filter(tier=tier, status__in=ACTIVE_AWARD_STATUSES)
+        duplicate = (
+            duplicate.filter(team=team) if team else duplicate.filter(organisation=organisation)
+        )
+        if duplicate.exists():
+            raise StateConflict(
+                "award_exists",
+                "该团队（单位）已获得此奖项。",
+                "This team or organisation already has this award.",
+            )
+        award = Award(
+            contest=contest,
+            tier=tier,
+            team=team,
+            organisation=organisation,
+            status=AwardStatus.IN_NOTICE if notice else AwardStatus.PROPOSED,
+            notice=notice,
+            reason=reason,
+            created_by=actor,
+        )
+        full_clean_or_raise(award, exclude=["glyph_issues"])
+        award.save()
+    else:
+        if award is None:
+            raise ValidationFailed("award_required", "请指定获奖记录。", "Name the award.")
+        award = Award.objects.select_for_update().select_related("tier").get(pk=award.pk)
+        _editable_check(award, objection)
+        before = _award_data(award)
+        if action == AdjustAction.CHANGE_TIER:
+            tier = _tier_in_contest(tier, contest.pk)
+            if tier.pk == award.tier_id:
+                raise ValidationFailed(
+                    "tier_unchanged", "奖项未改变。", "The award already has this tier."
+                )
+            if (tier.kind == AwardTierKind.ORGANISER) != bool(award.organisation_id):
+                raise ValidationFailed(
+                    "tier_kind_mismatch",
+                    "组织奖只授予单位，其他奖项只授予团队。",
+                    "Organiser awards go to organisations, other tiers to teams.",
+                )
+            clash = Award.objects.filter(
+                tier=tier,
+                team_id=award.team_id,
+                organisation_id=award.organisation_id,
+                status__in=ACTIVE_AWARD_STATUSES,
+            )
+            if clash.exists():
+                raise StateConflict(
+                    "award_exists",
+                    "该团队（单位）已获得此奖项。",
+                    "This team or organisation already has this award.",
+                )
+            award.tier = tier
+        else:
+            award.status = AwardStatus.REMOVED
+        award.reason = reason
+        award.save()
+
+    award = (
+        Award.objects.select_related("tier", "team", "organisation")
+        .prefetch_related(_members_prefetch())
+        .get(pk=award.pk)
+    )
+    if award.status != AwardStatus.REMOVED:
+        award.glyph_issues = award_glyph_issues(award)
+        award.save(update_fields=["glyph_issues", "updated_at"])
+    audit_record(
+        contest=contest,
+        actor=actor,
+        action=f"award.{action}",
+        obj=award,
+        reason=reason,
+        data={
+            "before": before,
+            "after": _award_data(award),
+            "objection": objection.pk if objection is not None else None,
+        },
+    )
+    return award
+
+
+# --------------------------------------------------------------------------------------------
+# Reads
+
+
+def awards_organised(*, user) -> QuerySet[Award]:
+    return Award.objects.filter(contest__in=contests_organised(user=user)).select_related(
+        "tier", "team", "organisation", "stage"
+    )

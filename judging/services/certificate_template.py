@@ -1,0 +1,278 @@
+"""The contest's certificate template: issuing bodies, wording, field positions, and the background
+and seal images, each checked with Pillow before it is kept (a real image, at most 40 megapixels,
+a background in A4 proportions landscape or portrait ±10%, a seal with real transparency)."""
+
+from __future__ import annotations
+
+import re
+import string
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from contest.errors import ValidationFailed
+from contest.files import upload_check
+from contest.models import Contest
+from judging.models import CertificateTemplate
+from judging.services.audit import audit_record
+from judging.services.award import names_missing_glyphs, organiser_required
+
+MAX_IMAGE_PIXELS = 40_000_000
+A4_RATIO = 297 / 210
+ASPECT_TOLERANCE = 0.10
+PLACEHOLDERS = {"name", "team", "award", "contest", "track", "track_phrase", "date", "serial"}
+POSITION_SCALARS = (
+    "title_y",
+    "subtitle_y",
+    "text_left",
+    "text_right",
+    "text_top",
+    "seal_size",
+    "qr_size",
+    "serial_width",
+)
+POSITION_PAIRS = ("bodies_center", "qr_center", "serial_pos")
+
+
+def image_max_bytes() -> int:
+    return getattr(settings, "CERTIFICATE_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def _image_error(code: str, zh: str, en: str, field: str) -> ValidationFailed:
+    return ValidationFailed(code, zh, en, fields={field: [code]})
+
+
+def image_check(uploaded, *, purpose: str):
+    """Check a background or seal image: PNG/JPEG by content, a real image (Pillow `verify`),
+    at most 40 megapixels, a background within ±10% of A4's aspect (landscape or portrait), a seal
+    with an alpha channel that is actually transparent somewhere. Returns (CheckedUpload,
+    (width, height))."""
+    from PIL import Image, UnidentifiedImageError
+
+    checked = upload_check(uploaded, allowed=("png", "jpeg"), max_bytes=image_max_bytes())
+    try:
+        uploaded.seek(0)
+        with Image.open(uploaded) as img:
+            width, height = img.size
+            mode, info = img.mode, dict(img.info)
+            if width * height > MAX_IMAGE_PIXELS:
+                raise _image_error(
+                    "image_too_many_pixels",
+                    f"图片像素过多（{width}×{height}），上限 4000 万像素。",
+                    f"The image is too large ({width}×{height}); the limit is 40 megapixels.",
+                    purpose,
+                )
+            img.verify()
+        if purpose == "seal":
+            uploaded.seek(0)
+            with Image.open(uploaded) as img:
+                has_alpha = mode in ("RGBA", "LA", "PA") or "transparency" in info
+                transparent = False
+                if has_alpha:
+                    alpha = img.convert("RGBA").getchannel("A")
+                    transparent = alpha.getextrema()[0] < 255
+    except ValidationFailed:
+        raise
+    except Image.DecompressionBombError:
+        raise _image_error(
+            "image_too_many_pixels",
+            "图片像素过多，上限 4000 万像素。",
+            "The image is too large; the limit is 40 megapixels.",
+            purpose,
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise _image_error(
+            "image_invalid",
+            "图片无法读取或已损坏。",
+            "The image cannot be read or is damaged.",
+            purpose,
+        ) from None
+    finally:
+        uploaded.seek(0)
+    if purpose == "background":
+        ratio = max(width, height) / min(width, height)
+        if abs(ratio / A4_RATIO - 1) > ASPECT_TOLERANCE:
+            raise _image_error(
+                "image_aspect",
+                f"底图比例须接近 A4（横版或竖版，±10%），当前为 {width}×{height}。",
+                f"The background must have A4 proportions (landscape or portrait, ±10%); "
+                f"it is {width}×{height}.",
+                purpose,
+            )
+    if purpose == "seal" and not (has_alpha and transparent):
+        raise _image_error(
+            "seal_needs_alpha",
+            "印章须为带透明通道的 PNG 图片。",
+            "The seal must be a PNG with transparency (an alpha channel).",
+            purpose,
+        )
+    return checked, (width, height)
+
+
+def _positions_check(positions: dict) -> dict:
+    if not isinstance(positions, dict):
+        raise ValidationFailed("positions_invalid", "版式位置格式有误。", "Invalid positions.")
+    clean = {}
+    for key, value in positions.items():
+        if key in POSITION_SCALARS:
+            values = [value]
+        elif key in POSITION_PAIRS:
+            values = list(value) if isinstance(value, list | tuple) and len(value) == 2 else [None]
+        else:
+            raise ValidationFailed(
+                "positions_invalid",
+                f"未知的版式位置：{key}。",
+                f"Unknown position: {key}.",
+                fields={"positions": [key]},
+            )
+        if not all(isinstance(v, int | float) and 0 <= v <= 1 for v in values):
+            raise ValidationFailed(
+                "positions_invalid",
+                f"版式位置 {key} 须为 0 到 1 之间的页面比例。",
+                f"Position {key} must be a fraction of the page between 0 and 1.",
+                fields={"positions": [key]},
+            )
+        clean[key] = float(value) if key in POSITION_SCALARS else [float(v) for v in values]
+    return clean
+
+
+def _wording_check(field: str, text: str) -> str:
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError:
+        names = {"?"}
+    unknown = names - PLACEHOLDERS
+    if unknown:
+        raise ValidationFailed(
+            "wording_placeholder",
+            f"措辞中含未知占位符：{', '.join(sorted(unknown))}；可用 {{name}} {{team}} {{award}} 等。",
+            f"Unknown placeholders in the wording: {', '.join(sorted(unknown))}.",
+            fields={field: ["wording_placeholder"]},
+        )
+    return text
+
+
+_TEMPLATE_TEXT_FIELDS = ("title", "subtitle", "serial_prefix", "issue_date")
+
+
+@transaction.atomic
+def certificate_template_update(
+    *,
+    actor,
+    contest: Contest,
+    background=None,
+    seal=None,
+    remove_background: bool = False,
+    remove_seal: bool = False,
+    **fields,
+) -> CertificateTemplate:
+    """Set the contest's certificate template; uploaded images are checked by `image_check`."""
+    organiser_required(actor, contest, "设置证书模板", "edit the certificate template")
+    template, _ = CertificateTemplate.objects.get_or_create(contest=contest)
+    for key in _TEMPLATE_TEXT_FIELDS:
+        if key in fields:
+            setattr(template, key, fields[key] if fields[key] is not None else "")
+    if template.issue_date == "":
+        template.issue_date = None
+    if "serial_prefix" in fields and not re.fullmatch(r"[A-Za-z0-9]{0,16}", template.serial_prefix):
+        raise ValidationFailed(
+            "serial_prefix_invalid",
+            "编号前缀只能包含字母和数字。",
+            "The serial prefix may contain letters and digits only.",
+            fields={"serial_prefix": ["serial_prefix_invalid"]},
+        )
+    template.serial_prefix = template.serial_prefix.upper()
+    if "issuing_bodies" in fields:
+        bodies = [str(b).strip() for b in fields["issuing_bodies"] or [] if str(b).strip()]
+        if len(bodies) > 4:
+            raise ValidationFailed(
+                "too_many_bodies", "颁发单位最多 4 个。", "At most 4 issuing bodies."
+            )
+        template.issuing_bodies = bodies
+    for key in ("wording_team", "wording_member", "wording_advisor"):
+        if key in fields:
+            setattr(template, key, _wording_check(key, fields[key] or ""))
+    if "positions" in fields:
+        template.positions = _positions_check(fields["positions"] or {})
+    for name, upload, remove in (
+        ("background", background, remove_background),
+        ("seal", seal, remove_seal),
+    ):
+        if upload is not None:
+            checked, _size = image_check(upload, purpose=name)
+            ext = "png" if checked.file_type == "png" else "jpg"
+            getattr(template, name).save(f"{name}-{checked.sha256}.{ext}", upload, save=False)
+            setattr(template, f"{name}_sha256", checked.sha256)
+        elif remove:
+            setattr(template, name, "")
+            setattr(template, f"{name}_sha256", "")
+    missing = names_missing_glyphs(
+        [("title", template.title), ("subtitle", template.subtitle)]
+        + [("issuing_body", b) for b in template.issuing_bodies]
+    )
+    if missing:
+        raise ValidationFailed(
+            "names_missing_glyphs",
+            "证书字体缺少以下文字：" + "、".join("".join(m["missing"]) for m in missing),
+            "The certificate font lacks some characters of this text.",
+            details={"glyph_issues": missing},
+        )
+    template.save()
+    audit_record(
+        contest=contest,
+        actor=actor,
+        action="certificate_template.update",
+        obj=template,
+        data={
+            "title": template.title,
+            "issuing_bodies": template.issuing_bodies,
+            "background_sha256": template.background_sha256,
+            "seal_sha256": template.seal_sha256,
+        },
+    )
+    return template
+
+
+def _local_asset(field_file, sha256: str) -> str | None:
+    """A local path for a stored template image (the renderer reads files by name)."""
+    if not field_file:
+        return None
+    try:
+        return field_file.path
+    except NotImplementedError:  # remote storage: cache a copy by content hash
+        ext = field_file.name.rsplit(".", 1)[-1]
+        path = Path(tempfile.gettempdir()) / "saiwu-certificate-assets" / f"{sha256}.{ext}"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with field_file.open("rb") as src:
+                data = src.read()
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        return str(path)
+
+
+def certificate_layout(template: CertificateTemplate | None):
+    from judging.certificate_pdf import A4_LANDSCAPE, CertificateLayout
+
+    if template is None:
+        return CertificateLayout()
+    values = {"title": template.title or "荣誉证书", "subtitle": template.subtitle}
+    values["issuing_bodies"] = tuple(template.issuing_bodies)
+    for key in ("wording_team", "wording_member", "wording_advisor"):
+        if getattr(template, key):
+            values[key] = getattr(template, key)
+    for key, value in (template.positions or {}).items():
+        values[key] = tuple(value) if isinstance(value, list) else value
+    background = _local_asset(template.background, template.background_sha256)
+    values["background_path"] = background
+    values["seal_path"] = _local_asset(template.seal, template.seal_sha256)
+    if background:
+        from PIL import Image
+
+        with Image.open(background) as img:
+            if img.height > img.width:
+                values["page_size"] = (A4_LANDSCAPE[1], A4_LANDSCAPE[0])
+    return CertificateLayout(**values)

@@ -1,0 +1,470 @@
+"""Public notice (公示) of the proposed award list, objections (异议) and finalising the list.
+
+* `notice_open` publishes the contest's (or one stage's) proposed awards for N calendar or working
+  days; the window end follows `judging.workdays.notice_window_end` (end of the last day,
+  Asia/Shanghai) and is stored.
+* `objection_submit` is accepted only inside the window, only from a logged-in account with a real
+  name, with a reason, a contact and evidence files (PDF/PNG/JPEG, checked by content); an objection
+  on behalf of an organisation must carry at least one file (its sealed letter). Who objected is
+  visible to organisers only.
+* `objection_resolve`: upheld or rejected with reasoning; an upheld objection may change the list
+  (`award_adjust` with the objection attached). Both are audited.
+* `notice_finalise`: once the window has closed and no objection is open, the list becomes final.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from contest.errors import NotPermitted, StateConflict, ValidationFailed
+from contest.files import upload_check
+from contest.models import Contest, Organisation, Stage, Team
+from contest.selectors import contests_organised, contests_visible
+from judging.models import Award, AwardTier, Notice, Objection, ObjectionFile
+from judging.models.award import AwardStatus
+from judging.models.notice import NoticeStatus, ObjectionStatus
+from judging.services.audit import audit_record
+from judging.services.award import award_adjust, organiser_required
+from judging.workdays import local_date, notice_window_end
+
+EVIDENCE_TYPES = ("pdf", "png", "jpeg")
+MAX_EVIDENCE_FILES = 10
+MAX_NOTICE_DAYS = 60
+
+
+def evidence_max_bytes() -> int:
+    return getattr(settings, "OBJECTION_FILE_MAX_BYTES", 10 * 1024 * 1024)
+
+
+class NoticePhase:
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    FINAL = "final"
+
+
+def notice_phase(notice: Notice, *, now: dt.datetime | None = None) -> str:
+    now = now or timezone.now()
+    if notice.status == NoticeStatus.FINAL:
+        return NoticePhase.FINAL
+    if now < notice.opens_at:
+        return NoticePhase.SCHEDULED
+    if now <= notice.closes_at:
+        return NoticePhase.OPEN
+    return NoticePhase.CLOSED
+
+
+# --------------------------------------------------------------------------------------------
+# Opening
+
+
+@transaction.atomic
+def notice_open(
+    *,
+    actor,
+    days: int,
+    working_days: bool,
+    contest: Contest | None = None,
+    stage: Stage | None = None,
+    opens_at: dt.datetime | None = None,
+    title: str = "",
+) -> Notice:
+    """Publish the proposed awards of the contest (or of one stage) for `days` (working) days.
+
+    Every proposed award of the scope moves into the notice; the window end is computed once and
+    stored. Awards added by hand (special, organiser awards) belong to the contest scope."""
+    if contest is None and stage is None:
+        raise ValidationFailed(
+            "scope_required", "请指定赛事或阶段。", "Name the contest or the stage."
+        )
+    contest = stage.contest if stage is not None else contest
+    organiser_required(actor, contest, "发布公示", "open a public notice")
+    if not 1 <= int(days) <= MAX_NOTICE_DAYS:
+        raise ValidationFailed(
+            "notice_days_range",
+            f"公示天数须为 1 至 {MAX_NOTICE_DAYS} 天。",
+            f"A notice lasts 1 to {MAX_NOTICE_DAYS} days.",
+            fields={"days": ["notice_days_range"]},
+        )
+    opens_at = opens_at or timezone.now()
+    awards = Award.objects.select_for_update().filter(contest=contest, status=AwardStatus.PROPOSED)
+    if stage is not None:
+        awards = awards.filter(stage=stage)
+    award_ids = list(awards.values_list("pk", flat=True))
+    if not award_ids:
+        raise StateConflict(
+            "no_proposed_awards",
+            "没有待公示的拟获奖名单。",
+            "There are no proposed awards to publish.",
+        )
+    closes_at = notice_window_end(opens_at, days=int(days), working_days=working_days)
+    notice = Notice.objects.create(
+        contest=contest,
+        stage=stage,
+        title=title.strip() or f"{contest.name}{stage.name if stage else ''}拟获奖名单公示",
+        days=int(days),
+        working_days=working_days,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by=actor,
+    )
+    Award.objects.filter(pk__in=award_ids).update(
+        status=AwardStatus.IN_NOTICE, notice=notice, updated_at=timezone.now()
+    )
+    audit_record(
+        contest=contest,
+        actor=actor,
+        action="notice.open",
+        obj=notice,
+        data={
+            "stage": stage.pk if stage else None,
+            "days": notice.days,
+            "working_days": working_days,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "awards": award_ids,
+        },
+    )
+    return notice
+
+
+# --------------------------------------------------------------------------------------------
+# Objections
+
+
+def _login_required() -> NotPermitted:
+    return NotPermitted(
+        "login_required",
+        "提出异议须登录实名账号；匿名异议不予受理。",
+        "Objections must come from a logged-in, real-name account; anonymous objections are refused.",
+    )
+
+
+@transaction.atomic
+def objection_submit(
+    *,
+    actor,
+    notice: Notice,
+    reason: str,
+    contact: str,
+    award: Award | None = None,
+    on_behalf_of: str = "",
+    files=(),
+    now: dt.datetime | None = None,
+) -> Objection:
+    """File an objection during the notice window, under the actor's real name."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise _login_required()
+    if not (actor.real_name or "").strip():
+        raise ValidationFailed(
+            "real_name_required",
+            "提出异议须实名：请先在个人资料中填写真实姓名。",
+            "Objections are made under a real name: add your real name to your profile first.",
+        )
+    phase = notice_phase(notice, now=now)
+    if phase == NoticePhase.SCHEDULED:
+        raise StateConflict(
+            "notice_not_open", "公示尚未开始。", "The public notice has not opened yet."
+        )
+    if phase in (NoticePhase.CLOSED, NoticePhase.FINAL):
+        raise StateConflict(
+            "notice_closed",
+            f"公示期已于 {timezone.localtime(notice.closes_at):%Y-%m-%d %H:%M:%S} 结束，逾期异议不予受理。",
+            f"The notice period ended at {timezone.localtime(notice.closes_at):%Y-%m-%d %H:%M:%S}; "
+            "late objections are refused.",
+        )
+    if award is not None and award.notice_id != notice.pk:
+        raise ValidationFailed(
+            "award_not_in_notice",
+            "该获奖不在本次公示名单中。",
+            "That award is not on this notice's list.",
+            fields={"award": ["award_not_in_notice"]},
+        )
+    reason, contact, on_behalf_of = (
+        (reason or "").strip(),
+        (contact or "").strip(),
+        (on_behalf_of or "").strip(),
+    )
+    fields = {}
+    if not reason:
+        fields["reason"] = ["required"]
+    if not contact:
+        fields["contact"] = ["required"]
+    if fields:
+        raise ValidationFailed(
+            "objection_incomplete",
+            "请填写异议理由和联系方式。",
+            "Give the reason for the objection and a contact.",
+            fields=fields,
+        )
+    files = list(files or [])
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise ValidationFailed(
+            "too_many_files",
+            f"证明材料最多 {MAX_EVIDENCE_FILES} 个文件。",
+            f"At most {MAX_EVIDENCE_FILES} evidence files.",
+            fields={"files": ["too_many_files"]},
+        )
+    if on_behalf_of and not files:
+        raise ValidationFailed(
+            "sealed_letter_required",
+            "以单位名义提出异议须上传加盖公章的书面材料。",
+            "An objection on behalf of an organisation needs its sealed letter as a file.",
+            fields={"files": ["sealed_letter_required"]},
+        )
+    checked = [
+        upload_check(f, allowed=EVIDENCE_TYPES, max_bytes=evidence_max_bytes()) for f in files
+    ]
+
+    objection = Objection.objects.create(
+        notice=notice,
+        award=award,
+        objector=actor,
+        objector_name=actor.real_name.strip(),
+        on_behalf_of=on_behalf_of,
+        contact=contact,
+        reason=reason,
+    )
+    for upload, check in zip(files, checked, strict=True):
+        evidence = ObjectionFile(
+            objection=objection,
+            original_name=(upload.name or "evidence")[:255],
+            file_type=check.file_type,
+            content_type=check.content_type,
+            size=check.size,
+            sha256=check.sha256,
+        )
+        evidence.file.save(
+            f"{check.sha256}.{upload.name.rsplit('.', 1)[-1].lower()}", upload, save=False
+        )
+        evidence.save()
+    audit_record(
+        contest=notice.contest_id,
+        actor=actor,
+        action="objection.submit",
+        obj=objection,
+        reason=reason,
+        data={
+            "notice": notice.pk,
+            "award": award.pk if award else None,
+            "on_behalf_of": on_behalf_of,
+            "files": [c.sha256 for c in checked],
+        },
+    )
+    return objection
+
+
+def _change_from_spec(change: dict, contest_id: int) -> dict:
+    """Resolve the ids of one requested list change, all within the contest."""
+    action = change.get("action")
+    values = {"action": action}
+    award_id = change.get("award")
+    if award_id is not None:
+        values["award"] = Award.objects.filter(pk=award_id, contest_id=contest_id).first()
+        if values["award"] is None:
+            raise ValidationFailed(
+                "award_not_in_contest", "获奖记录不存在。", "No such award in this contest."
+            )
+    tier_id = change.get("tier")
+    if tier_id is not None:
+        values["tier"] = AwardTier.objects.filter(pk=tier_id, contest_id=contest_id).first()
+    team_id = change.get("team")
+    if team_id is not None:
+        values["team"] = Team.objects.filter(pk=team_id, contest_id=contest_id).first()
+        if values["team"] is None:
+            raise ValidationFailed(
+                "team_not_in_contest", "团队不属于该赛事。", "The team belongs to another contest."
+            )
+    organisation_id = change.get("organisation")
+    if organisation_id is not None:
+        values["organisation"] = Organisation.objects.filter(pk=organisation_id).first()
+    return values
+
+
+@transaction.atomic
+def objection_resolve(
+    *,
+    actor,
+    objection: Objection,
+    decision: str,
+    resolution: str,
+    changes: list[dict] | tuple = (),
+) -> Objection:
+    """Resolve an objection: upheld or rejected, with reasoning. When upheld, `changes` (each
+    `{"action": "remove"|"change_tier"|"add", "award"?, "tier"?, "team"?, "organisation"?}`)
+    are applied to the list through `award_adjust`, each audited with this objection."""
+    notice = objection.notice
+    organiser_required(actor, notice.contest, "处理异议", "resolve objections")
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.status != ObjectionStatus.OPEN:
+        raise StateConflict(
+            "objection_resolved", "该异议已处理。", "This objection has already been resolved."
+        )
+    if notice.status == NoticeStatus.FINAL:
+        raise StateConflict("notice_final", "公示已结束并确定名单。", "The list is already final.")
+    if decision not in (ObjectionStatus.UPHELD, ObjectionStatus.REJECTED):
+        raise ValidationFailed(
+            "invalid_decision",
+            "处理结果须为 upheld（成立）或 rejected（不成立）。",
+            "The decision must be upheld or rejected.",
+            fields={"decision": ["invalid_decision"]},
+        )
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationFailed(
+            "resolution_required",
+            "请填写处理意见。",
+            "Give the reasoning of the decision.",
+            fields={"resolution": ["resolution_required"]},
+        )
+    if changes and decision != ObjectionStatus.UPHELD:
+        raise ValidationFailed(
+            "changes_need_upheld",
+            "只有成立的异议才能调整获奖名单。",
+            "Only an upheld objection changes the award list.",
+        )
+    objection.status = decision
+    objection.resolution = resolution
+    objection.resolved_by = actor
+    objection.resolved_at = timezone.now()
+    objection.save()
+    applied = []
+    for change in changes:
+        values = _change_from_spec(change, notice.contest_id)
+        if values.get("award") is not None and values["award"].notice_id != notice.pk:
+            raise ValidationFailed(
+                "award_not_in_notice",
+                "该获奖不在本次公示名单中。",
+                "That award is not on this notice's list.",
+            )
+        award = award_adjust(
+            actor=actor,
+            contest=notice.contest,
+            reason=f"异议 #{objection.pk} 成立：{resolution}",
+            objection=objection,
+            **values,
+        )
+        applied.append({"action": values["action"], "award": award.pk})
+    audit_record(
+        contest=notice.contest_id,
+        actor=actor,
+        action=f"objection.{decision}",
+        obj=objection,
+        reason=resolution,
+        data={"notice": notice.pk, "changes": applied},
+    )
+    return objection
+
+
+# --------------------------------------------------------------------------------------------
+# Finalising
+
+
+@transaction.atomic
+def notice_finalise(*, actor, notice: Notice, now: dt.datetime | None = None) -> Notice:
+    """Make the list final: the window must have closed and every objection be resolved."""
+    organiser_required(actor, notice.contest, "确定获奖名单", "finalise the award list")
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    phase = notice_phase(notice, now=now)
+    if phase == NoticePhase.FINAL:
+        raise StateConflict("notice_final", "名单已确定。", "The list is already final.")
+    if phase in (NoticePhase.SCHEDULED, NoticePhase.OPEN):
+        closes = timezone.localtime(notice.closes_at)
+        raise StateConflict(
+            "notice_window_open",
+            f"公示期至 {closes:%Y-%m-%d %H:%M:%S} 结束，届时方可确定名单。",
+            f"The notice period runs until {closes:%Y-%m-%d %H:%M:%S}; finalise after it ends.",
+        )
+    open_count = notice.objections.filter(status=ObjectionStatus.OPEN).count()
+    if open_count:
+        raise StateConflict(
+            "objections_open",
+            f"尚有 {open_count} 件异议未处理，处理完毕后方可确定名单。",
+            f"{open_count} objection(s) are still open; resolve them before finalising.",
+            details={"open_objections": open_count},
+        )
+    now = now or timezone.now()
+    final_ids = list(
+        notice.awards.filter(status=AwardStatus.IN_NOTICE).values_list("pk", flat=True)
+    )
+    Award.objects.filter(pk__in=final_ids).update(status=AwardStatus.FINAL, updated_at=now)
+    notice.status = NoticeStatus.FINAL
+    notice.finalised_by = actor
+    notice.finalised_at = now
+    notice.save()
+    audit_record(
+        contest=notice.contest_id,
+        actor=actor,
+        action="notice.finalise",
+        obj=notice,
+        data={"awards": final_ids, "final_on": local_date(now)},
+    )
+    return notice
+
+
+# --------------------------------------------------------------------------------------------
+# Reads
+
+
+def notices_public(*, user) -> QuerySet[Notice]:
+    """Notices of contests the user may see, with objection counts (never who objected). A notice
+    scheduled to open later is visible to the contest's organisers only, until it opens."""
+    started = Q(opens_at__lte=timezone.now()) | Q(contest__in=contests_organised(user=user))
+    return (
+        Notice.objects.filter(contest__in=contests_visible(user=user))
+        .filter(started)
+        .select_related("contest", "stage")
+        .annotate(
+            objections_total=Count("objections", distinct=True),
+            objections_open=Count(
+                "objections", filter=Q(objections__status=ObjectionStatus.OPEN), distinct=True
+            ),
+            objections_upheld=Count(
+                "objections", filter=Q(objections__status=ObjectionStatus.UPHELD), distinct=True
+            ),
+            objections_rejected=Count(
+                "objections", filter=Q(objections__status=ObjectionStatus.REJECTED), distinct=True
+            ),
+        )
+    )
+
+
+def notice_awards_public(*, notice: Notice) -> QuerySet[Award]:
+    """The list as published now: awards in the notice that have not been removed."""
+    return (
+        notice.awards.exclude(status=AwardStatus.REMOVED)
+        .select_related("tier", "team__lead_organisation", "organisation", "entry")
+        .annotate(
+            objections_total=Count("objections", distinct=True),
+            objections_open=Count(
+                "objections", filter=Q(objections__status=ObjectionStatus.OPEN), distinct=True
+            ),
+        )
+        .order_by("tier__order", "group_key", "rank", "team__code", "id")
+    )
+
+
+def objections_organised(*, user) -> QuerySet[Objection]:
+    return (
+        Objection.objects.filter(notice__contest__in=contests_organised(user=user))
+        .select_related("notice", "award__tier", "award__team", "objector", "resolved_by")
+        .prefetch_related("files")
+    )
+
+
+def objections_visible(*, user) -> QuerySet[Objection]:
+    """Organisers see their contests' objections; an objector sees their own."""
+    if not (user and user.is_authenticated):
+        return Objection.objects.none()
+    return (
+        Objection.objects.filter(
+            Q(notice__contest__in=contests_organised(user=user)) | Q(objector=user)
+        )
+        .select_related("notice", "award__tier", "award__team", "objector", "resolved_by")
+        .prefetch_related("files")
+    )

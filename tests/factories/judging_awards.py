@@ -1,0 +1,150 @@
+"""Factories for awards, notices, objections and certificates, and `published_ranking`, which
+builds a stage's published snapshot from a list of ranks. No surprises: each builds what it names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import factory
+from django.utils import timezone
+
+from contest.enums import MemberRole
+from judging.models import (
+    Award,
+    AwardTier,
+    CalendarDay,
+    Notice,
+    Objection,
+    ResultSnapshot,
+)
+from judging.models.award import AwardStatus, AwardTierKind
+from judging.models.notice import CalendarDayKind
+from tests.factories.contest import (
+    ContestFactory,
+    EntryFactory,
+    StageFactory,
+    TeamFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+
+
+class AwardTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AwardTier
+
+    contest = factory.SubFactory(ContestFactory)
+    name = factory.Sequence(lambda n: f"奖项{n}")
+    kind = AwardTierKind.RANKED
+    quota_count = 1
+    order = factory.Sequence(lambda n: n)
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Award
+
+    contest = factory.SubFactory(ContestFactory)
+    tier = factory.SubFactory(AwardTierFactory, contest=factory.SelfAttribute("..contest"))
+    team = factory.SubFactory(TeamFactory, contest=factory.SelfAttribute("..contest"))
+    status = AwardStatus.PROPOSED
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    """An open notice: opened a day ago, closing in five days."""
+
+    class Meta:
+        model = Notice
+
+    contest = factory.SubFactory(ContestFactory)
+    title = "拟获奖名单公示"
+    days = 5
+    working_days = False
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=5))
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objection
+
+    notice = factory.SubFactory(NoticeFactory)
+    objector = factory.SubFactory(UserFactory)
+    objector_name = factory.SelfAttribute("objector.real_name")
+    contact = "13800000000"
+    reason = "该团队作品与已发表论文雷同。"
+
+
+class CalendarDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarDay
+        django_get_or_create = ("date",)
+
+    date = dt.date(2026, 10, 1)
+    kind = CalendarDayKind.HOLIDAY
+    name = "国庆节"
+
+
+def snapshot_publish(*, stage, rows: list[dict], user=None) -> ResultSnapshot:
+    """A published snapshot with the results service's row keys and a correct sha256."""
+    version = (stage.snapshots.count() or 0) + 1
+    data = {"stage": stage.pk, "contest": stage.contest_id, "version": version, "rows": rows}
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return ResultSnapshot.objects.create(
+        stage=stage,
+        version=version,
+        data=data,
+        sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        published_by=user or UserFactory(),
+    )
+
+
+def ranking_rows(
+    *,
+    stage,
+    ranks: list[int | None],
+    group_key: str = "",
+    group_name: str = "",
+    track=None,
+    members: int = 0,
+    advisors: int = 0,
+) -> tuple[list[dict], list]:
+    """Teams with entries in `stage` and their snapshot rows, ranked as `ranks` (equal ranks are
+    tied, None is unranked). Returns (rows, teams), both in the order of `ranks`."""
+    teams = []
+    rows = []
+    for rank in ranks:
+        team = TeamFactory(contest=stage.contest, track=track)
+        for _ in range(members):
+            TeamMemberFactory(team=team, role=MemberRole.MEMBER)
+        for _ in range(advisors):
+            TeamMemberFactory(team=team, role=MemberRole.ADVISOR)
+        entry = EntryFactory(team=team, stage=stage)
+        teams.append(team)
+        rows.append(
+            {
+                "entry": entry.pk,
+                "title": entry.title,
+                "team": team.pk,
+                "team_code": team.code,
+                "team_name": team.name,
+                "group_key": group_key,
+                "group_name": group_name or group_key,
+                "final": f"{90 - rank:.2f}" if rank is not None else None,
+                "rank": rank,
+                "tied": rank is not None and ranks.count(rank) > 1,
+            }
+        )
+    return rows, teams
+
+
+def published_ranking(
+    *, stage=None, ranks: list[int | None], **options
+) -> tuple[ResultSnapshot, list]:
+    """`ranking_rows` published as the stage's next snapshot. Returns (snapshot, teams)."""
+    stage = stage or StageFactory()
+    rows, teams = ranking_rows(stage=stage, ranks=ranks, **options)
+    return snapshot_publish(stage=stage, rows=rows), teams
