@@ -75,17 +75,31 @@ def teams_visible(*, user) -> QuerySet[Team]:
     Members come prefetched; add `co_applicants` where they are shown (the detail)."""
     if not _authenticated(user):
         return Team.objects.none()
-    qs = Team.objects.select_related(
-        "contest", "lead_organisation", "track", "group", "challenge", "captain"
-    ).prefetch_related(
-        Prefetch(
-            "members", queryset=TeamMember.objects.select_related("user").order_by("order", "id")
-        ),
+    qs = (
+        Team.objects.select_related("lead_organisation", "track", "group", "challenge", "captain")
+        .only(
+            *[f.attname for f in Team._meta.concrete_fields],
+            "lead_organisation__name",
+            "track__name",
+            "group__name",
+            "challenge__code",
+            "captain__real_name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=TeamMember.objects.select_related("user")
+                .only("id", "team_id", "user_id", "role", "order", "title", "user__real_name")
+                .order_by("order", "id"),
+            ),
+        )
     )
     if user.is_superuser:
         return qs
-    mine = TeamMember.objects.filter(user=user, team_id=OuterRef("pk"))
-    return qs.filter(Q(Exists(mine)) | Q(contest_id__in=organiser_contest_ids(user)))
+    # Two plain IN lists, not an OR over a correlated EXISTS: the planner keeps to the indexes and
+    # COUNT(*) stays cheap at 20,000 teams (bench/api_lists.py).
+    mine = TeamMember.objects.filter(user=user).values("team_id")
+    return qs.filter(Q(contest_id__in=organiser_contest_ids(user)) | Q(pk__in=mine))
 
 
 def entries_visible(*, user) -> QuerySet[Entry]:

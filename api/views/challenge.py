@@ -25,7 +25,7 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filterset_class = ChallengeFilter
     search_fields = ["code", "title", "background", "targets", "publisher__name"]
     ordering_fields = ["code", "prize_amount", "deadline", "published_at"]
-    ordering = ["contest", "code"]
+    ordering = ["contest_id", "code"]  # the unique index; "contest" would sort by Contest.Meta
 
     def get_queryset(self):
         return challenges_visible(user=self.request.user)

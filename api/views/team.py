@@ -30,10 +30,15 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = TeamFilter
     search_fields = ["code", "name", "lead_organisation__name"]
     ordering_fields = ["code", "name", "created_at"]
+    # By the (contest_id, code) unique index: ordering by "contest" would join and sort by the
+    # contest's own Meta.ordering over every row.
+    ordering = ["contest_id", "code"]
 
     def get_queryset(self):
         qs = teams_visible(user=self.request.user)
-        return qs if self.action == "list" else qs.prefetch_related("co_applicants")
+        if self.action == "list":
+            return qs
+        return qs.select_related("contest").defer(None).prefetch_related("co_applicants")
 
     def get_serializer_class(self):
         return TeamListSerializer if self.action == "list" else TeamDetailSerializer
