@@ -37,6 +37,7 @@ class ChallengeDetailSerializer(ChallengeListSerializer):
             "contact_name",
             "contact_phone",
             "contact_email",
+            "review_note",
             "created_at",
             "updated_at",
         ]

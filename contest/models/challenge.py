@@ -45,6 +45,9 @@ class Challenge(models.Model):
     status = models.CharField(
         "状态 Status", max_length=16, choices=ChallengeStatus.choices, default=ChallengeStatus.DRAFT
     )
+    review_note = models.TextField(
+        "审核意见 Review note", blank=True, help_text="The organiser's reason when returning it."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

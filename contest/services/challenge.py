@@ -107,7 +107,9 @@ def challenge_update(*, actor, challenge: Challenge, **fields) -> Challenge:
     return challenge
 
 
-def _transition(challenge: Challenge, *, allowed_from: set[str], to: str) -> Challenge:
+def _transition(
+    challenge: Challenge, *, allowed_from: set[str], to: str, note: str | None = None
+) -> Challenge:
     if challenge.status not in allowed_from:
         raise StateConflict(
             "invalid_transition",
@@ -117,7 +119,9 @@ def _transition(challenge: Challenge, *, allowed_from: set[str], to: str) -> Cha
     challenge.status = to
     if to == ChallengeStatus.PUBLISHED:
         challenge.published_at = timezone.now()
-    challenge.save(update_fields=["status", "published_at", "updated_at"])
+    if note is not None:
+        challenge.review_note = note
+    challenge.save(update_fields=["status", "published_at", "review_note", "updated_at"])
     return challenge
 
 
@@ -161,6 +165,7 @@ def challenge_return(*, actor, challenge: Challenge, reason: str) -> Challenge:
         challenge,
         allowed_from={ChallengeStatus.SUBMITTED, ChallengeStatus.APPROVED},
         to=ChallengeStatus.DRAFT,
+        note=reason.strip(),
     )
 
 

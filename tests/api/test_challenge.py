@@ -214,7 +214,9 @@ def test_challenge_return_to_draft_with_reason(client_for, organiser, contest, p
         f"/api/challenges/{challenge.pk}/return/", {"reason": "指标不可量化"}
     )
     assert response.status_code == 200
+    assert response.json()["review_note"] == "指标不可量化"
     assert Challenge.objects.get(pk=challenge.pk).status == "draft"
+    assert Challenge.objects.get(pk=challenge.pk).review_note == "指标不可量化"
 
 
 def test_challenge_return_without_reason(client_for, organiser, contest, publisher_org):
