@@ -111,7 +111,7 @@ def test_organiser_create_contest_import_publish_stats(live_server, new_page, wo
     expect(review).to_contain_text("已审核")
     page.get_by_test_id("publish-all").click()
     confirm_dialog(page)
-    expect(page.locator(".el-message")).to_contain_text("已发布 2 项榜题。")
+    expect(page.locator(".el-message", has_text="已发布 2 项榜题。")).to_be_visible()
     expect(review.locator("[data-status=published]")).to_have_count(2)
 
     # Review submitted challenges of the running contest: approve, return with a reason, publish.
