@@ -248,6 +248,10 @@ RESULT_COLUMNS = (
 )
 
 
+def _real(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _entry_results_insert(rows: list[tuple]) -> None:
     """Insert result rows (values in `RESULT_COLUMNS` order) through the cursor.
 
@@ -269,8 +273,13 @@ def _entry_results_insert(rows: list[tuple]) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
+        # SQLite stores these decimals as REAL whatever is passed: a float skips the driver's
+        # Decimal-to-text adapter (66,000 Python calls)
         computed_at = ops.adapt_datetimefield_value(rows[0][-1])
-        rows = [(*row[:-1], computed_at) for row in rows]
+        rows = [
+            (a, b, c, d, _real(raw), _real(norm), _real(final), h, i, j, k, m, computed_at)
+            for a, b, c, d, raw, norm, final, h, i, j, k, m, _ in rows
+        ]
         marks = ", ".join(["%s"] * len(RESULT_COLUMNS))
         for start in range(0, len(rows), BATCH_SIZE):
             cursor.executemany(

@@ -468,3 +468,48 @@ def test_consistency_for_stage_while_scoring_open(world):
     assert (group.entries_reviewed, group.judges, group.kendall_w) == (3, 3, Decimal("1.0000"))
     assert found.judge_names[world.judges[0].pk] == "评委1"
     assert found.reviews == 8
+
+
+def test_results_by_group_scope_name_the_groups(world):
+    from tests.factories.contest import GroupFactory
+
+    startups = GroupFactory(contest=world.contest, name="初创组")
+    a = world.entry("甲", group=startups)
+    b = world.entry("乙")  # no group
+    world.scores(a, [70])
+    world.scores(b, [80])
+
+    results_settings_update(actor=world.organiser, stage=world.stage, scope=RankingScope.GROUP)
+    snapshot = results_publish(actor=world.organiser, stage=world.stage)
+
+    assert {
+        r["title"]: (r["group_key"], r["group_name"], r["rank"]) for r in snapshot.data["rows"]
+    } == {
+        "甲": (str(startups.pk), "初创组", 1),
+        "乙": ("none", "未分组 Ungrouped", 1),
+    }
+
+
+def test_consistency_and_compute_on_a_stage_without_reviews(world):
+    world.entry("甲")
+
+    found = consistency_for_stage(world.stage)
+    summary = ranking_compute(stage=world.stage)
+
+    assert (found.reviews, found.report.judges, found.report.review_outliers) == (0, {}, [])
+    assert (summary.entries, summary.ranked) == (1, 0)
+
+
+def test_results_by_challenge_scope(world):
+    from tests.factories.contest import ChallengeFactory
+
+    challenge = ChallengeFactory(contest=world.contest, code="JB-001", title="智能质检")
+    a = world.entry("甲", challenge=challenge)
+    world.scores(a, [70])
+
+    results_settings_update(actor=world.organiser, stage=world.stage, scope=RankingScope.CHALLENGE)
+    snapshot = results_publish(actor=world.organiser, stage=world.stage)
+
+    assert [(r["group_key"], r["group_name"]) for r in snapshot.data["rows"]] == [
+        (str(challenge.pk), "JB-001 智能质检")
+    ]
