@@ -34,6 +34,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("api.urls_judging")),
+    path("", include("api.urls_results")),
     path("", include("api.urls_assignment")),
     path("", include("api.urls_awards")),
     path("", include(router.urls)),
