@@ -208,7 +208,15 @@ def review_submit(
             "rubric_version": review.rubric.version,
         },
     )
+    _results_recompute_later(review.stage_id)
     return review
+
+
+def _results_recompute_later(stage_id: int) -> None:
+    """Stored results follow every submit and reopen, recomputed after the commit by a task."""
+    from judging.tasks_results import results_recompute_task
+
+    transaction.on_commit(lambda: results_recompute_task.delay(stage_id))
 
 
 @transaction.atomic
@@ -240,4 +248,5 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
         reason=reason,
         data={"entry": review.entry_id, "judge": review.judge_id, "total": str(review.total)},
     )
+    _results_recompute_later(review.stage_id)
     return review

@@ -409,3 +409,26 @@ def test_judge_worklist_query_count_flat(client_for, django_assert_num_queries):
     with CaptureQueriesContext(connection) as three:
         assert client.get("/api/judge/assignments/").json()["count"] == 3
     assert len(three) == len(one)
+
+
+def test_review_submit_and_reopen_recompute_stored_results(
+    client_for, django_capture_on_commit_callbacks
+):
+    from judging.models import EntryResult
+
+    w = build_world()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(w.judge).post(
+            f"/api/judge/assignments/{w.assignment.pk}/submit/",
+            {"scores": FULL_SCORES},
+            format="json",
+        )
+    result = EntryResult.objects.get(stage=w.stage, entry=w.entry)
+    assert (str(result.final_score), result.review_count, result.rank) == ("77.25", 1, 1)
+    review = Review.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(w.organiser).post(
+            f"/api/reviews/{review.pk}/reopen/", {"reason": "复核"}, format="json"
+        )
+    result = EntryResult.objects.get(stage=w.stage, entry=w.entry)
+    assert (result.final_score, result.review_count) == (None, 0)
