@@ -55,6 +55,12 @@ def _require_build_and_browser() -> None:
 @pytest.fixture(scope="session")
 def browser():
     _require_build_and_browser()
+    from django.db import connections
+
+    # Chromium keeps HTTP connections alive, so a live-server thread can outlive a test holding a
+    # persistent database connection (CONN_MAX_AGE), which blocks dropping the test database.
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = 0
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

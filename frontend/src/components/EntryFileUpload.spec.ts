@@ -103,7 +103,7 @@ describe('EntryFileUpload', () => {
     expect(error.text()).toBe('plan.docx：文件内容（pdf）与文件名扩展名（.docx）不符。')
     saveLang('en')
     await flushPromises()
-    expect(wrapper.get('[data-testid=upload-error]').text()).toBe("plan.docx：The file's content (pdf) does not match its name (.docx).")
+    expect(wrapper.get('[data-testid=upload-error]').text()).toBe("plan.docx: The file's content (pdf) does not match its name (.docx).")
     expect(wrapper.emitted('uploaded')).toBeUndefined()
   })
 

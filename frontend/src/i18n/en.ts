@@ -185,6 +185,7 @@ const en: Messages<typeof zhCN> = {
     acceptance_indicators: 'Acceptance indicators',
     eligibility: 'Eligibility',
     toContest: 'Contest',
+    take: 'Take this challenge',
   },
   auth: {
     loginTitle: 'Log in to Saiwu',
@@ -357,6 +358,7 @@ const en: Messages<typeof zhCN> = {
     awards: { title: 'Awards (coming soon)' },
     certificates: { title: 'Certificate verification (coming soon)' },
   },
+  punct: { colon: ': ', open: ' (', close: ')', sep: '; ', list: ', ' },
   notFound: { title: 'Page not found', body: 'Check the link.' },
 }
 

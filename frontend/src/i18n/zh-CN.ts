@@ -181,6 +181,7 @@ export default {
     acceptance_indicators: '验收指标',
     eligibility: '揭榜条件',
     toContest: '所属赛事',
+    take: '报名揭榜',
   },
   auth: {
     loginTitle: '登录赛务',
@@ -353,5 +354,6 @@ export default {
     awards: { title: '获奖公示（建设中）' },
     certificates: { title: '证书查验（建设中）' },
   },
+  punct: { colon: '：', open: '（', close: '）', sep: '；', list: '、' },
   notFound: { title: '页面不存在', body: '请检查链接是否正确。' },
 }
