@@ -155,6 +155,359 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/award-tiers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Award tiers of the contests you organise (一等奖 …, with quotas). */
+        get: operations["award_tiers_list"];
+        put?: never;
+        /** @description Award tiers of the contests you organise (一等奖 …, with quotas). */
+        post: operations["award_tiers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/award-tiers/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Award tiers of the contests you organise (一等奖 …, with quotas). */
+        delete: operations["award_tiers_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Award tiers of the contests you organise (一等奖 …, with quotas). */
+        patch: operations["award_tiers_partial_update"];
+        trace?: never;
+    };
+    "/api/awards/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The award list of contests you organise: propose from results, add, change, remove. */
+        get: operations["awards_list"];
+        put?: never;
+        /** @description Add an award by hand (a special or organiser award, or a correction), with a reason. */
+        post: operations["awards_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awards/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The award list of contests you organise: propose from results, add, change, remove. */
+        get: operations["awards_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awards/{id}/change-tier/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The award list of contests you organise: propose from results, add, change, remove. */
+        post: operations["awards_change_tier_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awards/{id}/remove/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The award list of contests you organise: propose from results, add, change, remove. */
+        post: operations["awards_remove_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awards/glyph-check/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Re-check names against the certificate font (after a name was corrected). */
+        post: operations["awards_glyph_check_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awards/propose/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Propose the stage's awards from its latest published results (ties kept together). */
+        post: operations["awards_propose_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar-days/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Public holidays and adjusted working days (调休), used for working-day notice periods.
+         *     Everyone reads; platform admins edit.
+         */
+        get: operations["calendar_days_list"];
+        put?: never;
+        /**
+         * @description Public holidays and adjusted working days (调休), used for working-day notice periods.
+         *     Everyone reads; platform admins edit.
+         */
+        post: operations["calendar_days_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar-days/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * @description Public holidays and adjusted working days (调休), used for working-day notice periods.
+         *     Everyone reads; platform admins edit.
+         */
+        delete: operations["calendar_days_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate-batches/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Certificate batches of contests you organise: poll `done` of `total`. */
+        get: operations["certificate_batches_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate-batches/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Certificate batches of contests you organise: poll `done` of `total`. */
+        get: operations["certificate_batches_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every certificate of contests you organise (and your own). */
+        get: operations["certificates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/badge/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The certificate as a signed Open Badges 3.0 credential (JSON-LD). */
+        get: operations["certificates_badge_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/pdf/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The certificate PDF: the recipient, their team for the team certificate, organisers. */
+        get: operations["certificates_pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/revoke/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Revoke a certificate with a reason (organisers); the verify page shows it revoked. */
+        post: operations["certificates_revoke_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/issuer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The issuer profile behind every Open Badge, with the public key that verifies them. */
+        get: operations["certificates_issuer_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/mine/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your own certificates and your teams' team certificates. */
+        get: operations["certificates_mine_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/verify-pdf/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Anyone: upload a certificate PDF; its embedded signature is checked against our records. */
+        post: operations["certificates_verify_pdf_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/verify/{serial}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Anyone: is this certificate genuine? Name, award, contest, date, status and `valid` only. */
+        get: operations["certificates_verify_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/challenges/": {
         parameters: {
             query?: never;
@@ -329,6 +682,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contests/{id}/certificate-template/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The contest's certificate template (organisers): wording, issuing bodies, images, layout. */
+        get: operations["contests_certificate_template_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description The contest's certificate template (organisers): wording, issuing bodies, images, layout. */
+        patch: operations["contests_certificate_template_partial_update"];
+        trace?: never;
+    };
+    "/api/contests/{id}/certificates.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description All certificates of a contest as one ZIP (organisers), streamed as it is built. */
+        get: operations["contests_certificates.zip_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contests/{id}/certificates/issue/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Issue the contest's certificates for its final awards, as a task; poll the batch. */
+        post: operations["contests_certificates_issue_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contests/{id}/challenge-import/": {
         parameters: {
             query?: never;
@@ -374,6 +779,26 @@ export interface paths {
         put?: never;
         /** @description Publish every approved challenge of the contest (发榜). */
         post: operations["contests_publish_challenges_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contests/{id}/recommendations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description 推荐: recommend entries of this sub-contest to its parent contest, within the parent's
+         *     quota per sub-contest (`quota_exceeded` otherwise).
+         */
+        post: operations["contests_recommendations_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -866,6 +1291,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public notices (公示): the list during and after the window, with objection counts only. */
+        get: operations["notices_list"];
+        put?: never;
+        /** @description Publish the proposed list of a contest or a stage for N calendar or working days. */
+        post: operations["notices_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public notices (公示): the list during and after the window, with objection counts only. */
+        get: operations["notices_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{id}/finalise/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Make the list final: after the window, with no open objection. */
+        post: operations["notices_finalise_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/objection-files/{id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Evidence of an objection: the contest's organisers and the objector only. */
+        get: operations["objection_files_download_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/objections/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 异议: filed by a logged-in real-name account during the window; resolved by organisers.
+         *
+         *     Organisers see every objection of their contests with the objector's identity; an objector
+         *     sees their own; nobody else sees any (the public notice shows counts only).
+         */
+        get: operations["objections_list"];
+        put?: never;
+        /** @description File an objection with a reason, a contact and evidence (PDF/PNG/JPEG). */
+        post: operations["objections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/objections/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 异议: filed by a logged-in real-name account during the window; resolved by organisers.
+         *
+         *     Organisers see every objection of their contests with the objector's identity; an objector
+         *     sees their own; nobody else sees any (the public notice shows counts only).
+         */
+        get: operations["objections_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/objections/{id}/resolve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Uphold or reject with reasoning; an upheld objection may change the list. */
+        post: operations["objections_resolve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organisations/": {
         parameters: {
             query?: never;
@@ -1023,6 +1579,169 @@ export interface paths {
         head?: never;
         /** @description Ordered stages of a contest with their submission and review windows. */
         patch: operations["stages_partial_update"];
+        trace?: never;
+    };
+    "/api/stages/{id}/consistency/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Judge leniency and spread, agreement per group (Kendall's W, ICC(2,1)) and outlier
+         *     reviews, over what has been submitted so far (usable while scoring is open).
+         */
+        get: operations["stages_consistency_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/overrides/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 合议: set an entry's final score and/or its order among tied entries, with a reason. */
+        post: operations["stages_overrides_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/promotions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description 晋级: promote entries of this stage to a later stage (top N / top % per group from
+         *     the published ranking, ties at the cut kept together; a score line; or hand-picked).
+         */
+        post: operations["stages_promotions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/result-settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 成绩规则: how the stage's reviews become a ranking (organisers). */
+        get: operations["stages_result_settings_retrieve"];
+        /** @description Change the settings (fields left out keep their value); recorded and recomputed. */
+        put: operations["stages_result_settings_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/results/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The stored ranking: by group, then rank; unranked entries (no score) last in their group. */
+        get: operations["stages_results_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/results/compute/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Recompute and store the stage's results now (recorded in the audit log). */
+        post: operations["stages_results_compute_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/results/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Freeze the stored results as the next published snapshot (with its sha256). */
+        post: operations["stages_results_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/scores-export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Excel: every submitted review's score per criterion, and the ranking. */
+        get: operations["stages_scores_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/snapshots/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Published results. Anyone who can see the contest gets the latest snapshot (a list of one,
+         *     or empty before publication); organisers get every version, newest first.
+         */
+        get: operations["stages_snapshots_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/stages/{stage_id}/assignment/feasibility/": {
@@ -1221,6 +1940,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `add` - add
+         *     * `change_tier` - change_tier
+         *     * `remove` - remove
+         * @enum {string}
+         */
+        ActionEnum: "add" | "change_tier" | "remove";
         Assignment: {
             readonly id: number;
             readonly stage: number;
@@ -1284,6 +2010,261 @@ export interface components {
             prev_hash: string;
             hash: string;
         };
+        /** @description The organiser's view of an award. */
+        Award: {
+            readonly id: number;
+            contest: number;
+            stage?: number | null;
+            tier: number;
+            readonly tier_name: string;
+            readonly tier_kind: string;
+            readonly tier_order: number;
+            team?: number | null;
+            readonly team_code: string;
+            readonly team_name: string;
+            organisation?: number | null;
+            readonly organisation_name: string;
+            group_key?: string;
+            group_name?: string;
+            /** Format: int64 */
+            rank?: number | null;
+            tied?: boolean;
+            /** Format: decimal */
+            final_score?: string | null;
+            /** @default proposed */
+            status: components["schemas"]["AwardStatusEnum"];
+            notice?: number | null;
+            readonly glyph_issues: components["schemas"]["GlyphIssue"][];
+            /** @description Why the organiser added or changed it */
+            reason?: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        AwardAddRequest: {
+            contest: number;
+            tier: number;
+            team?: number | null;
+            organisation?: number | null;
+            reason: string;
+        };
+        AwardChangeSpecRequest: {
+            action: components["schemas"]["ActionEnum"];
+            award?: number | null;
+            tier?: number | null;
+            team?: number | null;
+            organisation?: number | null;
+        };
+        AwardChangeTierRequest: {
+            tier: number;
+            reason: string;
+        };
+        AwardProposeRequest: {
+            stage: number;
+        };
+        AwardReasonRequest: {
+            reason: string;
+        };
+        /**
+         * @description * `proposed` - 拟奖 Proposed
+         *     * `in_notice` - 公示中 In public notice
+         *     * `final` - 已确定 Final
+         *     * `removed` - 已撤销 Removed
+         * @enum {string}
+         */
+        AwardStatusEnum: "proposed" | "in_notice" | "final" | "removed";
+        AwardTier: {
+            readonly id: number;
+            contest: number;
+            /**
+             * 奖项名称 Name
+             * @description 一等奖, 金奖, 擂主 …
+             */
+            name: string;
+            /** 类型 Kind */
+            kind?: components["schemas"]["AwardTierKindEnum"];
+            track?: number | null;
+            readonly track_name: string;
+            challenge?: number | null;
+            readonly challenge_title: string;
+            /**
+             * 名额 Quota (count)
+             * Format: int64
+             */
+            quota_count?: number | null;
+            /**
+             * 比例% Quota (percent)
+             * Format: decimal
+             */
+            quota_percent?: string | null;
+            /**
+             * 顺序 Order
+             * Format: int64
+             */
+            order?: number;
+        };
+        /**
+         * @description * `ranked` - 按名次 By rank
+         *     * `special` - 单项奖 Special award
+         *     * `organiser` - 组织奖 Organiser award
+         * @enum {string}
+         */
+        AwardTierKindEnum: "ranked" | "special" | "organiser";
+        AwardTierWriteRequest: {
+            contest?: number;
+            name?: string;
+            kind?: components["schemas"]["AwardTierKindEnum"];
+            track?: number | null;
+            challenge?: number | null;
+            quota_count?: number | null;
+            /** Format: decimal */
+            quota_percent?: string | null;
+            order?: number;
+        };
+        CalendarDay: {
+            readonly id: number;
+            /**
+             * 日期 Date
+             * Format: date
+             */
+            date: string;
+            /** 类型 Kind */
+            kind: components["schemas"]["CalendarDayKindEnum"];
+            /**
+             * 名称 Name
+             * @description 春节, 国庆节 …
+             */
+            name?: string;
+        };
+        /**
+         * @description * `holiday` - 法定节假日 Holiday
+         *     * `workday` - 调休上班 Adjusted working day
+         * @enum {string}
+         */
+        CalendarDayKindEnum: "holiday" | "workday";
+        CalendarDayRequest: {
+            /**
+             * 日期 Date
+             * Format: date
+             */
+            date: string;
+            /** 类型 Kind */
+            kind: components["schemas"]["CalendarDayKindEnum"];
+            /**
+             * 名称 Name
+             * @description 春节, 国庆节 …
+             */
+            name?: string;
+        };
+        Certificate: {
+            readonly id: number;
+            /** 证书编号 Serial */
+            serial: string;
+            contest: number;
+            readonly contest_name: string;
+            award: number;
+            award_name: string;
+            recipient_role: components["schemas"]["RecipientRoleEnum"];
+            recipient_name: string;
+            team_name?: string;
+            track_name?: string;
+            /** Format: date */
+            issue_date: string;
+            issuing_bodies?: unknown;
+            status?: components["schemas"]["CertificateStatusEnum"];
+            /** Format: date-time */
+            revoked_at?: string | null;
+            revoke_reason?: string;
+            readonly pdf_url: string;
+            readonly badge_url: string;
+            readonly verify_url: string;
+        };
+        CertificateBatch: {
+            readonly id: number;
+            contest: number;
+            status?: components["schemas"]["CertificateBatchStatusEnum"];
+            /** Format: int64 */
+            total?: number;
+            /** Format: int64 */
+            done?: number;
+            /**
+             * Format: int64
+             * @description New certificates in this run
+             */
+            issued?: number;
+            error?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+        };
+        /**
+         * @description * `queued` - 排队中 Queued
+         *     * `running` - 进行中 Running
+         *     * `done` - 已完成 Done
+         *     * `failed` - 失败 Failed
+         * @enum {string}
+         */
+        CertificateBatchStatusEnum: "queued" | "running" | "done" | "failed";
+        /**
+         * @description * `issued` - 有效 Issued
+         *     * `revoked` - 已撤销 Revoked
+         * @enum {string}
+         */
+        CertificateStatusEnum: "issued" | "revoked";
+        CertificateTemplate: {
+            contest: number;
+            /** 标题 Title */
+            title?: string;
+            /** 副标题 Subtitle */
+            subtitle?: string;
+            /**
+             * 颁发单位 Issuing bodies
+             * @description ["省人社厅", "省人才办"]
+             */
+            issuing_bodies?: unknown;
+            /** 团队证书措辞 Team wording */
+            wording_team?: string;
+            /** 成员证书措辞 Member wording */
+            wording_member?: string;
+            /** 指导老师证书措辞 Advisor wording */
+            wording_advisor?: string;
+            /** 版式位置 Field positions */
+            positions?: unknown;
+            /**
+             * 编号前缀 Serial prefix
+             * @description e.g. SJYS; empty: the contest code's letters and digits, upper-cased
+             */
+            serial_prefix?: string;
+            /**
+             * 落款日期 Issue date
+             * Format: date
+             */
+            issue_date?: string | null;
+            readonly has_background: boolean;
+            background_sha256?: string;
+            readonly has_seal: boolean;
+            seal_sha256?: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description Everything the public learns from a serial. */
+        CertificateVerify: {
+            name: string;
+            award: string;
+            contest: string;
+            /** Format: date */
+            date: string;
+            status: components["schemas"]["CertificateVerifyStatusEnum"];
+            valid: boolean;
+        };
+        /**
+         * @description * `issued` - issued
+         *     * `revoked` - revoked
+         * @enum {string}
+         */
+        CertificateVerifyStatusEnum: "issued" | "revoked";
         ChainCheck: {
             ok: boolean;
             rows: number;
@@ -1338,6 +2319,11 @@ export interface components {
              * Format: email
              */
             contact_email?: string;
+            /**
+             * 审核意见 Review note
+             * @description The organiser's reason when returning it.
+             */
+            review_note?: string;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1425,6 +2411,19 @@ export interface components {
              * Format: email
              */
             contact_email?: string;
+        };
+        Consistency: {
+            reviews: number;
+            excluded_conflicts: number;
+            /** Format: decimal */
+            deviation_threshold: string | null;
+            /** Format: decimal */
+            leniency_mean: string | null;
+            /** Format: decimal */
+            leniency_sd: string | null;
+            judges: components["schemas"]["JudgeConsistency"][];
+            groups: components["schemas"]["GroupAgreement"][];
+            review_outliers: components["schemas"]["ReviewOutlier"][];
         };
         ContestDetail: {
             readonly id: number;
@@ -1551,6 +2550,9 @@ export interface components {
              * Format: date-time
              */
             registration_closes_at?: string | null;
+        };
+        ContestRefRequest: {
+            contest: number;
         };
         ContestRole: {
             readonly id: number;
@@ -1706,6 +2708,12 @@ export interface components {
         Csrf: {
             csrftoken: string;
         };
+        /**
+         * @description * `upheld` - upheld
+         *     * `rejected` - rejected
+         * @enum {string}
+         */
+        DecisionEnum: "upheld" | "rejected";
         DeclarationRequest: {
             declaration_accepted: boolean;
         };
@@ -1790,6 +2798,29 @@ export interface components {
             /** Format: binary */
             file: string;
         };
+        /** @description One stored result row: raw beside normalised beside final, rank within its group. */
+        EntryResult: {
+            entry: number;
+            title: string;
+            team: components["schemas"]["ResultTeam"];
+            readonly group_key: string;
+            readonly group_name: string;
+            readonly review_count: number;
+            /** Format: decimal */
+            readonly raw_score: string | null;
+            /** Format: decimal */
+            readonly normalised_score: string | null;
+            /** Format: decimal */
+            readonly final_score: string | null;
+            readonly rank: number | null;
+            readonly tied: boolean;
+            readonly decided_by: string;
+            readonly trimmed: boolean;
+            readonly overridden: boolean;
+            override_reason: string | null;
+            /** Format: date-time */
+            readonly computed_at: string;
+        };
         /**
          * @description * `draft` - 草稿 Draft
          *     * `submitted` - 已提交 Submitted
@@ -1815,6 +2846,11 @@ export interface components {
             short_entries: components["schemas"]["ShortEntry"][];
             short_judges: components["schemas"]["ShortJudge"][];
         };
+        GlyphIssue: {
+            role: string;
+            name: string;
+            missing: string[];
+        };
         Group: {
             readonly id: number;
             contest: number;
@@ -1839,6 +2875,21 @@ export interface components {
              * Format: date
              */
             registered_before?: string | null;
+        };
+        GroupAgreement: {
+            group_key: string;
+            group_name: string;
+            entries_reviewed: number;
+            judges: number;
+            /** Format: decimal */
+            kendall_w: string | null;
+            /** Format: decimal */
+            icc: string | null;
+            /** @description judges in the block W and ICC come from */
+            block_judges: number;
+            block_entries: number;
+            /** @description complete judge × entry blocks in the group */
+            blocks: number;
         };
         GroupRequest: {
             contest: number;
@@ -1967,6 +3018,19 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        JudgeConsistency: {
+            judge: number;
+            name: string;
+            count: number;
+            compared: number;
+            /** Format: decimal */
+            mean: string | null;
+            /** Format: decimal */
+            spread: string | null;
+            /** Format: decimal */
+            leniency: string | null;
+            outlier: boolean;
+        };
         JudgeProgress: {
             judge: number;
             judge_name: string;
@@ -2023,8 +3087,185 @@ export interface components {
          * @enum {string}
          */
         MemberRoleEnum: "captain" | "member" | "advisor";
+        /**
+         * @description * `mean` - 平均分 Mean of all judges
+         *     * `trimmed_mean` - 去掉一个最高分和一个最低分 Trimmed mean
+         *     * `median` - 中位数 Median
+         * @enum {string}
+         */
+        MethodEnum: "mean" | "trimmed_mean" | "median";
+        /** @description A notice as the public sees it: window, phase, and objection counts — never names. */
+        Notice: {
+            readonly id: number;
+            contest: number;
+            readonly contest_name: string;
+            stage?: number | null;
+            readonly stage_name: string;
+            /** 标题 Title */
+            title: string;
+            /**
+             * 公示天数 Days
+             * Format: int64
+             */
+            days: number;
+            /** 按工作日 Working days */
+            working_days?: boolean;
+            /**
+             * 公示开始 Opens at
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * 公示截止 Closes at
+             * Format: date-time
+             */
+            closes_at: string;
+            readonly last_day: string;
+            readonly phase: components["schemas"]["PhaseEnum"];
+            status?: components["schemas"]["NoticeStatusEnum"];
+            /** Format: date-time */
+            finalised_at?: string | null;
+            readonly objections: components["schemas"]["ObjectionCounts"];
+        };
+        /** @description One line of the published list. */
+        NoticeAward: {
+            readonly id: number;
+            tier: number;
+            readonly tier_name: string;
+            readonly team_code: string;
+            readonly team_name: string;
+            readonly entry_title: string;
+            readonly lead_organisation: string;
+            readonly organisation_name: string;
+            group_name?: string;
+            /** Format: int64 */
+            rank?: number | null;
+            tied?: boolean;
+            /** Format: decimal */
+            final_score?: string | null;
+            status?: components["schemas"]["AwardStatusEnum"];
+            readonly objections_total: number;
+            readonly objections_open: number;
+        };
+        /** @description A notice as the public sees it: window, phase, and objection counts — never names. */
+        NoticeDetail: {
+            readonly id: number;
+            contest: number;
+            readonly contest_name: string;
+            stage?: number | null;
+            readonly stage_name: string;
+            /** 标题 Title */
+            title: string;
+            /**
+             * 公示天数 Days
+             * Format: int64
+             */
+            days: number;
+            /** 按工作日 Working days */
+            working_days?: boolean;
+            /**
+             * 公示开始 Opens at
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * 公示截止 Closes at
+             * Format: date-time
+             */
+            closes_at: string;
+            readonly last_day: string;
+            readonly phase: components["schemas"]["PhaseEnum"];
+            status?: components["schemas"]["NoticeStatusEnum"];
+            /** Format: date-time */
+            finalised_at?: string | null;
+            readonly objections: components["schemas"]["ObjectionCounts"];
+            readonly awards: components["schemas"]["NoticeAward"][];
+        };
+        NoticeOpenRequest: {
+            contest?: number | null;
+            stage?: number | null;
+            days: number;
+            working_days: boolean;
+            /** Format: date-time */
+            opens_at?: string | null;
+            title?: string;
+        };
+        /**
+         * @description * `open` - 公示中 Open
+         *     * `final` - 已确定 Final
+         * @enum {string}
+         */
+        NoticeStatusEnum: "open" | "final";
         /** @enum {unknown} */
         NullEnum: null;
+        /** @description For organisers of the contest and for the objector: includes who objected. */
+        Objection: {
+            readonly id: number;
+            notice: number;
+            award?: number | null;
+            readonly award_tier_name: string;
+            readonly award_team_name: string;
+            readonly objector: components["schemas"]["Objector"];
+            /** 实名 Real name */
+            objector_name: string;
+            /** 代表单位 On behalf of */
+            on_behalf_of?: string;
+            /** 联系方式 Contact */
+            contact: string;
+            /** 异议理由 Reason */
+            reason: string;
+            status?: components["schemas"]["ObjectionStatusEnum"];
+            /** 处理意见 Resolution */
+            resolution?: string;
+            readonly resolved_by_name: string;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly files: components["schemas"]["ObjectionFile"][];
+        };
+        ObjectionCounts: {
+            total: number;
+            open: number;
+            upheld: number;
+            rejected: number;
+        };
+        ObjectionCreateRequest: {
+            notice: number;
+            award?: number | null;
+            reason: string;
+            contact: string;
+            on_behalf_of?: string;
+            files?: string[];
+        };
+        ObjectionFile: {
+            readonly id: number;
+            original_name: string;
+            file_type: string;
+            /** Format: int64 */
+            size: number;
+            sha256: string;
+            readonly download_url: string;
+        };
+        ObjectionResolveRequest: {
+            decision: components["schemas"]["DecisionEnum"];
+            resolution: string;
+            changes?: components["schemas"]["AwardChangeSpecRequest"][];
+        };
+        /**
+         * @description * `open` - 待处理 Open
+         *     * `upheld` - 成立 Upheld
+         *     * `rejected` - 不成立 Rejected
+         * @enum {string}
+         */
+        ObjectionStatusEnum: "open" | "upheld" | "rejected";
+        Objector: {
+            id: number;
+            real_name: string;
+            /** Format: email */
+            email: string | null;
+            mobile: string | null;
+        };
         Organisation: {
             readonly id: number;
             /** 名称 Name */
@@ -2112,6 +3353,51 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditLog"][];
         };
+        PaginatedAwardList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Award"][];
+        };
+        PaginatedCertificateBatchList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CertificateBatch"][];
+        };
+        PaginatedCertificateList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Certificate"][];
+        };
         PaginatedChallengeListList: {
             /** @example 123 */
             count: number;
@@ -2172,6 +3458,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Entry"][];
         };
+        PaginatedEntryResultList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["EntryResult"][];
+        };
         PaginatedInvitationList: {
             /** @example 123 */
             count: number;
@@ -2201,6 +3502,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["JudgeAssignment"][];
+        };
+        PaginatedNoticeList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Notice"][];
+        };
+        PaginatedObjectionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Objection"][];
         };
         PaginatedOrganisationList: {
             /** @example 123 */
@@ -2305,6 +3636,26 @@ export interface components {
             /** Format: date-time */
             readonly declaration_accepted_at: string | null;
         };
+        PanelOverride: {
+            readonly id: number;
+            readonly stage: number;
+            readonly entry: number;
+            /** Format: decimal */
+            readonly score: string | null;
+            /** @description Panel's order for ties */
+            readonly panel_order: number | null;
+            readonly reason: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly result: components["schemas"]["EntryResult"] | null;
+        };
+        PanelOverrideWriteRequest: {
+            entry: number;
+            /** Format: decimal */
+            score?: string | null;
+            panel_order?: number | null;
+            reason: string;
+        };
         /**
          * @description * `invited` - 已邀请 Invited
          *     * `accepted` - 已接受 Accepted
@@ -2312,6 +3663,37 @@ export interface components {
          * @enum {string}
          */
         PanelStatusEnum: "invited" | "accepted" | "declined";
+        PatchedAwardTierWriteRequest: {
+            contest?: number;
+            name?: string;
+            kind?: components["schemas"]["AwardTierKindEnum"];
+            track?: number | null;
+            challenge?: number | null;
+            quota_count?: number | null;
+            /** Format: decimal */
+            quota_percent?: string | null;
+            order?: number;
+        };
+        PatchedCertificateTemplateWriteRequest: {
+            title?: string;
+            subtitle?: string;
+            issuing_bodies?: string[];
+            wording_team?: string;
+            wording_member?: string;
+            wording_advisor?: string;
+            positions?: unknown;
+            serial_prefix?: string;
+            /** Format: date */
+            issue_date?: string | null;
+            /** Format: binary */
+            background?: string;
+            /** Format: binary */
+            seal?: string;
+            /** @default false */
+            remove_background: boolean;
+            /** @default false */
+            remove_seal: boolean;
+        };
         PatchedChallengeUpdateRequest: {
             /** 榜题编号 Code */
             code?: string;
@@ -2512,15 +3894,93 @@ export interface components {
             /** 赛题指南 Challenge guide */
             guide_text?: string;
         };
+        PdfUploadRequest: {
+            /** Format: binary */
+            file: string;
+        };
+        /**
+         * @description * `scheduled` - scheduled
+         *     * `open` - open
+         *     * `closed` - closed
+         *     * `final` - final
+         * @enum {string}
+         */
+        PhaseEnum: "scheduled" | "open" | "closed" | "final";
         /**
          * @description * `publisher` - 发榜方 Publisher
          *     * `organiser` - 组委会 Organiser
          * @enum {string}
          */
         PrizePayerEnum: "publisher" | "organiser";
+        PromotionOutcome: {
+            promoted: number[];
+            /** @description selected but promoted before */
+            already: number[];
+            /** @description draft entries created in to_stage */
+            entries_created: number;
+            snapshot_version: number | null;
+        };
+        PromotionRequestRequest: {
+            to_stage: number;
+            rule: components["schemas"]["PromotionRequestRuleEnum"];
+            n?: number | null;
+            /** Format: decimal */
+            percent?: string | null;
+            /** Format: decimal */
+            threshold?: string | null;
+            entry_ids?: number[];
+        };
+        /**
+         * @description * `top_n` - 每组前N名 Top N per ranking group
+         *     * `top_percent` - 前X% Top X percent
+         *     * `threshold` - 分数线 Score threshold
+         *     * `hand_picked` - 指定名单 Hand-picked
+         * @enum {string}
+         */
+        PromotionRequestRuleEnum: "top_n" | "top_percent" | "threshold" | "hand_picked";
+        RankingSummary: {
+            stage_id: number;
+            /** @description result rows stored */
+            entries: number;
+            ranked: number;
+            /** @description submitted reviews that counted */
+            reviews: number;
+            /** @description submitted reviews left out: the judge now conflicts with the team */
+            excluded_conflicts: number;
+            /** Format: date-time */
+            computed_at: string;
+        };
         ReasonRequest: {
             reason: string;
         };
+        /**
+         * @description * `team` - 团队 Team
+         *     * `member` - 成员 Member
+         *     * `advisor` - 指导老师 Advisor
+         *     * `organisation` - 单位 Organisation
+         * @enum {string}
+         */
+        RecipientRoleEnum: "team" | "member" | "advisor" | "organisation";
+        Recommendation: {
+            readonly id: number;
+            readonly from_contest: number;
+            readonly to_contest: number;
+            readonly entry: number;
+            readonly status: components["schemas"]["RecommendationStatusEnum"];
+            readonly reason: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        RecommendationRequestRequest: {
+            entry_ids: number[];
+            reason?: string;
+        };
+        /**
+         * @description * `recommended` - 已推荐 Recommended
+         *     * `withdrawn` - 已撤回 Withdrawn
+         * @enum {string}
+         */
+        RecommendationStatusEnum: "recommended" | "withdrawn";
         RegisterRequest: {
             real_name: string;
             /** Format: email */
@@ -2543,12 +4003,67 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /**
+         * @description How the stage turns reviews into a ranking. `tie_break` is applied in order to entries
+         *     with equal final scores; "panel" uses the 合议 rows' `panel_order`.
+         */
+        ResultSettings: {
+            readonly stage: number;
+            method: components["schemas"]["MethodEnum"];
+            /** 去极值最少评委数 Trim needs at least */
+            readonly trim_min_reviews: number;
+            /** 标准分归一化 Per-judge z-score */
+            readonly normalise: boolean;
+            scope: components["schemas"]["ScopeEnum"];
+            tie_break: components["schemas"]["TieBreakRule"][];
+            /** Format: decimal */
+            readonly outlier_threshold: string;
+        };
+        /** @description Fields left out keep their value. */
+        ResultSettingsWriteRequest: {
+            method?: components["schemas"]["MethodEnum"];
+            /**
+             * 去极值最少评委数 Trim needs at least
+             * Format: int64
+             */
+            trim_min_reviews?: number;
+            /** 标准分归一化 Per-judge z-score */
+            normalise?: boolean;
+            scope?: components["schemas"]["ScopeEnum"];
+            tie_break?: components["schemas"]["TieBreakRuleRequest"][];
+            /** Format: decimal */
+            outlier_threshold?: string;
+        };
+        ResultSnapshot: {
+            id: number;
+            stage: number;
+            version: number;
+            sha256: string;
+            /** Format: date-time */
+            published_at: string;
+            rows: components["schemas"]["SnapshotRow"][];
+        };
+        ResultTeam: {
+            id: number;
+            code: string;
+            name: string;
+        };
         ReviewBodyRequest: {
             /** @description criterion key → score (decimal string) */
             scores?: {
                 [key: string]: string | null;
             };
             comment?: string;
+        };
+        ReviewOutlier: {
+            entry: number;
+            judge: number;
+            /** Format: decimal */
+            total: string | null;
+            /** Format: decimal */
+            others_mean: string | null;
+            /** Format: decimal */
+            deviation: string;
         };
         ReviewState: {
             readonly id: number;
@@ -2608,6 +4123,14 @@ export interface components {
             short_judges?: components["schemas"]["ShortJudge"][];
             error?: string;
         };
+        /**
+         * @description * `stage` - 整个阶段 Whole stage
+         *     * `track` - 按赛道 Per track
+         *     * `group` - 按组别 Per group
+         *     * `challenge` - 按榜题 Per challenge
+         * @enum {string}
+         */
+        ScopeEnum: "stage" | "track" | "group" | "challenge";
         ShortEntry: {
             id: number;
             name: string;
@@ -2621,6 +4144,26 @@ export interface components {
             /** @description Reviews the judge could get */
             available: number;
             min_load: number;
+        };
+        /** @description A published row. Only aggregates: no judge appears in a snapshot. */
+        SnapshotRow: {
+            entry: number;
+            title: string;
+            team: number;
+            team_code: string;
+            team_name: string;
+            group_key: string;
+            group_name: string;
+            /** Format: decimal */
+            raw: string | null;
+            /** Format: decimal */
+            normalised: string | null;
+            /** Format: decimal */
+            final: string | null;
+            rank: number | null;
+            tied: boolean;
+            overridden: boolean;
+            review_count: number;
         };
         /**
          * @description * `auto` - 自动分配 Automatic
@@ -2780,6 +4323,23 @@ export interface components {
             group?: number | null;
             challenge?: number | null;
         };
+        TieBreakRule: {
+            rule: components["schemas"]["TieBreakRuleRuleEnum"];
+            /** @description criterion key, for rule "criterion" */
+            key?: string;
+        };
+        TieBreakRuleRequest: {
+            rule: components["schemas"]["TieBreakRuleRuleEnum"];
+            /** @description criterion key, for rule "criterion" */
+            key?: string;
+        };
+        /**
+         * @description * `criterion` - 单项得分高者优先 Higher criterion mean
+         *     * `first_places` - 第一名票数多者优先 More first places
+         *     * `panel` - 评审组裁定 Panel order
+         * @enum {string}
+         */
+        TieBreakRuleRuleEnum: "criterion" | "first_places" | "panel";
         Track: {
             readonly id: number;
             contest: number;
@@ -3023,6 +4583,615 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+        };
+    };
+    award_tiers_list: {
+        parameters: {
+            query?: {
+                contest?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardTier"][];
+                };
+            };
+        };
+    };
+    award_tiers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AwardTierWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AwardTierWriteRequest"];
+                "multipart/form-data": components["schemas"]["AwardTierWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardTier"];
+                };
+            };
+        };
+    };
+    award_tiers_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 奖项 Award tier 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    award_tiers_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 奖项 Award tier 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAwardTierWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAwardTierWriteRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAwardTierWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardTier"];
+                };
+            };
+        };
+    };
+    awards_list: {
+        parameters: {
+            query?: {
+                contest?: number;
+                notice?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                stage?: number;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAwardList"];
+                };
+            };
+        };
+    };
+    awards_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwardAddRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AwardAddRequest"];
+                "multipart/form-data": components["schemas"]["AwardAddRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Award"];
+                };
+            };
+        };
+    };
+    awards_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 获奖 Award 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Award"];
+                };
+            };
+        };
+    };
+    awards_change_tier_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 获奖 Award 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwardChangeTierRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AwardChangeTierRequest"];
+                "multipart/form-data": components["schemas"]["AwardChangeTierRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Award"];
+                };
+            };
+        };
+    };
+    awards_remove_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 获奖 Award 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwardReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AwardReasonRequest"];
+                "multipart/form-data": components["schemas"]["AwardReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Award"];
+                };
+            };
+        };
+    };
+    awards_glyph_check_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContestRefRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ContestRefRequest"];
+                "multipart/form-data": components["schemas"]["ContestRefRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flagged?: number;
+                    };
+                };
+            };
+        };
+    };
+    awards_propose_create: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwardProposeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AwardProposeRequest"];
+                "multipart/form-data": components["schemas"]["AwardProposeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAwardList"];
+                };
+            };
+        };
+    };
+    calendar_days_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDay"][];
+                };
+            };
+        };
+    };
+    calendar_days_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CalendarDayRequest"];
+                "multipart/form-data": components["schemas"]["CalendarDayRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDay"];
+                };
+            };
+        };
+    };
+    calendar_days_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 节假日与调休 Calendar day 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    certificate_batches_list: {
+        parameters: {
+            query?: {
+                contest?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCertificateBatchList"];
+                };
+            };
+        };
+    };
+    certificate_batches_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 证书批次 Certificate batch 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBatch"];
+                };
+            };
+        };
+    };
+    certificates_list: {
+        parameters: {
+            query?: {
+                contest?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCertificateList"];
+                };
+            };
+        };
+    };
+    certificates_badge_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 获奖证书 Certificate 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    certificates_pdf_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 获奖证书 Certificate 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+        };
+    };
+    certificates_revoke_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 获奖证书 Certificate 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwardReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AwardReasonRequest"];
+                "multipart/form-data": components["schemas"]["AwardReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+        };
+    };
+    certificates_issuer_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    certificates_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"][];
+                };
+            };
+        };
+    };
+    certificates_verify_pdf_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PdfUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateVerify"];
+                };
+            };
+        };
+    };
+    certificates_verify_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serial: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateVerify"];
                 };
             };
         };
@@ -3405,6 +5574,94 @@ export interface operations {
             };
         };
     };
+    contests_certificate_template_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateTemplate"];
+                };
+            };
+        };
+    };
+    contests_certificate_template_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["PatchedCertificateTemplateWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateTemplate"];
+                };
+            };
+        };
+    };
+    "contests_certificates.zip_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+        };
+    };
+    contests_certificates_issue_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBatch"];
+                };
+            };
+        };
+    };
     contests_challenge_import_create: {
         parameters: {
             query?: never;
@@ -3484,6 +5741,33 @@ export interface operations {
                     "application/json": {
                         published?: number;
                     };
+                };
+            };
+        };
+    };
+    contests_recommendations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecommendationRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RecommendationRequestRequest"];
+                "multipart/form-data": components["schemas"]["RecommendationRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendation"][];
                 };
             };
         };
@@ -4316,6 +6600,227 @@ export interface operations {
             };
         };
     };
+    notices_list: {
+        parameters: {
+            query?: {
+                contest?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNoticeList"];
+                };
+            };
+        };
+    };
+    notices_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeOpenRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoticeOpenRequest"];
+                "multipart/form-data": components["schemas"]["NoticeOpenRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeDetail"];
+                };
+            };
+        };
+    };
+    notices_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 公示 Public notice 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeDetail"];
+                };
+            };
+        };
+    };
+    notices_finalise_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 公示 Public notice 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeDetail"];
+                };
+            };
+        };
+    };
+    objection_files_download_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    objections_list: {
+        parameters: {
+            query?: {
+                award?: number;
+                notice?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedObjectionList"];
+                };
+            };
+        };
+    };
+    objections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ObjectionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+        };
+    };
+    objections_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 异议 Objection 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+        };
+    };
+    objections_resolve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 异议 Objection 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionResolveRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+        };
+    };
     organisations_list: {
         parameters: {
             query?: {
@@ -4721,6 +7226,241 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Stage"];
+                };
+            };
+        };
+    };
+    stages_consistency_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consistency"];
+                };
+            };
+        };
+    };
+    stages_overrides_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PanelOverrideWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PanelOverrideWriteRequest"];
+                "multipart/form-data": components["schemas"]["PanelOverrideWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelOverride"];
+                };
+            };
+        };
+    };
+    stages_promotions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PromotionRequestRequest"];
+                "multipart/form-data": components["schemas"]["PromotionRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionOutcome"];
+                };
+            };
+        };
+    };
+    stages_result_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultSettings"];
+                };
+            };
+        };
+    };
+    stages_result_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResultSettingsWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultSettingsWriteRequest"];
+                "multipart/form-data": components["schemas"]["ResultSettingsWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultSettings"];
+                };
+            };
+        };
+    };
+    stages_results_list: {
+        parameters: {
+            query?: {
+                /** @description Only one ranking group: a track/group/challenge id, "none" or "stage" */
+                group_key?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEntryResultList"];
+                };
+            };
+        };
+    };
+    stages_results_compute_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingSummary"];
+                };
+            };
+        };
+    };
+    stages_results_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultSnapshot"];
+                };
+            };
+        };
+    };
+    stages_scores_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    stages_snapshots_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultSnapshot"][];
                 };
             };
         };
