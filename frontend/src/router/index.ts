@@ -4,7 +4,7 @@ import { useAuthStore } from '@/stores/auth'
 declare module 'vue-router' {
   interface RouteMeta {
     auth?: boolean
-    feature?: 'judging' | 'awards' | 'certificates'
+    feature?: 'judging' | 'awards'
   }
 }
 
@@ -27,7 +27,10 @@ const routes: RouteRecordRaw[] = [
   // Journeys whose API is still being built: named placeholders, no data.
   { path: '/judging', name: 'judging', component: () => import('@/views/ComingSoon.vue'), meta: { feature: 'judging' } },
   { path: '/awards', name: 'awards', component: () => import('@/views/ComingSoon.vue'), meta: { feature: 'awards' } },
-  { path: '/certificates/verify/:number?', name: 'certificate-verify', component: () => import('@/views/ComingSoon.vue'), meta: { feature: 'certificates' } },
+  // The QR code on a certificate leads to /verify/<serial> (judging/services/certificate.py).
+  { path: '/verify/:serial?', name: 'certificate-verify', component: () => import('@/views/public/CertificateVerify.vue'), props: true },
+  { path: '/certificates/verify/:serial?', redirect: (to) => `/verify/${to.params.serial ?? ''}` },
+  { path: '/certificates', name: 'certificates', component: () => import('@/views/team/MyCertificates.vue'), meta: { auth: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 

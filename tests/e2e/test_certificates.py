@@ -1,0 +1,60 @@
+"""Certificates: a winner finds their certificates; anyone verifies one by serial (the QR code's
+/verify/<serial> link) and an unknown serial is refused clearly."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PASSWORD, shot
+from .helpers import field, login
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def certificates(world, settings):
+    """A final 一等奖 for 先锋队 and its certificates (team + captain), issued by the service."""
+    from judging.certificate_signing import generate_signing_key_b64
+    from judging.models import Award, AwardTier, Certificate
+    from judging.models.award import AwardStatus, AwardTierKind
+    from judging.services.certificate import certificates_issue
+
+    settings.CERTIFICATE_SIGNING_KEY = generate_signing_key_b64()
+    contest = world.contest
+    team = contest.teams.get(name="先锋队")
+    tier = AwardTier.objects.create(
+        contest=contest, name="一等奖", kind=AwardTierKind.RANKED, quota_count=1, order=0
+    )
+    Award.objects.create(contest=contest, tier=tier, team=team, status=AwardStatus.FINAL, rank=1)
+    certificates_issue(actor=world.organiser, contest=contest)  # eager: runs on commit
+    issued = list(Certificate.objects.filter(contest=contest).order_by("seq"))
+    assert len(issued) == 2, issued
+    return issued
+
+
+def test_certificates_mine_and_public_verification(live_server, new_page, certificates):
+    base = live_server.url
+    page = new_page()
+    login(page, base, login="captain1@example.com", password=PASSWORD, next_path="/certificates")
+    table = page.get_by_test_id("my-certificates")
+    expect(table.locator(".el-table__body-wrapper tbody tr")).to_have_count(2)
+    expect(table).to_contain_text("一等奖")
+    expect(table).to_contain_text("2026 揭榜挂帅专项赛")
+    shot(page, "desktop-my-certificates")
+
+    # The QR code leads to /verify/<serial>: anyone, on a phone, sees that it is genuine.
+    serial = certificates[1].serial
+    phone = new_page(phone=True)
+    phone.goto(f"{base}/verify/{serial}")
+    result = phone.get_by_test_id("verify-result")
+    expect(result).to_have_attribute("data-valid", "true")
+    expect(result).to_contain_text("证书真实有效")
+    expect(phone.get_by_test_id("certificate-verify")).to_contain_text("队长1")
+    shot(phone, "phone-certificate-verify")
+
+    field(phone, "verify-serial").fill("NO-SUCH-SERIAL")
+    phone.get_by_test_id("verify-submit").click()
+    expect(phone).to_have_url(re.compile(r"/verify/NO-SUCH-SERIAL$"))
+    expect(phone.get_by_test_id("form-error")).to_contain_text("未找到该编号的证书")
+    expect(phone.get_by_test_id("verify-result")).to_have_count(0)
