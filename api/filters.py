@@ -31,9 +31,20 @@ class ChallengeFilter(django_filters.FilterSet):
 
 
 class TeamFilter(django_filters.FilterSet):
+    mine = django_filters.BooleanFilter(method="filter_mine", label="Only teams I am on")
+
     class Meta:
         model = Team
         fields = ["contest", "track", "group", "challenge"]
+
+    def filter_mine(self, queryset, name, value):
+        if value:
+            from contest.models import TeamMember
+
+            return queryset.filter(
+                pk__in=TeamMember.objects.filter(user=self.request.user).values("team_id")
+            )
+        return queryset
 
 
 class EntryFilter(django_filters.FilterSet):

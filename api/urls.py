@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.views.auth import CsrfView, LoginView, LogoutView, MeView, RegisterView
+from api.views.auth import ClientConfigView, CsrfView, LoginView, LogoutView, MeView, RegisterView
 from api.views.challenge import ChallengeViewSet
 from api.views.contest import ContestViewSet, GroupViewSet, StageViewSet, TrackViewSet
 from api.views.entry import EntryFileDownloadView, EntryViewSet
@@ -26,6 +26,7 @@ urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="auth-register"),
     path("auth/me/", MeView.as_view(), name="auth-me"),
     path("auth/csrf/", CsrfView.as_view(), name="auth-csrf"),
+    path("config/", ClientConfigView.as_view(), name="client-config"),
     path(
         "entry-files/<int:pk>/download/",
         EntryFileDownloadView.as_view(),

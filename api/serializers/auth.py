@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contest.validators import validate_mobile
@@ -14,8 +15,16 @@ class UserBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "real_name"]
 
 
+class ContestRoleBriefSerializer(serializers.Serializer):
+    contest = serializers.IntegerField()
+    role = serializers.CharField()
+    organisation = serializers.IntegerField(allow_null=True)
+
+
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
+    can_create_contest = serializers.SerializerMethodField()
+    is_judge = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -27,9 +36,19 @@ class MeSerializer(serializers.ModelSerializer):
             "organisation",
             "province",
             "is_superuser",
+            "is_staff",
+            "can_create_contest",
+            "is_judge",
             "roles",
         ]
 
+    def get_can_create_contest(self, user) -> bool:
+        return user.is_superuser or user.is_staff
+
+    def get_is_judge(self, user) -> bool:
+        return user.panel_memberships.exists()
+
+    @extend_schema_field(ContestRoleBriefSerializer(many=True))
     def get_roles(self, user) -> list[dict]:
         return [
             {"contest": r.contest_id, "role": r.role, "organisation": r.organisation_id}

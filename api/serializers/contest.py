@@ -151,10 +151,29 @@ class ContestRoleSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=ContestRoleKind.choices)
 
 
+class TrackCountSerializer(serializers.Serializer):
+    track = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    teams = serializers.IntegerField()
+
+
+class GroupCountSerializer(serializers.Serializer):
+    group = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    teams = serializers.IntegerField()
+
+
+class EntryCountSerializer(serializers.Serializer):
+    stage = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 class RegistrationStatsSerializer(serializers.Serializer):
     teams = serializers.IntegerField()
     people = serializers.IntegerField()
     submitted = serializers.IntegerField()
-    by_track = serializers.ListField(child=serializers.DictField())
-    by_group = serializers.ListField(child=serializers.DictField())
-    entries = serializers.ListField(child=serializers.DictField())
+    by_track = TrackCountSerializer(many=True)
+    by_group = GroupCountSerializer(many=True)
+    entries = EntryCountSerializer(many=True)

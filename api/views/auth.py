@@ -117,3 +117,41 @@ class CsrfView(APIView):
     )
     def get(self, request):
         return Response({"csrftoken": get_token(request)})
+
+
+class ClientConfigView(APIView):
+    """What the SPA checks before an upload: the size limit and the allowed types per file kind."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ClientConfig",
+            {
+                "entry_file_max_bytes": serializers.IntegerField(),
+                "entry_file_types": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField())
+                ),
+                "file_extensions": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField())
+                ),
+                "site_url": serializers.CharField(),
+            },
+        ),
+        tags=["auth"],
+    )
+    def get(self, request):
+        from django.conf import settings
+
+        from contest.services.entry import ALLOWED_FILE_TYPES
+        from contest.validators import FILE_TYPES
+
+        return Response(
+            {
+                "entry_file_max_bytes": settings.ENTRY_FILE_MAX_BYTES,
+                "entry_file_types": {str(k): list(v) for k, v in ALLOWED_FILE_TYPES.items()},
+                "file_extensions": {k: list(t.extensions) for k, t in FILE_TYPES.items()},
+                "site_url": settings.SITE_URL,
+            }
+        )
