@@ -629,6 +629,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/config/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the SPA checks before an upload: the size limit and the allowed types per file kind. */
+        get: operations["config_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contests/": {
         parameters: {
             query?: never;
@@ -2412,6 +2429,16 @@ export interface components {
              */
             contact_email?: string;
         };
+        ClientConfig: {
+            entry_file_max_bytes: number;
+            entry_file_types: {
+                [key: string]: string[];
+            };
+            file_extensions: {
+                [key: string]: string[];
+            };
+            site_url: string;
+        };
         Consistency: {
             reviews: number;
             excluded_conflicts: number;
@@ -2561,6 +2588,11 @@ export interface components {
             role: components["schemas"]["ContestRoleKindEnum"];
             /** @description The publisher organisation a publisher acts for. */
             organisation?: number | null;
+        };
+        ContestRoleBrief: {
+            contest: number;
+            role: string;
+            organisation: number | null;
         };
         /**
          * @description * `organiser` - 组委会 Organiser
@@ -2750,6 +2782,12 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        EntryCount: {
+            stage: number;
+            name: string;
+            status: string;
+            count: number;
+        };
         EntryCreateRequest: {
             team: number;
             stage: number;
@@ -2890,6 +2928,11 @@ export interface components {
             block_entries: number;
             /** @description complete judge × entry blocks in the group */
             blocks: number;
+        };
+        GroupCount: {
+            group: number | null;
+            name: string;
+            teams: number;
         };
         GroupRequest: {
             contest: number;
@@ -3076,9 +3119,11 @@ export interface components {
              * @description 指明该用户缺省拥有所有权限。
              */
             is_superuser?: boolean;
-            readonly roles: {
-                [key: string]: unknown;
-            }[];
+            /** 后台权限 Staff */
+            is_staff?: boolean;
+            readonly can_create_contest: boolean;
+            readonly is_judge: boolean;
+            readonly roles: components["schemas"]["ContestRoleBrief"][];
         };
         /**
          * @description * `captain` - 队长 Captain
@@ -3993,15 +4038,9 @@ export interface components {
             teams: number;
             people: number;
             submitted: number;
-            by_track: {
-                [key: string]: unknown;
-            }[];
-            by_group: {
-                [key: string]: unknown;
-            }[];
-            entries: {
-                [key: string]: unknown;
-            }[];
+            by_track: components["schemas"]["TrackCount"][];
+            by_group: components["schemas"]["GroupCount"][];
+            entries: components["schemas"]["EntryCount"][];
         };
         /**
          * @description How the stage turns reviews into a ranking. `tie_break` is applied in order to entries
@@ -4359,6 +4398,11 @@ export interface components {
              * Format: uri
              */
             readonly guide_file: string;
+        };
+        TrackCount: {
+            track: number | null;
+            name: string;
+            teams: number;
         };
         TrackRequest: {
             contest: number;
@@ -5425,6 +5469,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChallengeDetail"];
+                };
+            };
+        };
+    };
+    config_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientConfig"];
                 };
             };
         };
@@ -7623,6 +7686,8 @@ export interface operations {
                 challenge?: number;
                 contest?: number;
                 group?: number;
+                /** @description Only teams I am on */
+                mine?: boolean;
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
