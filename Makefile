@@ -60,7 +60,7 @@ serve: install
 	  echo "Starting a Celery worker on $$CELERY_BROKER_URL"; \
 	  .venv/bin/celery -A config worker -l info --concurrency 2 & \
 	fi; \
-	$(PY) manage.py demo_logins; \
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT); \
 	echo "Serving on http://$(HOST):$(PORT)"; \
 	exec .venv/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 

@@ -445,7 +445,7 @@ def demo_exists() -> bool:
     return User.objects.filter(email=ORGANISER_EMAIL).exists()
 
 
-def demo_logins_table() -> str:
+def demo_logins_table(url: str = DEMO_URL) -> str:
     """The demo logins as a bilingual text table."""
     header = ("角色 Role", "账号 Login", "密码 Password", "可以试试 What to try")
     rows = [
@@ -459,7 +459,7 @@ def demo_logins_table() -> str:
     rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
     lines = [
         "赛务 Saiwu 演示账号 / Demo logins",
-        f"地址 URL: {DEMO_URL}   （所有账号密码 password for all: {DEMO_PASSWORD}）",
+        f"地址 URL: {url}   （所有账号密码 password for all: {DEMO_PASSWORD}）",
         rule,
     ]
 
