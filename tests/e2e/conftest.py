@@ -307,3 +307,115 @@ MINIMAL_PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Judging, results and awards
+
+CRITERIA = [
+    {"key": "impact", "name": "应用成效", "weight": "40", "max_score": "10", "step": "0.5"},
+    {"key": "novelty", "name": "创新性", "weight": "35", "max_score": "10", "step": "0.5"},
+    {"key": "data_value", "name": "数据要素价值", "weight": "25", "max_score": "20", "step": "1"},
+]
+# Scores per team (by index) that make a clear ranking with one tie (teams 2 and 3).
+SCORES = [
+    {"impact": "9", "novelty": "9", "data_value": "18"},
+    {"impact": "8", "novelty": "8", "data_value": "16"},
+    {"impact": "7", "novelty": "7", "data_value": "14"},
+    {"impact": "7", "novelty": "7", "data_value": "14"},
+    {"impact": "5", "novelty": "5", "data_value": "10"},
+]
+TEAM_NAMES = ["先锋队", "明眸团队", "绿源科技队", "数智工坊", "星火团队"]
+ENTRY_TITLES = ["工业设备预测性维护平台", "医学影像辅助诊断系统", "园区碳排放监测", "供应链数据空间", "城市交通数据治理"]
+
+
+@dataclass
+class Judging:
+    world: World
+    stage: object
+    entries: list
+    judges: list
+
+
+def make_user(email: str, name: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(email=email, password=PASSWORD, real_name=name)
+
+
+def judging_stage(world: World, *, teams: int = 5, judges: int = 3, accept: bool = True) -> Judging:
+    """The 初赛 of `world` made blind, with the rubric, `teams` submitted entries and `judges`
+    judges invited to the panel (accepted with the declaration when `accept`)."""
+    from contest.models import Entry
+    from contest.services.team import team_create
+    from judging.services.panel import judge_invite, panel_accept
+    from judging.services.rubric import rubric_create
+
+    stage = world.stages[0]
+    type(stage).objects.filter(pk=stage.pk).update(blind=True)
+    stage.refresh_from_db()
+    rubric_create(actor=world.organiser, stage=stage, name="初赛评分细则", criteria=CRITERIA)
+    track_list = list(world.tracks.values())
+    entries = []
+    for i, name in enumerate(TEAM_NAMES[:teams]):
+        team = world.contest.teams.filter(name=name).first()
+        if team is None:
+            captain = make_user(f"captain-{i}@example.com", f"队长{i + 10}")
+            team = team_create(
+                actor=captain,
+                contest=world.contest,
+                name=name,
+                track=track_list[i % 3],
+                group=world.groups["初创组"],
+            )
+        # Entries are written as submitted: the upload-and-submit path has its own browser test.
+        entries.append(
+            Entry.objects.create(
+                team=team,
+                stage=stage,
+                title=ENTRY_TITLES[i],
+                summary="面向工业现场的数据平台：采集、治理与预测性维护。",
+                status="submitted",
+            )
+        )
+    people = []
+    for n in range(judges):
+        judge = make_user(f"judge{n + 1}@example.com", f"评委{'甲乙丙丁戊'[n]}")
+        membership = judge_invite(actor=world.organiser, stage=stage, judge=judge)
+        if accept:
+            panel_accept(actor=judge, membership=membership, declaration_accepted=True)
+        people.append(judge)
+    return Judging(world, stage, entries, people)
+
+
+def score_everything(judging: Judging) -> int:
+    """Every assignment of the stage gets its team's scores, submitted through the service."""
+    from judging.models import Assignment
+    from judging.services.review import review_submit
+
+    index = {entry.pk: i for i, entry in enumerate(judging.entries)}
+    count = 0
+    for assignment in Assignment.objects.filter(stage=judging.stage).select_related("judge"):
+        review_submit(
+            actor=assignment.judge,
+            assignment=assignment,
+            scores=SCORES[index[assignment.entry_id]],
+        )
+        count += 1
+    return count
+
+
+def award_tiers(world: World):
+    from judging.services.award import tier_create
+
+    return [
+        tier_create(
+            actor=world.organiser,
+            contest=world.contest,
+            name=name,
+            kind="ranked",
+            quota_count=quota,
+            order=order,
+        )
+        for order, (name, quota) in enumerate([("一等奖", 1), ("二等奖", 2)])
+    ]

@@ -47,3 +47,8 @@ def login(page: Page, base_url: str, *, login: str, password: str, next_path: st
 
 def table_rows(page: Page, testid: str):
     return page.get_by_test_id(testid).locator(".el-table__body-wrapper tbody tr")
+
+
+def toast(page: Page, text: str) -> None:
+    """An ElMessage with this text is shown (earlier toasts may still be on screen)."""
+    expect(page.locator(".el-message", has_text=text).first).to_be_visible()

@@ -1,8 +1,11 @@
+import judging from './judging-en'
+
 import type zhCN from './zh-CN'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
 const en: Messages<typeof zhCN> = {
+  ...judging,
   nav: {
     contests: 'Contests',
     challenges: 'Challenges',

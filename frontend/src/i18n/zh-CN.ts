@@ -1,4 +1,7 @@
+import judging from './judging-zh'
+
 export default {
+  ...judging,
   nav: {
     contests: '赛事',
     challenges: '榜单',

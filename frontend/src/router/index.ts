@@ -4,7 +4,6 @@ import { useAuthStore } from '@/stores/auth'
 declare module 'vue-router' {
   interface RouteMeta {
     auth?: boolean
-    feature?: 'judging' | 'awards'
   }
 }
 
@@ -24,9 +23,11 @@ const routes: RouteRecordRaw[] = [
   { path: '/organiser', name: 'organiser', component: () => import('@/views/organiser/MyContests.vue'), meta: { auth: true } },
   { path: '/organiser/contests/new', name: 'contest-create', component: () => import('@/views/organiser/ContestCreate.vue'), meta: { auth: true } },
   { path: '/organiser/contests/:id(\\d+)', name: 'contest-manage', component: () => import('@/views/organiser/ContestManage.vue'), props: true, meta: { auth: true } },
-  // Journeys whose API is still being built: named placeholders, no data.
-  { path: '/judging', name: 'judging', component: () => import('@/views/ComingSoon.vue'), meta: { feature: 'judging' } },
-  { path: '/awards', name: 'awards', component: () => import('@/views/ComingSoon.vue'), meta: { feature: 'awards' } },
+  { path: '/judging', name: 'judging', component: () => import('@/views/judge/JudgeHome.vue'), meta: { auth: true } },
+  { path: '/judging/assignments/:id(\\d+)', name: 'judge-entry', component: () => import('@/views/judge/JudgeEntry.vue'), props: true, meta: { auth: true } },
+  { path: '/awards', name: 'awards', component: () => import('@/views/public/NoticeList.vue') },
+  { path: '/notices/:id(\\d+)', name: 'notice', component: () => import('@/views/public/NoticeDetail.vue'), props: true },
+  { path: '/contests/:id(\\d+)/results', name: 'contest-results', component: () => import('@/views/public/ResultsView.vue'), props: true },
   // The QR code on a certificate leads to /verify/<serial> (judging/services/certificate.py).
   { path: '/verify/:serial?', name: 'certificate-verify', component: () => import('@/views/public/CertificateVerify.vue'), props: true },
   { path: '/certificates/verify/:serial?', redirect: (to) => `/verify/${to.params.serial ?? ''}` },
