@@ -36,13 +36,14 @@ import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 import types
 import warnings
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from _common import configure, percentile  # bench/ is on sys.path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,33 +74,6 @@ CHALLENGE_VARIANTS = [
     {"search": "平台", "prize_max": "3000000"},
     {"track": None, "prize_min": "500000"},  # track filled in with the largest track's id
 ]
-
-
-def configure() -> tuple[str, Path | None]:
-    """Environment before django.setup(): the settings module, a throwaway SQLite file if no
-    DATABASE_URL, production-like debug off."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-api-lists-not-a-secret")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if os.environ.get("DATABASE_URL"):
-        return "postgresql", None
-    folder = Path(tempfile.mkdtemp(prefix="saiwu-bench-"))
-    os.environ["SQLITE_PATH"] = str(folder / "bench.sqlite3")
-    return "sqlite", folder
-
-
-def split(total: int, weights: list[float]) -> list[int]:
-    raw = [w / sum(weights) * total for w in weights]
-    out = [math.floor(x) for x in raw]
-    for i in sorted(range(len(raw)), key=lambda i: out[i] - raw[i])[: total - sum(out)]:
-        out[i] += 1
-    return out
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def build(scale: float, rng: random.Random, tag: str) -> dict:
@@ -501,7 +475,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
 
-    backend, folder = configure()
+    backend, folder = configure("api-lists")
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic
     import django
 

@@ -29,17 +29,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
 import random
 import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from _common import configure, split  # bench/ is on sys.path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -61,27 +60,6 @@ CRITERIA = [
 K = 3  # reviews per entry
 N_LEAD_ORGS = 400
 BATCH = 5000
-
-
-def configure() -> tuple[str, Path | None]:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-results-not-a-secret")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if os.environ.get("DATABASE_URL"):
-        return "postgresql", None
-    folder = Path(tempfile.mkdtemp(prefix="saiwu-bench-results-"))
-    os.environ["SQLITE_PATH"] = str(folder / "bench.sqlite3")
-    return "sqlite", folder
-
-
-def split(total: int, weights: list[float]) -> list[int]:
-    """Largest-remainder split of `total` in proportion to `weights`."""
-    raw = [w / sum(weights) * total for w in weights]
-    out = [math.floor(x) for x in raw]
-    for i in sorted(range(len(raw)), key=lambda i: out[i] - raw[i])[: total - sum(out)]:
-        out[i] += 1
-    return out
 
 
 def build(scale: float, rng: random.Random, tag: str, ids: dict) -> dict:
@@ -422,7 +400,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
 
-    backend, folder = configure()
+    backend, folder = configure("results")
     import django
 
     django.setup()

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from contest.models import Challenge
+from contest.services.challenge import EDITABLE_FIELDS
 
 
 class ChallengeListSerializer(serializers.ModelSerializer):
@@ -46,24 +47,7 @@ class ChallengeDetailSerializer(ChallengeListSerializer):
 class ChallengeWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Challenge
-        fields = [
-            "contest",
-            "publisher",
-            "code",
-            "title",
-            "track",
-            "background",
-            "targets",
-            "acceptance_indicators",
-            "prize_amount",
-            "prize_negotiable",
-            "prize_payer",
-            "deadline",
-            "eligibility",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-        ]
+        fields = ["contest", "publisher", *EDITABLE_FIELDS]
         validators = []
 
 

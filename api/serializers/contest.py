@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from contest.enums import CONTEST_STATUS_FLOW, ContestRoleKind, EntrantKind
 from contest.models import Contest, ContestRole, Group, Stage, Track
+from contest.services.contest import CONTEST_FIELDS
 
 
 class TrackSerializer(serializers.ModelSerializer):
@@ -72,29 +73,9 @@ class ContestDetailSerializer(serializers.ModelSerializer):
         model = Contest
         fields = [
             "id",
-            "code",
-            "name",
-            "kind",
-            "edition",
-            "year",
-            "parent",
+            *CONTEST_FIELDS,
             "parent_name",
             "status",
-            "description",
-            "region",
-            "registration_opens_at",
-            "registration_closes_at",
-            "team_size_min",
-            "team_size_max",
-            "advisors_max",
-            "entrant_kinds",
-            "one_team_per_person",
-            "joint_entries_allowed",
-            "co_applicants_max",
-            "requires_challenge",
-            "requires_track",
-            "conflict_same_province",
-            "promotion_quota",
             "tracks",
             "groups",
             "stages",
@@ -112,29 +93,7 @@ class ContestWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contest
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "edition",
-            "year",
-            "parent",
-            "description",
-            "region",
-            "registration_opens_at",
-            "registration_closes_at",
-            "team_size_min",
-            "team_size_max",
-            "advisors_max",
-            "entrant_kinds",
-            "one_team_per_person",
-            "joint_entries_allowed",
-            "co_applicants_max",
-            "requires_challenge",
-            "requires_track",
-            "conflict_same_province",
-            "promotion_quota",
-        ]
+        fields = list(CONTEST_FIELDS)
         extra_kwargs = {"code": {"validators": []}}
 
 

@@ -15,7 +15,8 @@ from contest.errors import StateConflict, ValidationFailed
 from contest.models import Challenge, Contest
 from contest.services.common import full_clean_or_raise, not_permitted
 
-EDITABLE_FIELDS = {
+# What a publisher (or the organiser) may write on a challenge, in display order.
+EDITABLE_FIELDS = (
     "code",
     "title",
     "track",
@@ -30,7 +31,7 @@ EDITABLE_FIELDS = {
     "contact_name",
     "contact_phone",
     "contact_email",
-}
+)
 
 
 def _prize_check(challenge: Challenge) -> None:
@@ -63,7 +64,7 @@ def challenge_create(*, actor, contest: Contest, publisher, **fields) -> Challen
     is_organiser = permissions.is_organiser(actor, contest)
     if not is_organiser and not permissions.is_publisher_for(actor, contest, publisher.pk):
         raise not_permitted("为该单位发布榜题", "draft challenges for this organisation")
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown challenge fields: {sorted(unknown)}")
     challenge = Challenge(contest=contest, publisher=publisher, created_by=actor, **fields)
@@ -96,7 +97,7 @@ def challenge_update(*, actor, challenge: Challenge, **fields) -> Challenge:
             f"榜题处于“{challenge.get_status_display()}”状态，不能修改。",
             f"A challenge in status '{challenge.status}' cannot be edited.",
         )
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown challenge fields: {sorted(unknown)}")
     for key, value in fields.items():

@@ -9,7 +9,8 @@ from contest.errors import StateConflict, ValidationFailed
 from contest.models import Contest, ContestRole, Group, Organisation, Stage, Track
 from contest.services.common import full_clean_or_raise, not_permitted
 
-CONTEST_FIELDS = {
+# The fields an organiser sets on a contest, in the order forms and the API show them.
+CONTEST_FIELDS = (
     "code",
     "name",
     "kind",
@@ -31,7 +32,7 @@ CONTEST_FIELDS = {
     "requires_track",
     "conflict_same_province",
     "promotion_quota",
-}
+)
 
 
 def _rules_check(contest: Contest) -> None:
@@ -56,7 +57,7 @@ def contest_create(*, actor, **fields) -> Contest:
     """Create a contest in draft; the creator becomes its first organiser."""
     if not permissions.can_create_contest(actor):
         raise not_permitted("创建赛事", "create contests")
-    unknown = set(fields) - CONTEST_FIELDS
+    unknown = set(fields) - set(CONTEST_FIELDS)
     if unknown:
         raise ValueError(f"unknown contest fields: {sorted(unknown)}")
     parent = fields.get("parent")
@@ -73,7 +74,7 @@ def contest_create(*, actor, **fields) -> Contest:
 @transaction.atomic
 def contest_update(*, actor, contest: Contest, **fields) -> Contest:
     _require_organiser(actor, contest)
-    unknown = set(fields) - CONTEST_FIELDS
+    unknown = set(fields) - set(CONTEST_FIELDS)
     if unknown:
         raise ValueError(f"unknown contest fields: {sorted(unknown)}")
     if (

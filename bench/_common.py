@@ -1,0 +1,36 @@
+"""What every bench script shares: the environment before django.setup() and small helpers."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+
+
+def configure(name: str) -> tuple[str, Path | None]:
+    """Settings module, production-like debug off, and a throwaway SQLite file unless
+    DATABASE_URL points at PostgreSQL. Returns the backend name and the temp folder (or None)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("DJANGO_SECRET_KEY", f"bench-{name}-not-a-secret")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    if os.environ.get("DATABASE_URL"):
+        return "postgresql", None
+    folder = Path(tempfile.mkdtemp(prefix=f"saiwu-bench-{name}-"))
+    os.environ["SQLITE_PATH"] = str(folder / "bench.sqlite3")
+    return "sqlite", folder
+
+
+def split(total: int, weights: list[float]) -> list[int]:
+    """Largest-remainder split of `total` in proportion to `weights`."""
+    raw = [w / sum(weights) * total for w in weights]
+    out = [math.floor(x) for x in raw]
+    for i in sorted(range(len(raw)), key=lambda i: out[i] - raw[i])[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
