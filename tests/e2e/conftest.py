@@ -317,13 +317,14 @@ CRITERIA = [
     {"key": "novelty", "name": "创新性", "weight": "35", "max_score": "10", "step": "0.5"},
     {"key": "data_value", "name": "数据要素价值", "weight": "25", "max_score": "20", "step": "1"},
 ]
-# Scores per team (by index) that make a clear ranking with one tie (teams 2 and 3).
+# Scores per team (by index). Teams go to tracks by index % 3, and results rank per track:
+# 工业制造 has teams 0 and 3, 医疗健康 teams 1 and 4 (tied), 绿色低碳 team 2.
 SCORES = [
     {"impact": "9", "novelty": "9", "data_value": "18"},
     {"impact": "8", "novelty": "8", "data_value": "16"},
     {"impact": "7", "novelty": "7", "data_value": "14"},
-    {"impact": "7", "novelty": "7", "data_value": "14"},
-    {"impact": "5", "novelty": "5", "data_value": "10"},
+    {"impact": "6", "novelty": "6", "data_value": "12"},
+    {"impact": "8", "novelty": "8", "data_value": "16"},
 ]
 TEAM_NAMES = ["先锋队", "明眸团队", "绿源科技队", "数智工坊", "星火团队"]
 ENTRY_TITLES = ["工业设备预测性维护平台", "医学影像辅助诊断系统", "园区碳排放监测", "供应链数据空间", "城市交通数据治理"]
