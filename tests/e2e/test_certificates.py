@@ -58,3 +58,34 @@ def test_certificates_mine_and_public_verification(live_server, new_page, certif
     expect(phone).to_have_url(re.compile(r"/verify/NO-SUCH-SERIAL$"))
     expect(phone.get_by_test_id("form-error")).to_contain_text("未找到该编号的证书")
     expect(phone.get_by_test_id("verify-result")).to_have_count(0)
+
+
+def test_winner_downloads_certificate_pdf_and_badge(live_server, new_page, certificates):
+    base = live_server.url
+    page = new_page()
+    login(page, base, login="captain1@example.com", password=PASSWORD, next_path="/certificates")
+    mine = certificates[1]  # the captain's own certificate
+    link = page.get_by_test_id(f"pdf-{mine.pk}")
+    expect(link).to_have_attribute("href", f"/api/certificates/{mine.pk}/pdf/")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"{mine.serial}.pdf"
+    response = page.request.get(f"{base}/api/certificates/{mine.pk}/pdf/")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+
+    badge = page.get_by_test_id(f"badge-{mine.pk}")
+    expect(badge).to_have_attribute("href", f"/api/certificates/{mine.pk}/badge/")
+    credential = page.request.get(f"{base}/api/certificates/{mine.pk}/badge/")
+    assert credential.status == 200
+    assert "OpenBadgeCredential" in credential.text()
+
+    phone = new_page(phone=True)
+    login_phone = phone
+    login_phone.goto(f"{base}/login?next=/certificates")
+    field(phone, "login-login").fill("captain1@example.com")
+    field(phone, "login-password").fill(PASSWORD)
+    phone.get_by_test_id("login-submit").click()
+    expect(phone.get_by_test_id(f"pdf-{mine.pk}")).to_be_visible()
+    shot(phone, "phone-my-certificates")
