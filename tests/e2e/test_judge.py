@@ -105,7 +105,14 @@ def test_judge_accepts_scores_and_submits(live_server, new_page, judge_world):
     expect(page.get_by_test_id("submit-review")).to_have_count(0)
     shot(page, "desktop-judge-entry-submitted")
 
-    from judging.models import Review
+    # English is one click away; the locked review reads the same.
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("rubric-total")).to_contain_text("Weighted total")
+    expect(page.get_by_test_id("review-locked")).to_contain_text("locked")
+    shot(page, "desktop-judge-entry-en")
+    page.get_by_test_id("lang-toggle").click()
+
+    from judging.models import Assignment, Review
 
     review = Review.objects.get(assignment=assignments[0])
     assert review.status == "submitted" and str(review.total) == "77.250"
@@ -119,6 +126,15 @@ def test_judge_accepts_scores_and_submits(live_server, new_page, judge_world):
     phone.goto(f"{base}/judging/assignments/{assignments[1].pk}")
     expect(phone.get_by_test_id("entry-code")).to_have_text("A-0002")
     shot(phone, "phone-judge-entry")
+
+    # Recusal needs a reason (the API's field error shows); then the assignment is withdrawn.
+    phone.get_by_test_id("recuse-open").click()
+    phone.get_by_test_id("recuse-submit").click()
+    expect(phone.get_by_test_id("recuse-dialog").get_by_test_id("form-error")).to_be_visible()
+    field(phone, "recuse-reason").fill("该团队负责人是我指导过的研究生。")
+    phone.get_by_test_id("recuse-submit").click()
+    toast(phone, "已回避")
+    assert not Assignment.objects.filter(pk=assignments[1].pk).exists()
 
 
 def login_phone(page, base):
