@@ -89,3 +89,46 @@ def test_winner_downloads_certificate_pdf_and_badge(live_server, new_page, certi
     phone.get_by_test_id("login-submit").click()
     expect(phone.get_by_test_id(f"pdf-{mine.pk}")).to_be_visible()
     shot(phone, "phone-my-certificates")
+
+
+@pytest.fixture
+def final_award(world, settings):
+    """A final 一等奖 for 先锋队 and no certificate yet."""
+    from judging.certificate_signing import generate_signing_key_b64
+    from judging.models import Award, AwardTier
+    from judging.models.award import AwardStatus, AwardTierKind
+
+    settings.CERTIFICATE_SIGNING_KEY = generate_signing_key_b64()
+    contest = world.contest
+    tier = AwardTier.objects.create(
+        contest=contest, name="一等奖", kind=AwardTierKind.RANKED, quota_count=1, order=0
+    )
+    team = contest.teams.get(name="先锋队")
+    return Award.objects.create(
+        contest=contest, tier=tier, team=team, status=AwardStatus.FINAL, rank=1
+    )
+
+
+def test_organiser_issues_certificates_with_progress(live_server, new_page, final_award):
+    base = live_server.url
+    contest = final_award.contest
+    page = new_page()
+    login(
+        page,
+        base,
+        login="organiser@example.com",
+        password=PASSWORD,
+        next_path=f"/organiser/contests/{contest.pk}?tab=awards",
+    )
+    expect(page.get_by_test_id("awards-table")).to_contain_text("已确定")
+    page.get_by_test_id("issue-certificates").click()
+    batch = page.get_by_test_id("certificate-batch")
+    expect(batch).to_have_attribute("data-status", "done", timeout=30_000)
+    expect(batch).to_contain_text("2 / 2")
+    expect(batch.locator(".el-progress__text, .el-progress__icon").first).to_be_visible()
+    zip_link = page.get_by_test_id("certificates-zip")
+    expect(zip_link).to_have_attribute("href", f"/api/contests/{contest.pk}/certificates.zip")
+    response = page.request.get(f"{base}/api/contests/{contest.pk}/certificates.zip")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/zip"
+    shot(page, "desktop-organiser-certificates")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import PASSWORD, award_tiers, judging_stage, score_everything, shot
-from .helpers import confirm_dialog, field, login, table_rows, toast
+from .helpers import confirm_dialog, field, login, pick, table_rows, toast
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +83,19 @@ def test_organiser_assigns_ranks_and_opens_notice(live_server, new_page, organis
     awards = page.get_by_test_id("awards-table")
     expect(awards).to_contain_text("一等奖")
     expect(awards).to_contain_text("先锋队")
+    # Change a tier: the reason is required (the API says so), then the list follows.
+    row = table_rows(page, "awards-table").filter(has_text="数智工坊")
+    expect(row).to_contain_text("二等奖")
+    row.get_by_test_id("change-tier").click()
+    dialog = page.get_by_test_id("change-dialog")
+    pick(page, "change-tier-select", "一等奖")
+    page.get_by_test_id("change-save").click()
+    expect(dialog.locator(".el-form-item.is-error")).to_be_visible()
+    field(page, "change-reason").fill("合议：两项指标均为满分，提升为一等奖。")
+    page.get_by_test_id("change-save").click()
+    toast(page, "已调整")
+    expect(row).to_contain_text("一等奖")
+
     field(page, "notice-title-input").fill("初赛拟获奖名单公示")
     page.get_by_test_id("open-notice").click()
     toast(page, "公示已发布")

@@ -105,6 +105,25 @@ def test_public_results_notice_and_objection(live_server, new_page, published, t
     assert objection.objector.email == "captain2@example.com"
     assert objection.files.count() == 1
 
+    # The organiser sees who objected and rejects it with reasoning.
+    organiser = new_page()
+    login(
+        organiser,
+        base,
+        login="organiser@example.com",
+        password=PASSWORD,
+        next_path=f"/organiser/contests/{contest.pk}?tab=awards",
+    )
+    card = organiser.get_by_test_id(f"objection-{objection.pk}")
+    expect(card).to_contain_text("队长2")
+    expect(card).to_contain_text("evidence.pdf")
+    card.get_by_test_id("reject").click()
+    field(organiser, "resolution").fill("经核查，作品与论文研究对象不同，异议不成立。")
+    organiser.get_by_test_id("resolve-save").click()
+    toast(organiser, "已处理")
+    expect(card).to_contain_text("异议不成立")
+    shot(organiser, "desktop-organiser-objections")
+
     # A notice whose window has passed takes no objection, on a phone too.
     phone = new_page(phone=True)
     phone.goto(f"{base}/notices/{closed.pk}")
