@@ -158,7 +158,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         ).data
 
     @extend_schema(request=AwardProposeSerializer, responses={201: AwardSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def propose(self, request):
         """Propose the stage's awards from its latest published results (ties kept together)."""
         data = AwardProposeSerializer(data=request.data)

@@ -56,3 +56,12 @@ def test_schema_validates_without_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "openapi.yaml").read_text().startswith("openapi: 3.0.3")
+
+
+def test_awards_propose_returns_a_plain_list_in_the_schema(api_client, db):
+    """The view answers a JSON array of awards (never a page): the schema must say so."""
+    response = api_client.get("/api/schema/", {"format": "json"})
+    body = response.json()["paths"]["/api/awards/propose/"]["post"]["responses"]["201"]
+    schema = body["content"]["application/json"]["schema"]
+    assert schema["type"] == "array"
+    assert schema["items"]["$ref"].endswith("/Award")
