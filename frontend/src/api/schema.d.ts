@@ -2472,9 +2472,6 @@ export interface components {
             year: number;
             /** 上级赛事 Parent contest */
             parent?: number | null;
-            readonly parent_name: string;
-            /** 状态 Status */
-            status?: components["schemas"]["ContestStatusEnum"];
             /** 简介 Description */
             description?: string;
             /** 地区 Region */
@@ -2530,6 +2527,9 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            readonly parent_name: string;
+            /** 状态 Status */
+            status?: components["schemas"]["ContestStatusEnum"];
             readonly tracks: components["schemas"]["Track"][];
             readonly groups: components["schemas"]["Group"][];
             readonly stages: components["schemas"]["Stage"][];
@@ -4897,10 +4897,6 @@ export interface operations {
             query?: {
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
                 /** @description 搜索关键词。 */
                 search?: string;
             };
@@ -4921,7 +4917,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedAwardList"];
+                    "application/json": components["schemas"]["Award"][];
                 };
             };
         };
