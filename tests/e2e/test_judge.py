@@ -121,7 +121,9 @@ def test_judge_accepts_scores_and_submits(live_server, new_page, judge_world):
     phone = new_page(phone=True)
     login_phone(phone, base)
     expect(phone.get_by_test_id("judge-progress")).to_contain_text("已提交 1")
-    expect(phone.get_by_test_id("judge-progress").locator(".el-progress__text")).to_contain_text("50%")
+    expect(phone.get_by_test_id("judge-progress").locator(".el-progress__text")).to_contain_text(
+        "50%"
+    )
     shot(phone, "phone-judge-worklist")
     phone.goto(f"{base}/judging/assignments/{assignments[1].pk}")
     expect(phone.get_by_test_id("entry-code")).to_have_text("A-0002")

@@ -35,7 +35,11 @@ def published(world):
     award_tiers(world)
     awards_propose(actor=organiser, stage=judging.stage)
     notice = notice_open(
-        actor=organiser, stage=judging.stage, days=10, working_days=False, title="初赛拟获奖名单公示"
+        actor=organiser,
+        stage=judging.stage,
+        days=10,
+        working_days=False,
+        title="初赛拟获奖名单公示",
     )
     now = timezone.now()
     closed = Notice.objects.create(
@@ -94,7 +98,9 @@ def test_public_results_notice_and_objection(live_server, new_page, published, t
     evidence = tmp_path / "evidence.pdf"
     evidence.write_bytes(MINIMAL_PDF)
     field(page, "objection-reason").fill("第一名作品与公开论文雷同，附比对材料。")
-    page.get_by_test_id("objection-files").locator("input[type=file]").set_input_files(str(evidence))
+    page.get_by_test_id("objection-files").locator("input[type=file]").set_input_files(
+        str(evidence)
+    )
     page.get_by_test_id("objection-submit").click()
     toast(page, "异议已提交")
     expect(page.get_by_test_id("notice-objections")).to_contain_text("异议：1 件")
