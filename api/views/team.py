@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import TeamFilter
+from api.pagination import SlimPageMixin
 from api.permissions import Authenticated
 from api.serializers.team import (
     InvitationCodeSerializer,
@@ -23,7 +24,9 @@ from contest.selectors import contests_visible, invitations_visible, teams_visib
 from contest.services import team as services
 
 
-class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TeamViewSet(
+    SlimPageMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Teams: members see their own; organisers see every team of their contests."""
 
     permission_classes = [Authenticated]
