@@ -16,7 +16,6 @@ const en: Messages<typeof zhCN> = {
     awards: 'Awards',
     certificates: 'Verify certificate',
     myCertificates: 'My certificates',
-    soon: 'Soon',
     login: 'Log in',
     logout: 'Log out',
     register: 'Sign up',
@@ -357,10 +356,7 @@ const en: Messages<typeof zhCN> = {
     message: 'Error',
   },
   soon: {
-    body: 'The API for this part is being built; it will open here when ready.',
     back: 'Back to contests',
-    judging: { title: 'Judging (coming soon)' },
-    awards: { title: 'Awards (coming soon)' },
   },
   certs: { title: 'My certificates', none: 'No award certificates yet.', serial: 'Serial', recipient: 'Recipient' },
   verify: {

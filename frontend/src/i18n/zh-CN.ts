@@ -12,7 +12,6 @@ export default {
     awards: '获奖公示',
     certificates: '证书查验',
     myCertificates: '我的证书',
-    soon: '建设中',
     login: '登录',
     logout: '退出',
     register: '注册',
@@ -353,10 +352,7 @@ export default {
     message: '错误',
   },
   soon: {
-    body: '该功能的接口正在建设中，完成后将在此开放。',
     back: '返回赛事列表',
-    judging: { title: '评审（建设中）' },
-    awards: { title: '获奖公示（建设中）' },
   },
   certs: { title: '我的证书', none: '暂无获奖证书。', serial: '证书编号', recipient: '获奖人' },
   verify: {
