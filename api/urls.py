@@ -8,6 +8,7 @@ from api.views.contest import ContestViewSet, GroupViewSet, StageViewSet, TrackV
 from api.views.entry import EntryFileDownloadView, EntryViewSet
 from api.views.organisation import OrganisationViewSet
 from api.views.team import InvitationViewSet, TeamViewSet
+from api.views.user import UserSearchView
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -27,6 +28,7 @@ urlpatterns = [
     path("auth/me/", MeView.as_view(), name="auth-me"),
     path("auth/csrf/", CsrfView.as_view(), name="auth-csrf"),
     path("config/", ClientConfigView.as_view(), name="client-config"),
+    path("users/search/", UserSearchView.as_view(), name="user-search"),
     path(
         "entry-files/<int:pk>/download/",
         EntryFileDownloadView.as_view(),

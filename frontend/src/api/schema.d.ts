@@ -1953,6 +1953,26 @@ export interface paths {
         patch: operations["tracks_partial_update"];
         trace?: never;
     };
+    "/api/users/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Active users whose real name contains `q` (or whose email / mobile is `q`): at most 20, masked
+         *     contacts. Organisers of a contest and platform admins only.
+         */
+        get: operations["users_search_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4417,6 +4437,15 @@ export interface components {
             order?: number;
             /** 赛题指南 Challenge guide */
             guide_text?: string;
+        };
+        UserSearchResult: {
+            id: number;
+            real_name: string;
+            /** @description masked: zh***@example.com */
+            readonly email: string;
+            /** @description masked: 138****0000 */
+            readonly mobile: string;
+            readonly organisation_name: string | null;
         };
     };
     responses: never;
@@ -7931,6 +7960,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Track"];
+                };
+            };
+        };
+    };
+    users_search_list: {
+        parameters: {
+            query?: {
+                /** @description part of a real name, or a whole email / mobile */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSearchResult"][];
                 };
             };
         };
