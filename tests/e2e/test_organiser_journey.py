@@ -64,7 +64,9 @@ def test_invite_by_name_override_and_promote(live_server, new_page, ranked):
     field(page, "invite-judge").fill("李专家")
     page.locator(".el-select-dropdown__item:visible", has_text="李专家").first.click()
     page.get_by_test_id("invite-submit").click()
-    expect(page.get_by_test_id("panel-card").get_by_test_id("form-error")).to_be_visible()
+    expect(page.get_by_test_id("panel-card").get_by_test_id("form-error")).to_contain_text(
+        "该评委已在评审组中"
+    )
     shot(page, "desktop-organiser-invite-by-name")
 
     # 合议: 数智工坊 is second in 工业制造; the panel raises it above 先锋队 with a reason.
