@@ -223,6 +223,13 @@ def assignment_start(*, actor, stage: Stage, k: int) -> AssignmentRun:
         run = AssignmentRun(stage=stage, k=k, created_by=actor)
         full_clean_or_raise(run)
         run.save()
+        audit_record(
+            contest=stage.contest,
+            actor=actor,
+            action="assignment.queue",
+            obj=run,
+            data={"stage": stage.pk, "k": k},
+        )
         transaction.on_commit(lambda: assignment_run_task.delay(run.pk))
     return run
 

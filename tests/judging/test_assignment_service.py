@@ -132,6 +132,8 @@ def test_run_assigns_k_conflict_free_judges_per_entry_within_loads(
     assert all(len(c) == 6 and c.startswith("A-") for c in codes.values())
     log = AuditLog.objects.get(action="assignment.run")
     assert log.data["status"] == "done" and log.data["assigned"] == 12
+    queued = AuditLog.objects.get(action="assignment.queue")
+    assert (queued.data["k"], queued.seq < log.seq) == (2, True)
 
 
 def test_run_infeasible_stores_report_and_assigns_nothing(
