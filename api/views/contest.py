@@ -22,6 +22,7 @@ from api.serializers.contest import (
     TrackSerializer,
 )
 from contest import permissions
+from contest.errors import ValidationFailed
 from contest.exports import registrations_export
 from contest.models import Group, Stage, Track
 from contest.selectors import contests_organised, contests_visible, registration_stats
@@ -37,6 +38,7 @@ from contest.services.contest import (
     group_create,
     stage_create,
     track_create,
+    track_guide_upload,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -165,8 +167,6 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         contest = self._organised(pk)
         upload = request.FILES.get("file")
         if upload is None:
-            from contest.errors import ValidationFailed
-
             raise ValidationFailed(
                 "file_required",
                 "请上传文件。",
@@ -239,6 +239,30 @@ class TrackViewSet(ContestChildViewSet):
     model = Track
     serializer_class = TrackSerializer
     create_service = staticmethod(track_create)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=TrackSerializer,
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def guide(self, request, pk=None):
+        """Upload the track's challenge guide file (PDF or DOCX), organisers only."""
+        track = get_object_or_404(self.get_queryset(), pk=pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(
+                "file_required",
+                "请上传文件。",
+                "Upload a file.",
+                fields={"file": ["file_required"]},
+            )
+        track = track_guide_upload(actor=request.user, track=track, uploaded=upload)
+        return Response(TrackSerializer(track).data)
 
 
 class GroupViewSet(ContestChildViewSet):

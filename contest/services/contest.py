@@ -203,3 +203,19 @@ def _stage_windows_check(stage: Stage) -> None:
                 f"The {name} window must open before it closes.",
                 fields={f"{name}_closes_at": ["invalid_window"]},
             )
+
+
+@transaction.atomic
+def track_guide_upload(*, actor, track: Track, uploaded) -> Track:
+    """Attach a track's challenge guide (赛题指南) file, checked like every upload (PDF or DOCX)."""
+    from contest.files import upload_check
+
+    _require_organiser(actor, track.contest)
+    checked = upload_check(uploaded, allowed=("pdf", "docx"))
+    track.sha256 = checked.sha256  # names the stored file: <contest>/guides/<track>/<sha>.<ext>
+    previous = track.guide_file.name if track.guide_file else None
+    track.guide_file.save(uploaded.name, uploaded, save=False)
+    track.save(update_fields=["guide_file"])
+    if previous and previous != track.guide_file.name:
+        transaction.on_commit(lambda: track.guide_file.storage.delete(previous))
+    return track

@@ -1953,6 +1953,23 @@ export interface paths {
         patch: operations["tracks_partial_update"];
         trace?: never;
     };
+    "/api/tracks/{id}/guide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Upload the track's challenge guide file (PDF or DOCX), organisers only. */
+        post: operations["tracks_guide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/search/": {
         parameters: {
             query?: never;
@@ -7951,6 +7968,35 @@ export interface operations {
                 "application/json": components["schemas"]["PatchedTrackRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["PatchedTrackRequest"];
                 "multipart/form-data": components["schemas"]["PatchedTrackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Track"];
+                };
+            };
+        };
+    };
+    tracks_guide_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 赛道 Track 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file?: string;
+                };
             };
         };
         responses: {
