@@ -17,14 +17,12 @@ from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
 from contest.enums import EntryStatus
-from contest.models import Challenge, Group, Stage, Team, TeamMember, Track
+from contest.models import Challenge, Group, Stage, Track
 from judging.consistency import ConsistencyReport, consistency_compute
 from judging.enums import RankingScope, ReviewStatus
 from judging.models import (
-    Conflict,
     Criterion,
     EntryResult,
-    JudgeProfile,
     PanelOverride,
     ResultSettings,
     ResultSnapshot,
@@ -32,6 +30,7 @@ from judging.models import (
     ReviewScore,
     Rubric,
 )
+from judging.services.conflict import conflicted_review_ids, id_chunks
 
 
 class AsFloat(Cast):
@@ -160,7 +159,7 @@ def stage_scoring_data(
         .values_list("pk", "entry_id", "judge_id", AsFloat("total"))
     )
     reviews = [r for r in reviews if r[1] in entry_team and r[3] is not None]
-    excluded = _conflicted_reviews(
+    excluded = conflicted_review_ids(
         stage=stage, contest=contest, reviews=reviews, entry_team=entry_team, team_lead=team_lead
     )
     if excluded:
@@ -178,7 +177,7 @@ def stage_scoring_data(
             wanted = wanted.filter(key__in=criteria)
         key_of = dict(wanted.values_list("pk", "key"))
         kept = {r[0] for r in reviews}
-        for chunk in _chunks(sorted(key_of)):
+        for chunk in id_chunks(sorted(key_of)):
             for review_id, criterion_id, value in (
                 ReviewScore.objects.filter(criterion_id__in=chunk)
                 .order_by()
@@ -193,91 +192,6 @@ def stage_scoring_data(
         scores=scores,
         excluded_review_ids=excluded,
     )
-
-
-def _conflicted_reviews(
-    *,
-    stage: Stage,
-    contest,
-    reviews: list[tuple[int, int, int, float]],
-    entry_team: dict[int, int],
-    team_lead: dict[int, int | None],
-) -> set[int]:
-    """Ids of reviews whose judge conflicts with the entry's team, by the rules of
-    `judging.services.conflict.conflict_filter` evaluated for all (judge, team) pairs of the stage
-    at once: (a) the judge's organisation leads or co-applies for the team, (b) the judge is on
-    the team, (c) same province when the contest sets it, (d) a stored conflict. `conflict_filter`
-    builds one query per judge; 1,500 of those would cost seconds, so the same rules run here on
-    the few rows that can match (tests check both agree)."""
-    if not reviews:
-        return set()
-    judge_ids = sorted({r[2] for r in reviews})
-    stored: set[tuple[int, int]] = set()
-    members: set[tuple[int, int]] = set()
-    profiles: dict[int, tuple[int | None, str]] = {}
-    # Explicit id lists in chunks, and no join to the team table: the (judge, team) pairs are
-    # matched against the stage's teams below. Joined to contest_team, SQLite probes every team
-    # of the contest against the id list (seconds); by the judge's index it reads a few rows.
-    for chunk in _chunks(judge_ids):
-        stored.update(
-            Conflict.objects.filter(judge_id__in=chunk)
-            .order_by()
-            .values_list("judge_id", "team_id")
-        )
-        members.update(
-            TeamMember.objects.filter(user_id__in=chunk)
-            .order_by()
-            .values_list("user_id", "team_id")
-        )
-        profiles.update(
-            (user_id, (organisation_id, province))
-            for user_id, organisation_id, province in JudgeProfile.objects.filter(user_id__in=chunk)
-            .order_by()
-            .values_list("user_id", "organisation_id", "province")
-        )
-    judge_org = {j: org for j, (org, _) in profiles.items() if org}
-    co_applicants: set[tuple[int, int]] = set()
-    for chunk in _chunks(sorted(set(judge_org.values()))):
-        co_applicants.update(
-            Team.co_applicants.through.objects.filter(organisation_id__in=chunk).values_list(
-                "team_id", "organisation_id"
-            )
-        )
-    province_of_team: dict[int, str] = {}
-    judge_province: dict[int, str] = {}
-    if contest.conflict_same_province:
-        judge_province = {j: p for j, (_, p) in profiles.items() if p}
-        if judge_province:
-            for team_id, lead, lead_province, captain_province in (
-                Team.objects.filter(contest=contest, entries__stage=stage)
-                .order_by()
-                .values_list(
-                    "pk", "lead_organisation_id", "lead_organisation__province", "captain__province"
-                )
-            ):
-                province_of_team[team_id] = lead_province if lead is not None else captain_province
-
-    excluded: set[int] = set()
-    if not (stored or members or judge_org or judge_province):
-        return excluded
-    for review_id, entry_id, judge_id, _ in reviews:
-        team_id = entry_team[entry_id]
-        pair = (judge_id, team_id)
-        org = judge_org.get(judge_id)
-        province = judge_province.get(judge_id)
-        if (
-            pair in stored
-            or pair in members
-            or (org is not None and (team_lead[team_id] == org or (team_id, org) in co_applicants))
-            or (province and province_of_team.get(team_id) == province)
-        ):
-            excluded.add(review_id)
-    return excluded
-
-
-def _chunks(ids: list[int], size: int = 900):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def panel_overrides(*, stage: Stage) -> list[tuple[int, object, int | None, str]]:
