@@ -44,6 +44,25 @@ from contest.services.contest import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# The request body of an endpoint that takes one uploaded file as `file`.
+ONE_FILE_BODY = {
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {"file": {"type": "string", "format": "binary"}},
+    }
+}
+
+
+def required_file(request):
+    """The uploaded `file`, or a clear `file_required` error."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed(
+            "file_required", "请上传文件。", "Upload a file.", fields={"file": ["file_required"]}
+        )
+    return upload
+
+
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
@@ -151,12 +170,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return xlsx_response(challenge_template_build(), "challenge-template.xlsx")
 
     @extend_schema(
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-            }
-        },
+        request=ONE_FILE_BODY,
         responses={201: ImportResultSerializer, 400: ImportResultSerializer},
     )
     @action(
@@ -165,14 +179,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def challenge_import(self, request, pk=None):
         """Import challenges from the template. Any row error: nothing is imported, all errors listed."""
         contest = self._organised(pk)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationFailed(
-                "file_required",
-                "请上传文件。",
-                "Upload a file.",
-                fields={"file": ["file_required"]},
-            )
+        upload = required_file(request)
         report = challenges_import(actor=request.user, contest=contest, fileobj=upload)
         body = {"created": report.created, "errors": report.errors}
         if report.errors:
@@ -241,26 +248,14 @@ class TrackViewSet(ContestChildViewSet):
     create_service = staticmethod(track_create)
 
     @extend_schema(
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-            }
-        },
+        request=ONE_FILE_BODY,
         responses=TrackSerializer,
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def guide(self, request, pk=None):
         """Upload the track's challenge guide file (PDF or DOCX), organisers only."""
         track = get_object_or_404(self.get_queryset(), pk=pk)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationFailed(
-                "file_required",
-                "请上传文件。",
-                "Upload a file.",
-                fields={"file": ["file_required"]},
-            )
+        upload = required_file(request)
         track = track_guide_upload(actor=request.user, track=track, uploaded=upload)
         return Response(TrackSerializer(track).data)
 
