@@ -1,6 +1,6 @@
 """Certificate rendering throughput: `python bench/certificates.py [--scale F]`.
 
-Runs the real renderer (`judging.certificate_pdf`) on one core, in this process:
+Runs the real renderer (`awards.certificates.render`) on one core, in this process:
 
 1. N certificates as separate one-page PDFs (what a winner downloads, or a task fills one by one),
 2. the same N certificates as one combined PDF (what an organiser prints),
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from judging.certificate_pdf import (  # noqa: E402
+from awards.certificates.render import (  # noqa: E402
     CertificateData,
     CertificateLayout,
     missing_glyphs,

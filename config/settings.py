@@ -20,7 +20,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # Public base URL, used in certificate QR codes and invitation links.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Ed25519 key that signs certificates: base64 of the raw 32-byte private key. Production must set
-# it (judging.certificate_signing.generate_signing_key_b64 makes one). Empty with DEBUG on: a dev
+# it (awards.certificates.signing.generate_signing_key_b64 makes one). Empty with DEBUG on: a dev
 # key derived from SECRET_KEY; empty with DEBUG off: signing fails. Changing it voids signatures.
 CERTIFICATE_SIGNING_KEY = env_str("CERTIFICATE_SIGNING_KEY")
 
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "contest",
     "judging",
+    "awards",
     "api",
 ]
 
@@ -173,9 +174,9 @@ SPECTACULAR_SETTINGS = {
         "ContestRoleKindEnum": "contest.enums.ContestRoleKind",
         "PanelStatusEnum": "judging.enums.PanelStatus",
         "ReviewStatusEnum": "judging.enums.ReviewStatus",
-        "AwardStatusEnum": "judging.models.award.AwardStatus",
-        "AwardTierKindEnum": "judging.models.award.AwardTierKind",
-        "NoticeStatusEnum": "judging.models.notice.NoticeStatus",
+        "AwardStatusEnum": "awards.enums.AwardStatus",
+        "AwardTierKindEnum": "awards.enums.AwardTierKind",
+        "NoticeStatusEnum": "awards.enums.NoticeStatus",
     },
 }
 

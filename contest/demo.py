@@ -1696,9 +1696,9 @@ class _Seeder:
         self.built.counts["recommended"] = len(top[:8])
 
     def _awards(self) -> None:
-        from judging.models import Award
-        from judging.models.award import AwardTierKind
-        from judging.services.award import award_adjust, awards_propose, tier_create
+        from awards.enums import AwardTierKind
+        from awards.models import Award
+        from awards.services.award import award_adjust, awards_propose, tier_create
 
         actor = self.organiser
         for order, (name, quota) in enumerate((("一等奖", 1), ("二等奖", 1), ("三等奖", 2)), 1):
@@ -1745,7 +1745,7 @@ class _Seeder:
         self.built.counts["awards"] = Award.objects.filter(contest=self.contest).count()
 
     def _notice(self) -> None:
-        from judging.services.notice import notice_finalise, notice_open
+        from awards.services.notice import notice_finalise, notice_open
 
         notice = notice_open(
             actor=self.organiser,
@@ -1758,10 +1758,10 @@ class _Seeder:
         notice_finalise(actor=self.organiser, notice=notice)
 
     def _certificates(self) -> None:
-        from judging.certificate_signing import signing_key
-        from judging.models import Certificate, CertificateBatch, CertificateTemplate
-        from judging.models.certificate import BatchStatus
-        from judging.services.certificate import certificate_batch_run
+        from awards.certificates.signing import signing_key
+        from awards.enums import BatchStatus
+        from awards.models import Certificate, CertificateBatch, CertificateTemplate
+        from awards.services.certificate import certificate_batch_run
 
         signing_key()  # no key (DEBUG off, CERTIFICATE_SIGNING_KEY empty): skipped with the reason
         CertificateTemplate.objects.update_or_create(

@@ -14,7 +14,9 @@ from judging.services.conflict import conflict_filter
 def panels_of_judge(*, user) -> QuerySet[PanelMembership]:
     if not user.is_authenticated:
         return PanelMembership.objects.none()
-    return PanelMembership.objects.filter(judge=user).select_related("stage__contest", "track")
+    return PanelMembership.objects.filter(judge=user).select_related(
+        "stage__contest", "track", "judge"
+    )
 
 
 def assignments_of_judge(*, user, stage: Stage | None = None) -> QuerySet[Assignment]:

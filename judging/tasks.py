@@ -1,15 +1,33 @@
-"""Celery tasks of the judging app: thin wrappers that take primitive ids and call one service.
-
-Celery autodiscovery imports this module; task modules beside it are imported by
-`JudgingConfig.ready`. Keep each task here to a few lines — the work belongs in a service.
-"""
+"""Celery tasks of the judging app: thin wrappers that take primitive ids, load the objects, return
+quietly if they are gone, and call one service. Each imports its service inside the function, so
+services may enqueue these tasks without an import cycle."""
 
 from celery import shared_task
 
 
-@shared_task(name="judging.certificate_batch_run")
-def certificate_batch_run_task(batch_id: int) -> None:
-    """Issue a contest's missing certificates, updating the batch's progress as it goes."""
-    from judging.services.certificate import certificate_batch_run
+@shared_task(name="judging.assignment_run")
+def assignment_run_task(run_id: int) -> None:
+    """Run one automatic assignment (min-cost flow) and record its outcome on the run."""
+    from judging.models import AssignmentRun
+    from judging.services.assignment import assignment_run_execute
 
-    certificate_batch_run(batch_id=batch_id)
+    run = (
+        AssignmentRun.objects.filter(pk=run_id)
+        .select_related("stage__contest", "created_by")
+        .first()
+    )
+    if run is None:
+        return
+    assignment_run_execute(run=run)
+
+
+@shared_task(name="judging.results_recompute")
+def results_recompute_task(stage_id: int) -> None:
+    """Recompute a stage's stored results, e.g. after a review is submitted or reopened."""
+    from contest.models import Stage
+    from judging.services.result import ranking_compute
+
+    stage = Stage.objects.filter(pk=stage_id).select_related("contest").first()
+    if stage is None:
+        return
+    ranking_compute(stage=stage)

@@ -7,8 +7,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contest.models import Challenge, Contest, Organisation, Stage, Team, Track
-from judging.models import (
+from awards.enums import ObjectionStatus
+from awards.models import (
     Award,
     AwardTier,
     CalendarDay,
@@ -19,9 +19,9 @@ from judging.models import (
     Objection,
     ObjectionFile,
 )
-from judging.models.notice import ObjectionStatus
-from judging.services.notice import notice_phase
-from judging.workdays import local_date
+from awards.services.notice import notice_phase
+from awards.workdays import local_date
+from contest.models import Challenge, Contest, Organisation, Stage, Team, Track
 
 # --------------------------------------------------------------------------------------------
 # Tiers and awards
@@ -459,7 +459,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         return reverse("certificate-badge", args=[certificate.pk])
 
     def get_verify_url(self, certificate) -> str:
-        from judging.services.certificate import verification_url
+        from awards.services.certificate import verification_url
 
         return verification_url(certificate.serial)
 

@@ -43,15 +43,15 @@ from api.serializers.award import (
     ObjectionSerializer,
     PdfUploadSerializer,
 )
+from awards.models import CalendarDay, CertificateBatch, CertificateTemplate, ObjectionFile
+from awards.services import award as award_services
+from awards.services import certificate as certificate_services
+from awards.services import notice as notice_services
+from awards.services.certificate_template import certificate_template_update
 from contest.errors import ValidationFailed
 from contest.permissions import is_platform_admin
 from contest.selectors import contests_organised, contests_visible
 from contest.services.common import not_permitted
-from judging.models import CalendarDay, CertificateBatch, CertificateTemplate, ObjectionFile
-from judging.services import award as award_services
-from judging.services import certificate as certificate_services
-from judging.services import notice as notice_services
-from judging.services.certificate_template import certificate_template_update
 
 
 def _int_param(request, name: str) -> int | None:

@@ -44,6 +44,7 @@ from judging.enums import AssignmentSource, PanelStatus, ReviewStatus, RunStatus
 from judging.models import Assignment, AssignmentRun, JudgeProfile, PanelMembership, Review
 from judging.services.audit import audit_record
 from judging.services.conflict import conflict_exists, conflict_reasons, conflicted_teams
+from judging.tasks import assignment_run_task
 
 K_MAX = 20
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a roadshow
@@ -215,7 +216,6 @@ def _require_organiser(actor, stage: Stage, action_zh: str, action_en: str) -> N
 
 def assignment_start(*, actor, stage: Stage, k: int) -> AssignmentRun:
     """Queue an automatic assignment run; the task starts once this transaction commits."""
-    from judging.tasks_assignment import assignment_run_task
 
     _require_organiser(actor, stage, "分配评委", "assign judges")
     _k_check(k)

@@ -20,6 +20,7 @@ from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rub
 from judging.services.audit import audit_record
 from judging.services.conflict import conflict_exists
 from judging.services.rubric import review_total, rubric_for_entry
+from judging.tasks import results_recompute_task
 
 
 def judge_conflict_error() -> NotPermitted:
@@ -214,7 +215,6 @@ def review_submit(
 
 def _results_recompute_later(stage_id: int) -> None:
     """Stored results follow every submit and reopen, recomputed after the commit by a task."""
-    from judging.tasks_results import results_recompute_task
 
     transaction.on_commit(lambda: results_recompute_task.delay(stage_id))
 

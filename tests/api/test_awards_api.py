@@ -10,18 +10,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from judging.certificate_signing import generate_signing_key_b64, open_badge_verify
-from judging.models import Award, Certificate, CertificateBatch, Notice
-from judging.models.award import AwardStatus
+from awards.certificates.signing import generate_signing_key_b64, open_badge_verify
+from awards.enums import AwardStatus
+from awards.models import Award, Certificate, CertificateBatch, Notice
 from tests.api.helpers import PDF_BYTES, assert_error, results
-from tests.factories.contest import TeamFactory, TeamMemberFactory, TrackFactory, UserFactory
-from tests.factories.judging_awards import (
+from tests.factories.awards import (
     AwardFactory,
     AwardTierFactory,
     NoticeFactory,
     ObjectionFactory,
     published_ranking,
 )
+from tests.factories.contest import TeamFactory, TeamMemberFactory, TrackFactory, UserFactory
 
 SIGNING_KEY = generate_signing_key_b64()
 

@@ -43,7 +43,7 @@ REVIEW_LIST_QUERIES = 3
 # /api/audit-log/ (paginated): count, the page joined with the actor.
 AUDIT_LOG_LIST_QUERIES = 2
 # /api/judge/panels/ (not paginated): the judge's memberships joined with stage, contest, track
-# and judge. Today also one user query per row (see the xfail below).
+# and judge.
 JUDGE_PANEL_LIST_QUERIES = 1
 # /api/calendar-days/?year= (not paginated, no relations): the days of the year.
 CALENDAR_DAY_LIST_QUERIES = 1
@@ -153,14 +153,6 @@ def _judge_panel(judge):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "N+1: JudgePanelViewSet lists panels_of_judge (judging/selectors.py), which "
-        "select_related('stage__contest', 'track') but not 'judge'; "
-        "PanelMembershipSerializer.judge_name reads judge.real_name, one user query per row"
-    ),
-)
 def test_judge_panel_list_queries_constant(client_for):
     judge = UserFactory(real_name="评委李四")
     client = client_for(judge)

@@ -160,7 +160,7 @@ def _check_judging():
     assert audit_verify(contest=sub).ok
 
     try:
-        from judging.models import Award, Certificate
+        from awards.models import Award, Certificate
     except ImportError:  # the award work is not in yet
         return
     winner = User.objects.get(email=WINNER_EMAIL)

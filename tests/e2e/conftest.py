@@ -413,7 +413,7 @@ def score_everything(judging: Judging) -> int:
 
 
 def award_tiers(world: World):
-    from judging.services.award import tier_create
+    from awards.services.award import tier_create
 
     return [
         tier_create(

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def certificates(world, settings):
     """A final 一等奖 for 先锋队 and its certificates (team + captain), issued by the service."""
-    from judging.certificate_signing import generate_signing_key_b64
-    from judging.models import Award, AwardTier, Certificate
-    from judging.models.award import AwardStatus, AwardTierKind
-    from judging.services.certificate import certificates_issue
+    from awards.certificates.signing import generate_signing_key_b64
+    from awards.enums import AwardStatus, AwardTierKind
+    from awards.models import Award, AwardTier, Certificate
+    from awards.services.certificate import certificates_issue
 
     settings.CERTIFICATE_SIGNING_KEY = generate_signing_key_b64()
     contest = world.contest
@@ -94,9 +94,9 @@ def test_winner_downloads_certificate_pdf_and_badge(live_server, new_page, certi
 @pytest.fixture
 def final_award(world, settings):
     """A final 一等奖 for 先锋队 and no certificate yet."""
-    from judging.certificate_signing import generate_signing_key_b64
-    from judging.models import Award, AwardTier
-    from judging.models.award import AwardStatus, AwardTierKind
+    from awards.certificates.signing import generate_signing_key_b64
+    from awards.enums import AwardStatus, AwardTierKind
+    from awards.models import Award, AwardTier
 
     settings.CERTIFICATE_SIGNING_KEY = generate_signing_key_b64()
     contest = world.contest

@@ -115,10 +115,10 @@ def _image(mode: str, size: tuple[int, int], fmt: str) -> bytes:
 @pytest.fixture
 def issued(world, settings):
     """A final 一等奖 for 先锋队 and its certificates (team + captain), issued by the service."""
-    from judging.certificate_signing import generate_signing_key_b64
-    from judging.models import Award, AwardTier, Certificate
-    from judging.models.award import AwardStatus, AwardTierKind
-    from judging.services.certificate import certificates_issue
+    from awards.certificates.signing import generate_signing_key_b64
+    from awards.enums import AwardStatus, AwardTierKind
+    from awards.models import Award, AwardTier, Certificate
+    from awards.services.certificate import certificates_issue
 
     settings.CERTIFICATE_SIGNING_KEY = generate_signing_key_b64()
     contest = world.contest
@@ -164,7 +164,7 @@ def test_certificate_template_and_revocation(live_server, new_page, issued, tmp_
     page.get_by_test_id("template-save").click()
     toast(page, "证书模板已保存")
     expect(page.get_by_test_id("template-seal-state")).to_contain_text("已上传")
-    from judging.models import CertificateTemplate
+    from awards.models import CertificateTemplate
 
     saved = CertificateTemplate.objects.get(contest=contest)
     assert saved.issuing_bodies == ["江苏省工业和信息化厅", "东南大学"]
@@ -195,10 +195,10 @@ def test_certificate_template_and_revocation(live_server, new_page, issued, tmp_
 @pytest.fixture
 def objected(world):
     """初赛 ranked and published, awards in an open notice, and an objection to 数智工坊's award."""
-    from judging.models import Award
+    from awards.models import Award
+    from awards.services.award import awards_propose
+    from awards.services.notice import notice_open, objection_submit
     from judging.services.assignment import assignment_start
-    from judging.services.award import awards_propose
-    from judging.services.notice import notice_open, objection_submit
     from judging.services.result import ranking_compute, results_publish
 
     from .conftest import award_tiers

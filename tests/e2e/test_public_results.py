@@ -20,10 +20,10 @@ def published(world):
     older notice of the other contest whose window has passed."""
     from django.utils import timezone
 
-    from judging.models import Notice
+    from awards.models import Notice
+    from awards.services.award import awards_propose
+    from awards.services.notice import notice_open
     from judging.services.assignment import assignment_start
-    from judging.services.award import awards_propose
-    from judging.services.notice import notice_open
     from judging.services.result import ranking_compute, results_publish
 
     judging = judging_stage(world, teams=5, judges=3)
@@ -105,7 +105,7 @@ def test_public_results_notice_and_objection(live_server, new_page, published, t
     toast(page, "异议已提交")
     expect(page.get_by_test_id("notice-objections")).to_contain_text("异议：1 件")
 
-    from judging.models import Objection
+    from awards.models import Objection
 
     objection = Objection.objects.get()
     assert objection.objector.email == "captain2@example.com"

@@ -276,7 +276,7 @@ def test_run_on_a_stage_without_entries_assigns_nothing(
 
 
 def test_task_returns_quietly_when_the_run_is_gone(db):
-    from judging.tasks_assignment import assignment_run_task
+    from judging.tasks import assignment_run_task
 
     assert assignment_run_task.delay(987654).get() is None
 

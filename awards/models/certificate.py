@@ -4,25 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class CertificateRole(models.TextChoices):
-    # The first three are the renderer's roles (`judging.certificate_pdf.ROLE_*`).
-    TEAM = "team", "团队 Team"
-    MEMBER = "member", "成员 Member"
-    ADVISOR = "advisor", "指导老师 Advisor"
-    ORGANISATION = "organisation", "单位 Organisation"
-
-
-class CertificateStatus(models.TextChoices):
-    ISSUED = "issued", "有效 Issued"
-    REVOKED = "revoked", "已撤销 Revoked"
-
-
-class BatchStatus(models.TextChoices):
-    QUEUED = "queued", "排队中 Queued"
-    RUNNING = "running", "进行中 Running"
-    DONE = "done", "已完成 Done"
-    FAILED = "failed", "失败 Failed"
+from awards.enums import BatchStatus, CertificateRole, CertificateStatus
 
 
 def template_upload_to(instance, filename: str) -> str:
@@ -38,7 +20,7 @@ def certificate_pdf_upload_to(instance, filename: str) -> str:
 
 class CertificateTemplate(models.Model):
     """How a contest's certificates look and who issues them. Positions are fractions of the page
-    (origin bottom left), keys of `judging.certificate_pdf.CertificateLayout`."""
+    (origin bottom left), keys of `awards.certificates.render.CertificateLayout`."""
 
     contest = models.OneToOneField(
         "contest.Contest", on_delete=models.CASCADE, related_name="certificate_template"
@@ -70,6 +52,9 @@ class CertificateTemplate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = (
+            "judging_certificatetemplate"  # created by the judging app; kept when awards split out
+        )
         verbose_name = "证书模板 Certificate template"
         verbose_name_plural = "证书模板 Certificate templates"
 
@@ -98,6 +83,9 @@ class CertificateBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = (
+            "judging_certificatebatch"  # created by the judging app; kept when awards split out
+        )
         verbose_name = "证书批次 Certificate batch"
         verbose_name_plural = "证书批次 Certificate batches"
         ordering = ["-created_at", "-id"]
@@ -105,14 +93,12 @@ class CertificateBatch(models.Model):
 
 class Certificate(models.Model):
     """One issued certificate. The printed facts are frozen here at issue and signed (Ed25519 over
-    `judging.certificate_signing.certificate_content` of these fields); status is not signed."""
+    `awards.certificates.signing.certificate_content` of these fields); status is not signed."""
 
     contest = models.ForeignKey(
         "contest.Contest", on_delete=models.PROTECT, related_name="certificates"
     )
-    award = models.ForeignKey(
-        "judging.Award", on_delete=models.PROTECT, related_name="certificates"
-    )
+    award = models.ForeignKey("awards.Award", on_delete=models.PROTECT, related_name="certificates")
     batch = models.ForeignKey(
         CertificateBatch,
         null=True,
@@ -154,6 +140,7 @@ class Certificate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "judging_certificate"  # created by the judging app; kept when awards split out
         verbose_name = "获奖证书 Certificate"
         verbose_name_plural = "获奖证书 Certificates"
         ordering = ["contest", "seq"]

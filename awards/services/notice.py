@@ -1,7 +1,7 @@
 """Public notice (公示) of the proposed award list, objections (异议) and finalising the list.
 
 * `notice_open` publishes the contest's (or one stage's) proposed awards for N calendar or working
-  days; the window end follows `judging.workdays.notice_window_end` (end of the last day,
+  days; the window end follows `awards.workdays.notice_window_end` (end of the last day,
   Asia/Shanghai) and is stored.
 * `objection_submit` is accepted only inside the window, only from a logged-in account with a real
   name, with a reason, a contact and evidence files (PDF/PNG/JPEG, checked by content); an objection
@@ -21,16 +21,15 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from awards.enums import AwardStatus, NoticeStatus, ObjectionStatus
+from awards.models import Award, AwardTier, Notice, Objection, ObjectionFile
+from awards.services.award import award_adjust, organiser_required
+from awards.workdays import local_date, notice_window_end
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
 from contest.files import upload_check
 from contest.models import Contest, Organisation, Stage, Team
 from contest.selectors import contests_organised, contests_visible
-from judging.models import Award, AwardTier, Notice, Objection, ObjectionFile
-from judging.models.award import AwardStatus
-from judging.models.notice import NoticeStatus, ObjectionStatus
 from judging.services.audit import audit_record
-from judging.services.award import award_adjust, organiser_required
-from judging.workdays import local_date, notice_window_end
 
 EVIDENCE_TYPES = ("pdf", "png", "jpeg")
 MAX_EVIDENCE_FILES = 10

@@ -7,7 +7,7 @@ imported lazily by that service only.
 Why it is built the way it is (throughput target ≥80 separate PDFs/s and ≥300 combined pages/s on
 one core, peak RSS < 300 MB; see `bench/certificates.py`):
 
-* One font, WenQuanYi Micro Hei, ships in `judging/fonts/` and is embedded as a TrueType *subset*.
+* One font, WenQuanYi Micro Hei, ships in `awards/fonts/` and is embedded as a TrueType *subset*.
   ReportLab only embeds TrueType outlines (a TTC with `subfontIndex` works; Noto CJK is CFF and does
   not). It is parsed once per process, lazily, and registered once.
 * `rl_config.useA85 = 0`: ASCII85 would inflate every binary stream by 25% for nothing.
@@ -56,7 +56,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics  # noqa: E402
 from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
+FONT_PATH = Path(__file__).resolve().parent.parent / "fonts" / "wqy-microhei.ttc"
 FONT_NAME = "WenQuanYiMicroHei"
 A4_LANDSCAPE: tuple[float, float] = (841.8897637795277, 595.2755905511812)
 

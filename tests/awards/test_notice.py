@@ -7,33 +7,33 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contest.enums import ContestRoleKind
-from contest.errors import NotPermitted, StateConflict, ValidationFailed
-from judging.models import AuditLog, Award, Notice, ObjectionFile
-from judging.models.award import AwardStatus
-from judging.models.notice import CalendarDayKind, NoticeStatus, ObjectionStatus
-from judging.services.audit import audit_verify
-from judging.services.notice import (
+from awards.enums import AwardStatus, CalendarDayKind, NoticeStatus, ObjectionStatus
+from awards.models import Award, Notice, ObjectionFile
+from awards.services.notice import (
     notice_finalise,
     notice_open,
     notice_phase,
     objection_resolve,
     objection_submit,
 )
-from judging.workdays import SHANGHAI, is_working_day, notice_window_end, working_days_between
+from awards.workdays import SHANGHAI, is_working_day, notice_window_end, working_days_between
+from contest.enums import ContestRoleKind
+from contest.errors import NotPermitted, StateConflict, ValidationFailed
+from judging.models import AuditLog
+from judging.services.audit import audit_verify
+from tests.factories.awards import (
+    AwardFactory,
+    AwardTierFactory,
+    CalendarDayFactory,
+    NoticeFactory,
+    ObjectionFactory,
+)
 from tests.factories.contest import (
     ContestFactory,
     ContestRoleFactory,
     StageFactory,
     TeamFactory,
     UserFactory,
-)
-from tests.factories.judging_awards import (
-    AwardFactory,
-    AwardTierFactory,
-    CalendarDayFactory,
-    NoticeFactory,
-    ObjectionFactory,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -3,32 +3,19 @@
 from django.conf import settings
 from django.db import models
 
-
-class CalendarDayKind(models.TextChoices):
-    HOLIDAY = "holiday", "法定节假日 Holiday"
-    WORKDAY = "workday", "调休上班 Adjusted working day"
-
-
-class NoticeStatus(models.TextChoices):
-    OPEN = "open", "公示中 Open"
-    FINAL = "final", "已确定 Final"
-
-
-class ObjectionStatus(models.TextChoices):
-    OPEN = "open", "待处理 Open"
-    UPHELD = "upheld", "成立 Upheld"
-    REJECTED = "rejected", "不成立 Rejected"
+from awards.enums import CalendarDayKind, NoticeStatus, ObjectionStatus
 
 
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday week in mainland China: a public holiday on a weekday, or
-    a weekend day that is a working day (调休). Platform-wide; see `judging.workdays`."""
+    a weekend day that is a working day (调休). Platform-wide; see `awards.workdays`."""
 
     date = models.DateField("日期 Date", unique=True)
     kind = models.CharField("类型 Kind", max_length=16, choices=CalendarDayKind.choices)
     name = models.CharField("名称 Name", max_length=64, blank=True, help_text="春节, 国庆节 …")
 
     class Meta:
+        db_table = "judging_calendarday"  # created by the judging app; kept when awards split out
         verbose_name = "节假日与调休 Calendar day"
         verbose_name_plural = "节假日与调休 Calendar days"
         ordering = ["date"]
@@ -39,7 +26,7 @@ class CalendarDay(models.Model):
 
 class Notice(models.Model):
     """A 公示 of an award list for `days` calendar or working days, from `opens_at` to `closes_at`
-    (computed once by `judging.workdays.notice_window_end` and stored)."""
+    (computed once by `awards.workdays.notice_window_end` and stored)."""
 
     contest = models.ForeignKey("contest.Contest", on_delete=models.CASCADE, related_name="notices")
     stage = models.ForeignKey(
@@ -63,6 +50,7 @@ class Notice(models.Model):
     finalised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "judging_notice"  # created by the judging app; kept when awards split out
         verbose_name = "公示 Public notice"
         verbose_name_plural = "公示 Public notices"
         ordering = ["-opens_at", "-id"]
@@ -92,7 +80,7 @@ class Objection(models.Model):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="objections")
     award = models.ForeignKey(
-        "judging.Award", null=True, blank=True, on_delete=models.PROTECT, related_name="objections"
+        "awards.Award", null=True, blank=True, on_delete=models.PROTECT, related_name="objections"
     )
     objector = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objections"
@@ -112,6 +100,7 @@ class Objection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "judging_objection"  # created by the judging app; kept when awards split out
         verbose_name = "异议 Objection"
         verbose_name_plural = "异议 Objections"
         ordering = ["notice", "created_at", "id"]
@@ -134,6 +123,7 @@ class ObjectionFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "judging_objectionfile"  # created by the judging app; kept when awards split out
         verbose_name = "异议材料 Objection evidence"
         verbose_name_plural = "异议材料 Objection evidence"
         ordering = ["objection", "id"]

@@ -12,12 +12,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from awards.models import CertificateTemplate
+from awards.services.award import names_missing_glyphs, organiser_required
 from contest.errors import ValidationFailed
 from contest.files import upload_check
 from contest.models import Contest
-from judging.models import CertificateTemplate
 from judging.services.audit import audit_record
-from judging.services.award import names_missing_glyphs, organiser_required
 
 MAX_IMAGE_PIXELS = 40_000_000
 A4_RATIO = 297 / 210
@@ -255,7 +255,7 @@ def _local_asset(field_file, sha256: str) -> str | None:
 
 
 def certificate_layout(template: CertificateTemplate | None):
-    from judging.certificate_pdf import A4_LANDSCAPE, CertificateLayout
+    from awards.certificates.render import A4_LANDSCAPE, CertificateLayout
 
     if template is None:
         return CertificateLayout()

@@ -1,5 +1,5 @@
 """Certificates (获奖证书): issuing, revocation, verification, downloads (the template lives in
-`judging.services.certificate_template`).
+`awards.services.certificate_template`).
 
 * Issued only for *final* awards (after the notice and its objections): one certificate for the
   team, one per member (captain included) and one per advisor; an organiser award gives one to the
@@ -7,7 +7,7 @@
   `certificates_issue` idempotent: running it again issues only what is missing.
 * Serial: `<PREFIX><year>-<6-digit sequence per contest>`, e.g. `SJYS2026-000123`.
 * The printed facts are frozen on the row and signed with Ed25519
-  (`judging.certificate_signing`); the same content and signature are written into the PDF's
+  (`awards.certificates.signing`); the same content and signature are written into the PDF's
   metadata, so a PDF can be checked offline or through `certificate_pdf_verify`.
 * Verification returns only the name, award, contest, date, status and `valid` — the signature
   recomputed over the stored fields (a changed field or serial fails) and the certificate not
@@ -34,16 +34,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from awards.enums import AwardStatus, BatchStatus, CertificateRole, CertificateStatus
+from awards.models import Award, Certificate, CertificateBatch, CertificateTemplate
+from awards.services.award import names_missing_glyphs, organiser_required, reason_required
+from awards.services.certificate_template import certificate_layout
+from awards.tasks import certificate_batch_run_task
+from awards.workdays import local_date
 from contest.errors import StateConflict, ValidationFailed
 from contest.models import Contest, TeamMember
 from contest.selectors import contests_organised
-from judging.models import Award, Certificate, CertificateBatch, CertificateTemplate
-from judging.models.award import AwardStatus
-from judging.models.certificate import BatchStatus, CertificateRole, CertificateStatus
 from judging.services.audit import audit_record
-from judging.services.award import names_missing_glyphs, organiser_required, reason_required
-from judging.services.certificate_template import certificate_layout
-from judging.workdays import local_date
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def verification_url(serial: str) -> str:
 
 
 def certificate_signed_content(certificate: Certificate) -> dict:
-    from judging.certificate_signing import certificate_content
+    from awards.certificates.signing import certificate_content
 
     return certificate_content(
         serial=certificate.serial,
@@ -77,7 +77,7 @@ def certificate_signed_content(certificate: Certificate) -> dict:
 
 
 def certificate_signature_valid(certificate: Certificate) -> bool:
-    from judging.certificate_signing import certificate_verify
+    from awards.certificates.signing import certificate_verify
 
     return certificate_verify(certificate_signed_content(certificate), certificate.signature)
 
@@ -89,8 +89,8 @@ def _render_role(role: str) -> str:
 
 def certificate_render(certificate: Certificate, layout) -> bytes:
     """The certificate's PDF with its signed content and signature in the document metadata."""
-    from judging.certificate_pdf import CertificateData, render_certificate
-    from judging.certificate_signing import canonical_json
+    from awards.certificates.render import CertificateData, render_certificate
+    from awards.certificates.signing import canonical_json
 
     data = CertificateData(
         serial=certificate.serial,
@@ -311,7 +311,7 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
             + "; ".join(i["name"] for i in issues),
             details={"glyph_issues": issues},
         )
-    from judging.certificate_signing import signing_key
+    from awards.certificates.signing import signing_key
 
     signing_key()  # a missing key in production fails here, not halfway through the task
     existing = _existing_keys(contest)
@@ -320,7 +320,6 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
         created_by=actor,
         total=sum(1 for p in plan if p.key not in existing),
     )
-    from judging.tasks import certificate_batch_run_task
 
     transaction.on_commit(lambda: certificate_batch_run_task.delay(batch.pk))
     return batch
@@ -391,7 +390,7 @@ def _issue_missing(batch: CertificateBatch, contest: Contest) -> list[str]:
                     issue_date=issue_date,
                     issuing_bodies=bodies,
                 )
-                from judging.certificate_signing import certificate_sign
+                from awards.certificates.signing import certificate_sign
 
                 certificate.signature = certificate_sign(certificate_signed_content(certificate))
                 _store_pdf(certificate, certificate_render(certificate, layout))
@@ -464,7 +463,7 @@ def certificate_pdf_verify(*, fileobj) -> dict | None:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    from judging.certificate_signing import certificate_verify
+    from awards.certificates.signing import certificate_verify
 
     try:
         metadata = PdfReader(fileobj).metadata or {}
@@ -496,7 +495,7 @@ def issuer_url() -> str:
 
 def certificate_badge(*, certificate: Certificate) -> dict:
     """The certificate as a signed Open Badges 3.0 credential."""
-    from judging.certificate_signing import open_badge_credential
+    from awards.certificates.signing import open_badge_credential
 
     award = certificate.award
     track = f"（{certificate.track_name}）" if certificate.track_name else ""
@@ -519,7 +518,7 @@ def certificate_badge(*, certificate: Certificate) -> dict:
 
 
 def issuer_profile() -> dict:
-    from judging.certificate_signing import did_key, public_key_b64, signing_key
+    from awards.certificates.signing import did_key, public_key_b64, signing_key
 
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],

@@ -10,17 +10,10 @@ import json
 import factory
 from django.utils import timezone
 
+from awards.enums import AwardStatus, AwardTierKind, CalendarDayKind
+from awards.models import Award, AwardTier, CalendarDay, Notice, Objection
 from contest.enums import MemberRole
-from judging.models import (
-    Award,
-    AwardTier,
-    CalendarDay,
-    Notice,
-    Objection,
-    ResultSnapshot,
-)
-from judging.models.award import AwardStatus, AwardTierKind
-from judging.models.notice import CalendarDayKind
+from judging.models import ResultSnapshot
 from tests.factories.contest import (
     ContestFactory,
     EntryFactory,

@@ -38,8 +38,8 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 def _exceptions(start: dt.date, end: dt.date) -> tuple[set[dt.date], set[dt.date]]:
     """(holidays, adjusted working days) between start and end inclusive."""
-    from judging.models import CalendarDay
-    from judging.models.notice import CalendarDayKind
+    from awards.enums import CalendarDayKind
+    from awards.models import CalendarDay
 
     holidays: set[dt.date] = set()
     workdays: set[dt.date] = set()

@@ -8,7 +8,7 @@ database.
 
 Key: `settings.CERTIFICATE_SIGNING_KEY`, the base64 of a raw 32-byte Ed25519 private key.
 Production must set it (generate one with
-`python -c "from judging.certificate_signing import generate_signing_key_b64 as g; print(g())"`);
+`python -c "from awards.certificates.signing import generate_signing_key_b64 as g; print(g())"`);
 losing or changing it invalidates every signature issued so far. With the setting empty and DEBUG
 on, a development key is derived from SECRET_KEY (HKDF-SHA256), so signatures survive restarts
 without any setup; with DEBUG off an empty setting is an error.

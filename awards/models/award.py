@@ -1,28 +1,14 @@
 """Award tiers and awards (一/二/三等奖, 金/银/铜, 擂主, 单项奖, 优秀组织奖).
 
 The choices live beside the models here rather than in `judging.enums`, which other work streams
-edit concurrently; `judging.services.award` is the only writer.
+edit concurrently; `awards.services.award` is the only writer.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class AwardTierKind(models.TextChoices):
-    RANKED = "ranked", "按名次 By rank"
-    SPECIAL = "special", "单项奖 Special award"
-    ORGANISER = "organiser", "组织奖 Organiser award"
-
-
-class AwardStatus(models.TextChoices):
-    PROPOSED = "proposed", "拟奖 Proposed"
-    IN_NOTICE = "in_notice", "公示中 In public notice"
-    FINAL = "final", "已确定 Final"
-    REMOVED = "removed", "已撤销 Removed"
-
-
-ACTIVE_AWARD_STATUSES = (AwardStatus.PROPOSED, AwardStatus.IN_NOTICE, AwardStatus.FINAL)
+from awards.enums import AwardStatus, AwardTierKind
 
 
 class AwardTier(models.Model):
@@ -53,6 +39,7 @@ class AwardTier(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "judging_awardtier"  # created by the judging app; kept when awards split out
         verbose_name = "奖项 Award tier"
         verbose_name_plural = "奖项 Award tiers"
         ordering = ["contest", "order", "id"]
@@ -82,7 +69,7 @@ class Award(models.Model):
     """An award given to a team (or, for an organiser award, to an organisation).
 
     Proposed from a stage's latest published result snapshot (rank, score and group are copied
-    from it) or added by hand; changed only through `judging.services.award`, every change audited.
+    from it) or added by hand; changed only through `awards.services.award`, every change audited.
     A removed award stays as a row with status `removed`, so the history of the list is traceable.
     """
 
@@ -120,7 +107,7 @@ class Award(models.Model):
         max_length=16, choices=AwardStatus.choices, default=AwardStatus.PROPOSED
     )
     notice = models.ForeignKey(
-        "judging.Notice", null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
+        "awards.Notice", null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
     )
     glyph_issues = models.JSONField(
         default=list,
@@ -135,6 +122,7 @@ class Award(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "judging_award"  # created by the judging app; kept when awards split out
         verbose_name = "获奖 Award"
         verbose_name_plural = "获奖 Awards"
         ordering = ["contest", "tier__order", "rank", "id"]

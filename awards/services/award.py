@@ -34,13 +34,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
+from awards.enums import ACTIVE_AWARD_STATUSES, AwardStatus, AwardTierKind
+from awards.models import Award, AwardTier
 from contest.errors import StateConflict, ValidationFailed
 from contest.models import Contest, Organisation, Stage, Team, TeamMember
 from contest.permissions import is_organiser
 from contest.selectors import contests_organised
 from contest.services.common import full_clean_or_raise, not_permitted
-from judging.models import Award, AwardTier, ResultSnapshot
-from judging.models.award import ACTIVE_AWARD_STATUSES, AwardStatus, AwardTierKind
+from judging.models import ResultSnapshot
 from judging.services.audit import audit_record
 
 # --------------------------------------------------------------------------------------------
@@ -286,7 +287,7 @@ def quotas_fill(ranks: list[int], quotas: list[int]) -> list[tuple[int, int]]:
 
 def names_missing_glyphs(names: list[tuple[str, str]]) -> list[dict]:
     """[(role, name)] → [{"role", "name", "missing"}] for names the certificate font lacks."""
-    from judging.certificate_pdf import missing_glyphs  # the renderer loads lazily
+    from awards.certificates.render import missing_glyphs  # the renderer loads lazily
 
     issues = []
     for role, name in names:
@@ -526,7 +527,7 @@ def award_adjust(
     """The organiser changes the list: add an award, change an award's tier, or remove one.
 
     Before a notice opens, any change with a reason; during the notice, only as the outcome of an
-    upheld `objection` (see `judging.services.notice.objection_resolve`); never once final.
+    upheld `objection` (see `awards.services.notice.objection_resolve`); never once final.
     Every change is audited with the before and after and, when given, the objection."""
     reason = reason_required(reason)
     if action not in AdjustAction.ALL:

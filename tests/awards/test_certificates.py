@@ -12,20 +12,21 @@ from django.db import IntegrityError, transaction
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from contest.enums import ContestRoleKind, MemberRole
-from contest.errors import NotPermitted, StateConflict, ValidationFailed
-from judging.certificate_signing import generate_signing_key_b64, open_badge_verify
-from judging.models import AuditLog, Certificate, CertificateBatch
-from judging.models.award import AwardStatus, AwardTierKind
-from judging.models.certificate import BatchStatus, CertificateStatus
-from judging.services.certificate import (
+from awards.certificates.signing import generate_signing_key_b64, open_badge_verify
+from awards.enums import AwardStatus, AwardTierKind, BatchStatus, CertificateStatus
+from awards.models import Certificate, CertificateBatch
+from awards.services.certificate import (
     certificate_badge,
     certificate_pdf_verify,
     certificate_revoke,
     certificate_verify_public,
     certificates_issue,
 )
-from judging.services.certificate_template import certificate_template_update, image_check
+from awards.services.certificate_template import certificate_template_update, image_check
+from contest.enums import ContestRoleKind, MemberRole
+from contest.errors import NotPermitted, StateConflict, ValidationFailed
+from judging.models import AuditLog
+from tests.factories.awards import AwardFactory, AwardTierFactory
 from tests.factories.contest import (
     ContestFactory,
     ContestRoleFactory,
@@ -34,7 +35,6 @@ from tests.factories.contest import (
     TeamMemberFactory,
     UserFactory,
 )
-from tests.factories.judging_awards import AwardFactory, AwardTierFactory
 
 SIGNING_KEY = generate_signing_key_b64()
 
@@ -318,7 +318,7 @@ def test_certificates_issue_by_stranger_refused(contest, winners):
 def test_certificate_batch_failure_recorded(
     organiser, contest, winners, django_capture_on_commit_callbacks, monkeypatch
 ):
-    import judging.services.certificate as service
+    import awards.services.certificate as service
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
@@ -437,7 +437,7 @@ def test_open_badge_is_signed(issued):
 
 
 def test_pdf_info_append_is_a_valid_incremental_update(issued):
-    from judging.services.certificate import pdf_info_append
+    from awards.services.certificate import pdf_info_append
 
     original = issued.pdf.open("rb").read()
     updated = pdf_info_append(original, {"/Note": "复核通过"})

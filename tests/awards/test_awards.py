@@ -5,18 +5,28 @@ from decimal import Decimal
 
 import pytest
 
-from contest.enums import ContestRoleKind, MemberRole
-from contest.errors import NotPermitted, StateConflict, ValidationFailed
-from judging.models import AuditLog, Award
-from judging.models.award import AwardStatus, AwardTierKind
-from judging.services.audit import audit_verify
-from judging.services.award import (
+from awards.enums import AwardStatus, AwardTierKind
+from awards.models import Award
+from awards.services.award import (
     award_adjust,
     awards_glyph_refresh,
     awards_propose,
     quotas_fill,
     tier_create,
     tier_quota,
+)
+from contest.enums import ContestRoleKind, MemberRole
+from contest.errors import NotPermitted, StateConflict, ValidationFailed
+from judging.models import AuditLog
+from judging.services.audit import audit_verify
+from tests.factories.awards import (
+    AwardFactory,
+    AwardTierFactory,
+    NoticeFactory,
+    ObjectionFactory,
+    published_ranking,
+    ranking_rows,
+    snapshot_publish,
 )
 from tests.factories.contest import (
     ContestFactory,
@@ -27,15 +37,6 @@ from tests.factories.contest import (
     TeamMemberFactory,
     TrackFactory,
     UserFactory,
-)
-from tests.factories.judging_awards import (
-    AwardFactory,
-    AwardTierFactory,
-    NoticeFactory,
-    ObjectionFactory,
-    published_ranking,
-    ranking_rows,
-    snapshot_publish,
 )
 
 

@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 
-from judging.certificate_signing import (
+from awards.certificates.signing import (
     base58btc_decode,
     base58btc_encode,
     canonical_json,

@@ -9,7 +9,7 @@ import segno
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from judging.certificate_pdf import (
+from awards.certificates.render import (
     CertificateData,
     CertificateLayout,
     certificate_missing_glyphs,

@@ -1,0 +1,55 @@
+"""Choices of the awards app: award tiers and awards, notices and objections, certificates."""
+
+from django.db import models
+
+
+class AwardTierKind(models.TextChoices):
+    RANKED = "ranked", "按名次 By rank"
+    SPECIAL = "special", "单项奖 Special award"
+    ORGANISER = "organiser", "组织奖 Organiser award"
+
+
+class AwardStatus(models.TextChoices):
+    PROPOSED = "proposed", "拟奖 Proposed"
+    IN_NOTICE = "in_notice", "公示中 In public notice"
+    FINAL = "final", "已确定 Final"
+    REMOVED = "removed", "已撤销 Removed"
+
+
+ACTIVE_AWARD_STATUSES = (AwardStatus.PROPOSED, AwardStatus.IN_NOTICE, AwardStatus.FINAL)
+
+
+class CertificateRole(models.TextChoices):
+    # The first three are the renderer's roles (`awards.certificates.render.ROLE_*`).
+    TEAM = "team", "团队 Team"
+    MEMBER = "member", "成员 Member"
+    ADVISOR = "advisor", "指导老师 Advisor"
+    ORGANISATION = "organisation", "单位 Organisation"
+
+
+class CertificateStatus(models.TextChoices):
+    ISSUED = "issued", "有效 Issued"
+    REVOKED = "revoked", "已撤销 Revoked"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "排队中 Queued"
+    RUNNING = "running", "进行中 Running"
+    DONE = "done", "已完成 Done"
+    FAILED = "failed", "失败 Failed"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", "法定节假日 Holiday"
+    WORKDAY = "workday", "调休上班 Adjusted working day"
+
+
+class NoticeStatus(models.TextChoices):
+    OPEN = "open", "公示中 Open"
+    FINAL = "final", "已确定 Final"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", "待处理 Open"
+    UPHELD = "upheld", "成立 Upheld"
+    REJECTED = "rejected", "不成立 Rejected"
