@@ -17,7 +17,7 @@ export function useApiForm() {
 
   function explain(text: string): string {
     if (error.value && text === error.value.code) return error.value.localized(lang.value)
-    if (/^[a-z_]+$/.test(text) && te(`codes.${text}`)) return t(`codes.${text}`)
+    if (/^[a-z_]+$/.test(text) && te(`apiErrors.${text}`)) return t(`apiErrors.${text}`)
     return pickLanguage(text, lang.value)
   }
 

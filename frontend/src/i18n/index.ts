@@ -4,6 +4,7 @@ import zhCN from './zh-CN'
 import en from './en'
 import { lang } from './lang'
 
+/** The zh-CN messages (i18n/zh-CN/{common,contest,team,judging,awards}.ts) are the schema; en has the same keys. */
 export type MessageSchema = typeof zhCN
 
 export const i18n = createI18n<[MessageSchema], 'zh-CN' | 'en', false>({

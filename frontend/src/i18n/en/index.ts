@@ -1,0 +1,21 @@
+/** The English messages: the same domains and keys as zh-CN (see ../zh-CN/index.ts). */
+import type zhCN from '../zh-CN'
+import type { SameShape } from '../shape'
+import common from './common'
+import contest from './contest'
+import team from './team'
+import judging from './judging'
+import awards from './awards'
+
+export const domains = { common, contest, team, judging, awards }
+
+const en: SameShape<typeof zhCN> = {
+  ...common,
+  ...contest,
+  ...team,
+  ...judging,
+  ...awards,
+  enums: { ...contest.enums, ...team.enums, ...awards.enums },
+}
+
+export default en

@@ -1,0 +1,21 @@
+/**
+ * The zh-CN messages, one file per domain. They are the schema (`MessageSchema`): every other
+ * locale has exactly these keys. Each top-level namespace lives in one domain file only, except
+ * `enums` (the labels of API enum values), whose groups each domain contributes.
+ */
+import common from './common'
+import contest from './contest'
+import team from './team'
+import judging from './judging'
+import awards from './awards'
+
+export const domains = { common, contest, team, judging, awards }
+
+export default {
+  ...common,
+  ...contest,
+  ...team,
+  ...judging,
+  ...awards,
+  enums: { ...contest.enums, ...team.enums, ...awards.enums },
+}
