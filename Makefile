@@ -7,7 +7,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test venv install frontend frontend-deps schema schema-check lint migrate seed serve worker \
-        test-python test-frontend test-e2e compose-check bench clean
+        test-python test-frontend test-e2e compose-check bench clean messages
 
 ## make run: venv, install, build the SPA, migrate, seed a demo, serve on http://$(HOST):$(PORT)
 run: install frontend migrate seed serve
@@ -43,6 +43,15 @@ schema: install frontend-deps
 schema-check: schema
 	git diff --exit-code -- frontend/openapi.yaml frontend/src/api/schema.d.ts \
 	  || (echo "The OpenAPI schema or the typed client is out of date: run 'make schema' and commit." && exit 1)
+
+## Regenerate each app's message catalogue (English source → locale/zh_Hans/…/django.po) and compile
+## it. The compiled .mo files are committed, as Django itself does, so that `make run` needs no
+## gettext tools; tests/test_errors.py fails when a .mo is older than its .po or a message lacks Chinese.
+messages: install
+	for app in contest judging awards; do mkdir -p $$app/locale; \
+	  (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-location --no-obsolete); \
+	done
+	$(PY) manage.py compilemessages -l zh_Hans --ignore ".venv*" --ignore "frontend/*"
 
 lint: install
 	.venv/bin/ruff check .

@@ -2,11 +2,58 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.views.assignment import (
+    AssignmentDetailView,
+    AssignmentSwapView,
+    FeasibilityView,
+    JudgeProgressView,
+    RoadshowAllView,
+    RunCreateView,
+    RunDetailView,
+    StageAssignmentsView,
+)
 from api.views.auth import ClientConfigView, CsrfView, LoginView, LogoutView, MeView, RegisterView
+from api.views.award import (
+    AwardTierViewSet,
+    AwardViewSet,
+    CalendarDayViewSet,
+    CertificateBatchViewSet,
+    CertificateIssuerView,
+    CertificateIssueView,
+    CertificatePdfVerifyView,
+    CertificateTemplateView,
+    CertificateVerifyView,
+    CertificateViewSet,
+    CertificateZipView,
+    NoticeViewSet,
+    ObjectionFileDownloadView,
+    ObjectionViewSet,
+)
 from api.views.challenge import ChallengeViewSet
 from api.views.contest import ContestViewSet, GroupViewSet, StageViewSet, TrackViewSet
 from api.views.entry import EntryFileDownloadView, EntryViewSet
+from api.views.judging import (
+    AuditLogViewSet,
+    AuditVerifyView,
+    JudgeAssignmentViewSet,
+    JudgePanelViewSet,
+    PanelMembershipViewSet,
+    ReviewViewSet,
+    RubricViewSet,
+)
 from api.views.organisation import OrganisationViewSet
+from api.views.result import (
+    ConsistencyView,
+    OverrideView,
+    PromotionView,
+    PublishView,
+    RecommendationView,
+    ResultListView,
+    ResultsComputeView,
+    ResultSettingsView,
+    ScoresExportView,
+    SnapshotListView,
+)
 from api.views.team import InvitationViewSet, TeamViewSet
 from api.views.user import UserSearchView
 
@@ -20,6 +67,19 @@ router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("teams", TeamViewSet, basename="team")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("entries", EntryViewSet, basename="entry")
+router.register("judge/panels", JudgePanelViewSet, basename="judge-panel")
+router.register("judge/assignments", JudgeAssignmentViewSet, basename="judge-assignment")
+router.register("rubrics", RubricViewSet, basename="rubric")
+router.register("panel-memberships", PanelMembershipViewSet, basename="panel-membership")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("audit-log", AuditLogViewSet, basename="audit-log")
+router.register("award-tiers", AwardTierViewSet, basename="award-tier")
+router.register("awards", AwardViewSet, basename="award")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("objections", ObjectionViewSet, basename="objection")
+router.register("calendar-days", CalendarDayViewSet, basename="calendar-day")
+router.register("certificate-batches", CertificateBatchViewSet, basename="certificate-batch")
+router.register("certificates", CertificateViewSet, basename="certificate")
 
 urlpatterns = [
     path("auth/login/", LoginView.as_view(), name="auth-login"),
@@ -36,9 +96,81 @@ urlpatterns = [
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("", include("api.urls_judging")),
-    path("", include("api.urls_results")),
-    path("", include("api.urls_assignment")),
-    path("", include("api.urls_awards")),
+    path("contests/<int:pk>/audit-verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    path("stages/<int:pk>/result-settings/", ResultSettingsView.as_view(), name="result-settings"),
+    path("stages/<int:pk>/results/compute/", ResultsComputeView.as_view(), name="results-compute"),
+    path("stages/<int:pk>/results/publish/", PublishView.as_view(), name="results-publish"),
+    path("stages/<int:pk>/results/", ResultListView.as_view(), name="results-list"),
+    path("stages/<int:pk>/consistency/", ConsistencyView.as_view(), name="results-consistency"),
+    path("stages/<int:pk>/overrides/", OverrideView.as_view(), name="results-overrides"),
+    path("stages/<int:pk>/snapshots/", SnapshotListView.as_view(), name="results-snapshots"),
+    path("stages/<int:pk>/promotions/", PromotionView.as_view(), name="results-promotions"),
+    path("stages/<int:pk>/scores-export/", ScoresExportView.as_view(), name="scores-export"),
+    path(
+        "contests/<int:pk>/recommendations/",
+        RecommendationView.as_view(),
+        name="contest-recommendations",
+    ),
+    path(
+        "stages/<int:stage_id>/assignment/feasibility/",
+        FeasibilityView.as_view(),
+        name="stage-assignment-feasibility",
+    ),
+    path(
+        "stages/<int:stage_id>/assignment/runs/",
+        RunCreateView.as_view(),
+        name="stage-assignment-runs",
+    ),
+    path(
+        "stages/<int:stage_id>/assignment/roadshow/",
+        RoadshowAllView.as_view(),
+        name="stage-assignment-roadshow",
+    ),
+    path(
+        "stages/<int:stage_id>/assignments/",
+        StageAssignmentsView.as_view(),
+        name="stage-assignments",
+    ),
+    path(
+        "stages/<int:stage_id>/judge-progress/",
+        JudgeProgressView.as_view(),
+        name="stage-judge-progress",
+    ),
+    path("assignment-runs/<int:pk>/", RunDetailView.as_view(), name="assignment-run-detail"),
+    path("assignments/<int:pk>/", AssignmentDetailView.as_view(), name="assignment-detail"),
+    path("assignments/<int:pk>/swap/", AssignmentSwapView.as_view(), name="assignment-swap"),
+    path(
+        "certificates/verify/<str:serial>/",
+        CertificateVerifyView.as_view(),
+        name="certificate-verify",
+    ),
+    path(
+        "certificates/verify-pdf/",
+        CertificatePdfVerifyView.as_view(),
+        name="certificate-verify-pdf",
+    ),
+    path("certificates/issuer/", CertificateIssuerView.as_view(), name="certificate-issuer"),
+    path(
+        "contests/<int:pk>/certificate-template/",
+        CertificateTemplateView.as_view(),
+        name="certificate-template",
+    ),
+    path(
+        "contests/<int:pk>/certificates/issue/",
+        CertificateIssueView.as_view(),
+        name="certificates-issue",
+    ),
+    path(
+        "contests/<int:pk>/certificates.zip",
+        CertificateZipView.as_view(),
+        name="certificates-zip",
+    ),
+    path(
+        "objection-files/<int:pk>/download/",
+        ObjectionFileDownloadView.as_view(),
+        name="objection-file-download",
+    ),
+    # Explicit paths come before the router's, e.g. `certificates/verify/…` and
+    # `certificates/issuer/` must not be taken for a certificate id.
     path("", include(router.urls)),
 ]

@@ -1,18 +1,70 @@
-"""Who may do what in the contest app: one predicate per rule, used by services and the API."""
+"""Who may do what: predicates (django-rules) and the named permissions built from them.
+
+Each app declares its permissions once, in `<app>/permissions.py`, as `permission_define(name,
+predicate, action)`: `name` is `<app>.<verb>_<entity>`, `predicate` a `rules` predicate of
+`(user, obj)`, `action` the words that finish "You may not …" in the `not_permitted` error.
+Services call `permission_require(actor, name, obj)` before they change anything; the API's one
+permission class (`api.permissions.RulePermission`) maps view actions to the same names, and
+selectors filter querysets by role so that what a user may not see is a 404.
+The predicates below take a contest (or a team) as `obj`; a stage's rule is its contest's.
+"""
 
 from __future__ import annotations
 
+import rules
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from contest.enums import ContestRoleKind, MemberRole
+from contest.errors import error
+
+_ACTIONS: dict[str, Promise] = {}
+_ON_OBJECT: dict[str, bool] = {}
 
 
+def permission_define(name: str, predicate, action: Promise, *, on_object: bool = True) -> None:
+    """Declare permission `name` as `predicate`; `action` names it in the refusal message.
+    `on_object=False` for a rule about the user alone (checked without an object)."""
+    if name in _ACTIONS:
+        raise ValueError(f"permission {name!r} is defined twice")
+    rules.add_perm(name, predicate)
+    _ACTIONS[name] = action
+    _ON_OBJECT[name] = on_object
+
+
+def permission_on_object(name: str) -> bool:
+    return _ON_OBJECT[name]
+
+
+def permission_check(user, name: str, obj=None) -> bool:
+    return rules.has_perm(name, user, obj)
+
+
+def permission_require(user, name: str, obj=None) -> None:
+    """Raise `not_permitted` (403) unless `user` has permission `name` on `obj`."""
+    if not rules.has_perm(name, user, obj):
+        raise permission_error(name)
+
+
+def permission_error(name: str):
+    return error("not_permitted", action=_ACTIONS[name])
+
+
+def permission_names() -> list[str]:
+    return sorted(_ACTIONS)
+
+
+@rules.predicate
 def is_platform_admin(user) -> bool:
     return bool(user and user.is_authenticated and user.is_superuser)
 
 
+@rules.predicate
 def can_create_contest(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.is_staff))
 
 
+@rules.predicate
 def is_organiser(user, contest) -> bool:
     if not (user and user.is_authenticated):
         return False
@@ -35,18 +87,27 @@ def is_publisher_for(user, contest, organisation_id: int) -> bool:
     return organisation_id in publisher_organisation_ids(user, contest)
 
 
+@rules.predicate
 def is_team_member(user, team) -> bool:
     if not (user and user.is_authenticated):
         return False
     return team.members.filter(user=user).exists()
 
 
+@rules.predicate
 def is_team_captain(user, team) -> bool:
     return bool(user and user.is_authenticated and team.captain_id == user.id)
 
 
+@rules.predicate
 def can_edit_entry(user, team) -> bool:
     """Captain and members edit entries; advisors only read."""
     if not (user and user.is_authenticated):
         return False
     return team.members.filter(user=user, role__in=[MemberRole.CAPTAIN, MemberRole.MEMBER]).exists()
+
+
+permission_define(
+    "contest.create_contest", can_create_contest, _("create contests"), on_object=False
+)
+permission_define("contest.manage_contest", is_organiser, _("manage this contest"))

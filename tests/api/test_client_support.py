@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories.contest import TeamFactory, TeamMemberFactory, UserFactory
-from tests.judging.scoring_setup import build_world
+from tests.factories.judging import build_world
 
 pytestmark = pytest.mark.django_db
 

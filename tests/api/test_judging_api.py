@@ -12,7 +12,7 @@ from judging.models import AuditLog, Review, ReviewScore
 from judging.services.audit import audit_verify
 from judging.services.conflict import conflict_declare
 from tests.factories.contest import TeamMemberFactory, UserFactory
-from tests.judging.scoring_setup import FULL_SCORES, FULL_TOTAL, build_world
+from tests.factories.judging import FULL_SCORES, FULL_TOTAL, build_world
 
 pytestmark = pytest.mark.django_db
 
