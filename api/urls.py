@@ -13,10 +13,8 @@ from api.views.assignment import (
     StageAssignmentsView,
 )
 from api.views.auth import ClientConfigView, CsrfView, LoginView, LogoutView, MeView, RegisterView
-from api.views.award import (
-    AwardTierViewSet,
-    AwardViewSet,
-    CalendarDayViewSet,
+from api.views.award import AwardTierViewSet, AwardViewSet
+from api.views.certificate import (
     CertificateBatchViewSet,
     CertificateIssuerView,
     CertificateIssueView,
@@ -25,9 +23,6 @@ from api.views.award import (
     CertificateVerifyView,
     CertificateViewSet,
     CertificateZipView,
-    NoticeViewSet,
-    ObjectionFileDownloadView,
-    ObjectionViewSet,
 )
 from api.views.challenge import ChallengeViewSet
 from api.views.contest import ContestViewSet, GroupViewSet, StageViewSet, TrackViewSet
@@ -40,6 +35,12 @@ from api.views.judging import (
     PanelMembershipViewSet,
     ReviewViewSet,
     RubricViewSet,
+)
+from api.views.notice import (
+    CalendarDayViewSet,
+    NoticeViewSet,
+    ObjectionFileDownloadView,
+    ObjectionViewSet,
 )
 from api.views.organisation import OrganisationViewSet
 from api.views.result import (

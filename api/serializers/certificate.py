@@ -1,0 +1,135 @@
+"""Certificate templates, batches, certificates and their public verification."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from awards.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateTemplate,
+)
+
+# --------------------------------------------------------------------------------------------
+# Certificates
+
+
+class CertificateTemplateSerializer(serializers.ModelSerializer):
+    has_background = serializers.SerializerMethodField()
+    has_seal = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CertificateTemplate
+        fields = [
+            "contest",
+            "title",
+            "subtitle",
+            "issuing_bodies",
+            "wording_team",
+            "wording_member",
+            "wording_advisor",
+            "positions",
+            "serial_prefix",
+            "issue_date",
+            "has_background",
+            "background_sha256",
+            "has_seal",
+            "seal_sha256",
+            "updated_at",
+        ]
+
+    def get_has_background(self, template) -> bool:
+        return bool(template.background)
+
+    def get_has_seal(self, template) -> bool:
+        return bool(template.seal)
+
+
+class CertificateTemplateWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=32, required=False)
+    subtitle = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    issuing_bodies = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=4
+    )
+    wording_team = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    wording_member = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    wording_advisor = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    positions = serializers.JSONField(required=False)
+    serial_prefix = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    issue_date = serializers.DateField(required=False, allow_null=True)
+    background = serializers.FileField(required=False)
+    seal = serializers.FileField(required=False)
+    remove_background = serializers.BooleanField(required=False, default=False)
+    remove_seal = serializers.BooleanField(required=False, default=False)
+
+
+class CertificateBatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CertificateBatch
+        fields = [
+            "id",
+            "contest",
+            "status",
+            "total",
+            "done",
+            "issued",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    contest_name = serializers.CharField(source="contest.name", read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+    badge_url = serializers.SerializerMethodField()
+    verify_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "serial",
+            "contest",
+            "contest_name",
+            "award",
+            "award_name",
+            "recipient_role",
+            "recipient_name",
+            "team_name",
+            "track_name",
+            "issue_date",
+            "issuing_bodies",
+            "status",
+            "revoked_at",
+            "revoke_reason",
+            "pdf_url",
+            "badge_url",
+            "verify_url",
+        ]
+
+    def get_pdf_url(self, certificate) -> str:
+        return reverse("certificate-pdf", args=[certificate.pk])
+
+    def get_badge_url(self, certificate) -> str:
+        return reverse("certificate-badge", args=[certificate.pk])
+
+    def get_verify_url(self, certificate) -> str:
+        from awards.services.certificate import verification_url
+
+        return verification_url(certificate.serial)
+
+
+class CertificateVerifySerializer(serializers.Serializer):
+    """Everything the public learns from a serial."""
+
+    name = serializers.CharField()
+    award = serializers.CharField()
+    contest = serializers.CharField()
+    date = serializers.DateField()
+    status = serializers.ChoiceField(["issued", "revoked"])
+    valid = serializers.BooleanField()
+
+
+class PdfUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()

@@ -1,0 +1,250 @@
+"""Certificates: the template, issuing in batches, the list, PDF and badge, revoking, the ZIP
+(organisers); winners' own certificates; public verification and the issuer profile."""
+
+from urllib.parse import quote
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.exceptions import error_body
+from api.permissions import Authenticated
+from api.serializers.award import AwardReasonSerializer
+from api.serializers.certificate import (
+    CertificateBatchSerializer,
+    CertificateSerializer,
+    CertificateTemplateSerializer,
+    CertificateTemplateWriteSerializer,
+    CertificateVerifySerializer,
+    PdfUploadSerializer,
+)
+from api.views.award import CONTEST_PARAM, attachment, int_param
+from awards.models import CertificateBatch, CertificateTemplate
+from awards.services import award as award_services
+from awards.services import certificate as certificate_services
+from awards.services.certificate_template import certificate_template_update
+from contest.errors import ValidationFailed
+from contest.selectors import contests_organised, contests_visible
+
+
+def _organised_contest(request, pk):
+    contest = get_object_or_404(contests_visible(user=request.user), pk=pk)
+    award_services.organiser_required(request.user, contest, "管理证书", "manage certificates")
+    return contest
+
+
+class CertificateTemplateView(APIView):
+    """The contest's certificate template (organisers): wording, issuing bodies, images, layout."""
+
+    permission_classes = [Authenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(responses=CertificateTemplateSerializer)
+    def get(self, request, pk):
+        contest = _organised_contest(request, pk)
+        template = CertificateTemplate.objects.filter(contest=contest).first()
+        if template is None:
+            template = CertificateTemplate(contest=contest)
+        return Response(CertificateTemplateSerializer(template).data)
+
+    @extend_schema(
+        request={"multipart/form-data": CertificateTemplateWriteSerializer},
+        responses=CertificateTemplateSerializer,
+    )
+    def patch(self, request, pk):
+        contest = _organised_contest(request, pk)
+        payload = request.data
+        if hasattr(payload, "getlist"):
+            payload = {k: payload.get(k) for k in payload if k != "issuing_bodies"}
+            if "issuing_bodies" in request.data:
+                payload["issuing_bodies"] = request.data.getlist("issuing_bodies")
+        data = CertificateTemplateWriteSerializer(data=payload, partial=True)
+        data.is_valid(raise_exception=True)
+        template = certificate_template_update(
+            actor=request.user, contest=contest, **data.validated_data
+        )
+        return Response(CertificateTemplateSerializer(template).data)
+
+
+class CertificateIssueView(APIView):
+    """Issue the contest's certificates for its final awards, as a task; poll the batch."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(request=None, responses={202: CertificateBatchSerializer})
+    def post(self, request, pk):
+        contest = get_object_or_404(contests_visible(user=request.user), pk=pk)
+        batch = certificate_services.certificates_issue(actor=request.user, contest=contest)
+        batch.refresh_from_db()
+        return Response(CertificateBatchSerializer(batch).data, status=202)
+
+
+class CertificateZipView(APIView):
+    """All certificates of a contest as one ZIP (organisers), streamed as it is built."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        contest = _organised_contest(request, pk)
+        certificates = certificate_services.certificates_organised(user=request.user).filter(
+            contest=contest
+        )
+        response = StreamingHttpResponse(
+            certificate_services.certificates_zip_stream(certificates=certificates),
+            content_type="application/zip",
+        )
+        return attachment(response, f"certificates-{contest.code}.zip")
+
+
+class CertificateBatchViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Certificate batches of contests you organise: poll `done` of `total`."""
+
+    permission_classes = [Authenticated]
+    serializer_class = CertificateBatchSerializer
+
+    def get_queryset(self):
+        qs = CertificateBatch.objects.filter(contest__in=contests_organised(user=self.request.user))
+        contest = int_param(self.request, "contest")
+        if contest:
+            qs = qs.filter(contest_id=contest)
+        return qs.order_by("-created_at", "-id")
+
+    @extend_schema(parameters=[CONTEST_PARAM])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Certificates: organisers list their contests'; winners see theirs under `mine`."""
+
+    permission_classes = [Authenticated]
+    serializer_class = CertificateSerializer
+
+    def get_queryset(self):
+        qs = certificate_services.certificates_visible(user=self.request.user)
+        contest = int_param(self.request, "contest")
+        if contest:
+            qs = qs.filter(contest_id=contest)
+        return qs.order_by("contest_id", "seq")
+
+    @extend_schema(parameters=[CONTEST_PARAM])
+    def list(self, request, *args, **kwargs):
+        """Every certificate of contests you organise (and your own)."""
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=CertificateSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def mine(self, request):
+        """Your own certificates and your teams' team certificates."""
+        qs = certificate_services.certificates_mine(user=request.user).order_by(
+            "-issue_date", "seq"
+        )
+        return Response(CertificateSerializer(qs, many=True).data)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """The certificate PDF: the recipient, their team for the team certificate, organisers."""
+        certificate = get_object_or_404(self.get_queryset(), pk=pk)
+        if not certificate.pdf:
+            raise Http404
+        response = FileResponse(certificate.pdf.open("rb"), content_type="application/pdf")
+        return attachment(response, f"{certificate.serial}.pdf")
+
+    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def badge(self, request, pk=None):
+        """The certificate as a signed Open Badges 3.0 credential (JSON-LD)."""
+        certificate = get_object_or_404(self.get_queryset(), pk=pk)
+        credential = certificate_services.certificate_badge(certificate=certificate)
+        response = Response(credential)
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(certificate.serial)}.badge.json"
+        )
+        return response
+
+    @extend_schema(request=AwardReasonSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Revoke a certificate with a reason (organisers); the verify page shows it revoked."""
+        certificate = get_object_or_404(self.get_queryset(), pk=pk)
+        data = AwardReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        certificate = certificate_services.certificate_revoke(
+            actor=request.user, certificate=certificate, reason=data.validated_data["reason"]
+        )
+        return Response(CertificateSerializer(self.get_queryset().get(pk=certificate.pk)).data)
+
+
+def _not_found_certificate() -> Response:
+    return Response(
+        error_body(
+            "certificate_not_found",
+            "未找到该编号的证书，请核对证书编号。",
+            "No certificate has this number; check the serial.",
+        ),
+        status=404,
+    )
+
+
+class CertificateVerifyView(APIView):
+    """Anyone: is this certificate genuine? Name, award, contest, date, status and `valid` only."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: CertificateVerifySerializer})
+    def get(self, request, serial):
+        facts = certificate_services.certificate_verify_public(serial=serial)
+        if facts is None:
+            return _not_found_certificate()
+        return Response(CertificateVerifySerializer(facts).data)
+
+
+class CertificatePdfVerifyView(APIView):
+    """Anyone: upload a certificate PDF; its embedded signature is checked against our records."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PdfUploadSerializer},
+        responses={200: CertificateVerifySerializer},
+    )
+    def post(self, request):
+        data = PdfUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationFailed(
+                "file_too_large",
+                "文件过大。",
+                "The file is too large.",
+                fields={"file": ["file_too_large"]},
+            )
+        facts = certificate_services.certificate_pdf_verify(fileobj=upload)
+        if facts is None:
+            return _not_found_certificate()
+        return Response(CertificateVerifySerializer(facts).data)
+
+
+class CertificateIssuerView(APIView):
+    """The issuer profile behind every Open Badge, with the public key that verifies them."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(certificate_services.issuer_profile())
