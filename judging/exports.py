@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from judging.selectors_results import ScoreSheetData
+    from judging.selectors import ScoreSheetData
 
 SCORES_SHEET = "评分 Scores"
 RANKINGS_SHEET = "排名 Rankings"

@@ -34,7 +34,7 @@ from contest.models import Stage
 from contest.permissions import is_organiser
 from contest.selectors import contests_organised, contests_visible
 from judging.models import EntryResult
-from judging.selectors_results import (
+from judging.selectors import (
     consistency_for_stage,
     group_names,
     result_settings_for,

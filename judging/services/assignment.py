@@ -573,7 +573,7 @@ def assignment_swap(*, actor, assignment: Assignment, judge) -> Assignment:
 
 
 # --------------------------------------------------------------------------------------------
-# Reads for the organiser (to move to judging/selectors.py once that module exists)
+# Reads for the organiser (to move to judging/selectors/ once that module exists)
 # --------------------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from contest.permissions import is_organiser
 from contest.services.common import not_permitted
 from judging.enums import PromotionRule, RecommendationStatus
 from judging.models import Promotion, Recommendation, Rubric
-from judging.selectors_results import snapshot_latest
+from judging.selectors import snapshot_latest
 from judging.services.audit import audit_record
 
 

@@ -25,7 +25,7 @@ from contest.services.common import full_clean_or_raise, not_permitted
 from judging.aggregation import AggregationMethod, TieBreakKind, results_compute
 from judging.enums import RankingScope
 from judging.models import EntryResult, PanelOverride, ResultSettings, ResultSnapshot, Rubric
-from judging.selectors_results import (
+from judging.selectors import (
     group_names,
     panel_overrides,
     results_of_stage,
@@ -125,7 +125,7 @@ def ranking_compute(*, stage: Stage, actor=None) -> RankingSummary:
     """Recompute and store the stage's results (`EntryResult`), replacing the previous rows.
 
     Counts the stage's submitted reviews, minus those of judges who now conflict with the team
-    (see `judging.selectors_results.stage_scoring_data`), aggregated with the stage's
+    (see `judging.selectors.stage_scoring_data`), aggregated with the stage's
     `ResultSettings` (created with the defaults if missing) and its 合议 overrides, ranked within
     the scope's groups by `judging.aggregation.results_compute`. One transaction, under the
     stage's lock: the old rows are deleted and the new ones bulk-inserted, so a reader sees
@@ -502,7 +502,7 @@ def results_publish(*, actor, stage: Stage) -> ResultSnapshot:
     name, raw, normalised and final score, rank, tied, review count. Scores are strings (exact
     decimals). Its sha256 covers the canonical JSON (`snapshot_canonical`), so later changes to
     reviews or to the live results never alter a published snapshot, and tampering shows.
-    Awards are proposed from the latest snapshot (`judging.selectors_results.snapshot_latest`).
+    Awards are proposed from the latest snapshot (`judging.selectors.snapshot_latest`).
     """
     organiser_check(actor=actor, stage=stage, action_zh="发布成绩", action_en="publish results")
     settings = result_settings_ensure(stage=stage)

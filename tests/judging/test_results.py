@@ -13,7 +13,7 @@ from contest.errors import NotPermitted, StateConflict, ValidationFailed
 from contest.models import Entry
 from judging.enums import ConflictSource, RankingScope
 from judging.models import AuditLog, Conflict, EntryResult, ResultSettings, ResultSnapshot
-from judging.selectors_results import (
+from judging.selectors import (
     consistency_for_stage,
     snapshot_latest,
     stage_scoring_data,
