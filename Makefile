@@ -7,7 +7,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test venv install frontend frontend-deps schema schema-check lint migrate seed serve worker \
-        test-python test-frontend test-e2e compose-check bench clean messages
+        test-python test-frontend test-e2e compose-check bench clean messages errors-doc
 
 ## make run: venv, install, build the SPA, migrate, seed a demo, serve on http://$(HOST):$(PORT)
 run: install frontend migrate seed serve
@@ -52,6 +52,10 @@ messages: install
 	  (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-location --no-obsolete); \
 	done
 	$(PY) manage.py compilemessages -l zh_Hans --ignore ".venv*" --ignore "frontend/*"
+
+## Regenerate docs/developer/errors.md from the catalogues
+errors-doc: install
+	$(PY) manage.py error_catalogue
 
 lint: install
 	.venv/bin/ruff check .
