@@ -7,6 +7,8 @@ review window, and never when in conflict with the team — whatever route the r
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -17,8 +19,8 @@ from contest.permissions import is_organiser
 from contest.services.common import not_permitted
 from judging.enums import ReviewStatus
 from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
-from judging.services.audit import audit_record
-from judging.services.conflict import conflict_exists
+from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
+from judging.services.conflict import conflict_exists, conflicted_teams
 from judging.services.rubric import review_total, rubric_for_entry
 from judging.tasks import results_recompute_task
 
@@ -250,3 +252,149 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
     )
     _results_recompute_later(review.stage_id)
     return review
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk submission
+
+
+@dataclass(frozen=True)
+class ReviewSubmission:
+    """One complete review for `reviews_submit_bulk`: the judge (actor), the assignment, every
+    criterion's score; `submitted_at` defaults to now (a data import may carry the original)."""
+
+    actor: object
+    assignment: Assignment
+    scores: dict
+    comment: str = ""
+    submitted_at: datetime.datetime | None = None
+
+
+@transaction.atomic
+def reviews_submit_bulk(*, submissions: list[ReviewSubmission]) -> list[Review]:
+    """Submit many complete reviews at once, with the result `review_submit` gives one by one.
+
+    The same checks (own assignment, accepted panel and signed declaration, no conflict, review
+    window, complete and valid scores), the same stored total and scores, and one `review.submit`
+    row each in the audit chain, in the order given (through `audit_record_bulk`). Assignments that
+    already have a review (a draft) go through `review_submit` itself, in their place in the order.
+    Results are recomputed once per stage after the commit."""
+    if not submissions:
+        return []
+    assignment_ids = [s.assignment.pk for s in submissions]
+    assignments = Assignment.objects.select_related("stage", "entry__team__contest").in_bulk(
+        assignment_ids
+    )
+    reviewed = set(
+        Review.objects.filter(assignment_id__in=assignment_ids).values_list(
+            "assignment_id", flat=True
+        )
+    )
+    stages = {a.stage_id: a.stage for a in assignments.values()}
+    for stage in stages.values():
+        _review_window_check(stage)
+    can_review = {
+        (m.stage_id, m.judge_id): m.can_review
+        for m in PanelMembership.objects.filter(stage_id__in=list(stages))
+    }
+    conflicted: dict[tuple[int, int], set[int]] = {}
+    rubrics: dict[tuple, Rubric | None] = {}
+    decimals = ReviewScore._meta.get_field("value").decimal_places
+    quantum = Decimal(1).scaleb(-decimals)
+
+    reviews: list[Review] = []
+    pending: list[tuple[Review, ReviewSubmission, dict[str, Decimal]]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        Review.objects.bulk_create([r for r, _, _ in pending], batch_size=1000)
+        ReviewScore.objects.bulk_create(
+            [
+                ReviewScore(review=review, criterion=criterion, value=values[criterion.key])
+                for review, _, values in pending
+                for criterion in review.rubric.criteria.all()
+                if criterion.key in values
+            ],
+            batch_size=2000,
+        )
+        by_contest: dict[int, list[AuditEntry]] = {}
+        for review, submission, values in pending:
+            contest_id = assignments[submission.assignment.pk].entry.team.contest_id
+            by_contest.setdefault(contest_id, []).append(
+                AuditEntry(
+                    actor=submission.actor,
+                    action="review.submit",
+                    obj=review,
+                    data={
+                        "entry": review.entry_id,
+                        "judge": review.judge_id,
+                        "total": str(review.total),
+                        "previous_total": None,
+                        "scores": {k: str(v) for k, v in sorted(values.items())},
+                        "rubric_version": review.rubric.version,
+                    },
+                )
+            )
+        for contest_id, entries in by_contest.items():
+            audit_record_bulk(contest=contest_id, entries=entries)
+        pending.clear()
+
+    for submission in submissions:
+        assignment = assignments[submission.assignment.pk]
+        judge = submission.actor
+        if assignment.pk in reviewed:  # a draft exists: the one-by-one path, in its place
+            flush()
+            review = review_submit(
+                actor=judge,
+                assignment=assignment,
+                scores=submission.scores,
+                comment=submission.comment,
+            )
+            if submission.submitted_at is not None:
+                Review.objects.filter(pk=review.pk).update(submitted_at=submission.submitted_at)
+                review.submitted_at = submission.submitted_at
+            reviews.append(review)
+            continue
+        team = assignment.entry.team
+        key = (team.contest_id, judge.pk)
+        if key not in conflicted:
+            conflicted[key] = set(
+                conflicted_teams(judge=judge, contest=team.contest).values_list("pk", flat=True)
+            )
+        if (
+            assignment.judge_id != judge.pk
+            or not can_review.get((assignment.stage_id, judge.pk), False)
+            or team.pk in conflicted[key]
+        ):
+            judge_access_check(judge=judge, assignment=assignment)  # raises the refusal
+        rubric_key = (assignment.stage_id, team.track_id, team.group_id)
+        if rubric_key not in rubrics:
+            rubric = rubric_for_entry(entry=assignment.entry)
+            if rubric is not None:
+                rubric = Rubric.objects.prefetch_related("criteria").get(pk=rubric.pk)
+            rubrics[rubric_key] = rubric
+        rubric = rubrics[rubric_key]
+        if rubric is None:
+            _review_for(assignment)  # raises: the stage has no rubric
+        values = {
+            k: v.quantize(quantum)
+            for k, v in _parse_scores(rubric, submission.scores, complete=True).items()
+        }
+        review = Review(
+            assignment=assignment,
+            stage_id=assignment.stage_id,
+            entry_id=assignment.entry_id,
+            judge_id=assignment.judge_id,
+            rubric=rubric,
+            status=ReviewStatus.SUBMITTED,
+            total=review_total(rubric=rubric, values=values),
+            comment=submission.comment,
+            submitted_at=submission.submitted_at or timezone.now(),
+        )
+        pending.append((review, submission, values))
+        reviews.append(review)
+    flush()
+    for stage_id in stages:
+        _results_recompute_later(stage_id)
+    return reviews
