@@ -26,10 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from awards.certificates.fonts import missing_glyphs  # noqa: E402
+from awards.certificates.layout import CertificateData, CertificateLayout  # noqa: E402
 from awards.certificates.render import (  # noqa: E402
-    CertificateData,
-    CertificateLayout,
-    missing_glyphs,
     render_certificate,
     render_certificates_combined,
 )

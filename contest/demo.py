@@ -1761,7 +1761,7 @@ class _Seeder:
         from awards.certificates.signing import signing_key
         from awards.enums import BatchStatus
         from awards.models import Certificate, CertificateBatch, CertificateTemplate
-        from awards.services.certificate import certificate_batch_run
+        from awards.services.certificate_batch import certificate_batch_run
 
         signing_key()  # no key (DEBUG off, CERTIFICATE_SIGNING_KEY empty): skipped with the reason
         CertificateTemplate.objects.update_or_create(

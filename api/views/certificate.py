@@ -26,9 +26,11 @@ from api.serializers.certificate import (
     PdfUploadSerializer,
 )
 from api.views.award import CONTEST_PARAM, attachment, int_param
+from awards.certificates.archive import certificates_zip_stream
 from awards.models import CertificateBatch, CertificateTemplate
 from awards.services import award as award_services
 from awards.services import certificate as certificate_services
+from awards.services.certificate_batch import certificates_issue
 from awards.services.certificate_template import certificate_template_update
 from contest.errors import ValidationFailed
 from contest.selectors import contests_organised, contests_visible
@@ -81,7 +83,7 @@ class CertificateIssueView(APIView):
     @extend_schema(request=None, responses={202: CertificateBatchSerializer})
     def post(self, request, pk):
         contest = get_object_or_404(contests_visible(user=request.user), pk=pk)
-        batch = certificate_services.certificates_issue(actor=request.user, contest=contest)
+        batch = certificates_issue(actor=request.user, contest=contest)
         batch.refresh_from_db()
         return Response(CertificateBatchSerializer(batch).data, status=202)
 
@@ -98,7 +100,7 @@ class CertificateZipView(APIView):
             contest=contest
         )
         response = StreamingHttpResponse(
-            certificate_services.certificates_zip_stream(certificates=certificates),
+            certificates_zip_stream(certificates=certificates),
             content_type="application/zip",
         )
         return attachment(response, f"certificates-{contest.code}.zip")

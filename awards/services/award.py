@@ -287,7 +287,7 @@ def quotas_fill(ranks: list[int], quotas: list[int]) -> list[tuple[int, int]]:
 
 def names_missing_glyphs(names: list[tuple[str, str]]) -> list[dict]:
     """[(role, name)] → [{"role", "name", "missing"}] for names the certificate font lacks."""
-    from awards.certificates.render import missing_glyphs  # the renderer loads lazily
+    from awards.certificates.fonts import missing_glyphs  # the renderer loads lazily
 
     issues = []
     for role, name in names:

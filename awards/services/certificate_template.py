@@ -255,7 +255,7 @@ def _local_asset(field_file, sha256: str) -> str | None:
 
 
 def certificate_layout(template: CertificateTemplate | None):
-    from awards.certificates.render import A4_LANDSCAPE, CertificateLayout
+    from awards.certificates.layout import A4_LANDSCAPE, CertificateLayout
 
     if template is None:
         return CertificateLayout()

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from awards.certificates.signing import generate_signing_key_b64, open_badge_verify
+from awards.certificates.badges import open_badge_verify
+from awards.certificates.signing import generate_signing_key_b64
 from awards.enums import AwardStatus
 from awards.models import Award, Certificate, CertificateBatch, Notice
 from tests.api.helpers import PDF_BYTES, assert_error, results

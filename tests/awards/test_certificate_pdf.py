@@ -9,15 +9,11 @@ import segno
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from awards.certificates.render import (
-    CertificateData,
-    CertificateLayout,
-    certificate_missing_glyphs,
-    missing_glyphs,
-    qr_matrix,
-    render_certificate,
-    render_certificates_combined,
-)
+from awards.certificates.fonts import missing_glyphs
+from awards.certificates.layout import CertificateData, CertificateLayout
+from awards.certificates.qr import qr_matrix
+from awards.certificates.render import render_certificate, render_certificates_combined
+from awards.certificates.wording import certificate_missing_glyphs
 
 URL = "https://saiwu.example.cn/verify/SW-2025-GY-000123"
 

@@ -7,18 +7,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 
-from awards.certificates.signing import (
+from awards.certificates.badges import (
     base58btc_decode,
     base58btc_encode,
-    canonical_json,
-    certificate_content,
-    certificate_sign,
-    certificate_verify,
     did_key,
     eddsa_jcs_2022_proof,
     eddsa_jcs_2022_verify,
     open_badge_credential,
     open_badge_verify,
+)
+from awards.certificates.signing import (
+    canonical_json,
+    certificate_content,
+    certificate_sign,
+    certificate_verify,
     public_key_b64,
     signing_key,
 )

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from awards.certificates.signing import generate_signing_key_b64, open_badge_verify
+from awards.certificates.badges import open_badge_verify
+from awards.certificates.signing import generate_signing_key_b64
 from awards.enums import AwardStatus, AwardTierKind, BatchStatus, CertificateStatus
 from awards.models import Certificate, CertificateBatch
 from awards.services.certificate import (
@@ -20,8 +21,8 @@ from awards.services.certificate import (
     certificate_pdf_verify,
     certificate_revoke,
     certificate_verify_public,
-    certificates_issue,
 )
+from awards.services.certificate_batch import certificates_issue
 from awards.services.certificate_template import certificate_template_update, image_check
 from contest.enums import ContestRoleKind, MemberRole
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
@@ -318,12 +319,12 @@ def test_certificates_issue_by_stranger_refused(contest, winners):
 def test_certificate_batch_failure_recorded(
     organiser, contest, winners, django_capture_on_commit_callbacks, monkeypatch
 ):
-    import awards.services.certificate as service
+    import awards.services.certificate_batch as service
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(service, "_store_pdf", broken)
+    monkeypatch.setattr(service, "store_pdf", broken)
     batch = issue(organiser, contest, django_capture_on_commit_callbacks)
     assert (batch.status, batch.done, batch.error) == (BatchStatus.FAILED, 0, "disk full")
 
@@ -437,7 +438,7 @@ def test_open_badge_is_signed(issued):
 
 
 def test_pdf_info_append_is_a_valid_incremental_update(issued):
-    from awards.services.certificate import pdf_info_append
+    from awards.certificates.metadata import pdf_info_append
 
     original = issued.pdf.open("rb").read()
     updated = pdf_info_append(original, {"/Note": "复核通过"})

@@ -18,7 +18,7 @@ def certificates(world, settings):
     from awards.certificates.signing import generate_signing_key_b64
     from awards.enums import AwardStatus, AwardTierKind
     from awards.models import Award, AwardTier, Certificate
-    from awards.services.certificate import certificates_issue
+    from awards.services.certificate_batch import certificates_issue
 
     settings.CERTIFICATE_SIGNING_KEY = generate_signing_key_b64()
     contest = world.contest

@@ -1,0 +1,236 @@
+"""Issuing a contest's certificates in batches: who gets one, the checks before a batch starts, and
+the task body that issues what is missing with progress the organiser polls.
+
+Issued only for *final* awards (after the notice and its objections): one certificate for the team,
+one per member (captain included) and one per advisor; an organiser award gives one to the
+organisation. The unique constraints on (award, user) and (award, team role) make
+`certificates_issue` idempotent: running it again issues only what is missing. Serial:
+`<PREFIX><year>-<6-digit sequence per contest>`, e.g. `SJYS2026-000123`. Issuing runs as a task
+over a `CertificateBatch` that the organiser polls (total, done, status)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Prefetch, QuerySet
+from django.utils import timezone
+
+from awards.enums import AwardStatus, BatchStatus, CertificateRole
+from awards.models import Award, Certificate, CertificateBatch, CertificateTemplate
+from awards.services.award import names_missing_glyphs, organiser_required
+from awards.services.certificate import certificate_render, certificate_signed_content, store_pdf
+from awards.services.certificate_template import certificate_layout
+from awards.tasks import certificate_batch_run_task
+from awards.workdays import local_date
+from contest.errors import StateConflict, ValidationFailed
+from contest.models import Contest, TeamMember
+from judging.services.audit import audit_record
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------------------------
+# Planning who gets a certificate
+
+
+@dataclass(frozen=True)
+class PlannedCertificate:
+    award: Award
+    role: str
+    user_id: int | None
+    recipient_name: str
+    team_name: str
+
+    @property
+    def key(self) -> tuple[int, str, int | None]:
+        return (self.award.pk, self.role, self.user_id)
+
+
+def _final_awards(contest: Contest) -> QuerySet[Award]:
+    members = TeamMember.objects.select_related("user").order_by("order", "id")
+    return (
+        Award.objects.filter(contest=contest, status=AwardStatus.FINAL)
+        .select_related("tier__track", "team__track", "organisation", "contest")
+        .prefetch_related(Prefetch("team__members", queryset=members))
+        .order_by("tier__order", "tier_id", "rank", "team__code", "organisation__name", "id")
+    )
+
+
+def certificates_plan(*, contest: Contest) -> list[PlannedCertificate]:
+    """Every certificate the contest's final awards call for, in printing order."""
+    plan: list[PlannedCertificate] = []
+    for award in _final_awards(contest):
+        if award.organisation_id:
+            plan.append(
+                PlannedCertificate(
+                    award, CertificateRole.ORGANISATION, None, award.organisation.name, ""
+                )
+            )
+            continue
+        team = award.team
+        plan.append(PlannedCertificate(award, CertificateRole.TEAM, None, team.name, team.name))
+        for member in team.members.all():
+            role = CertificateRole.ADVISOR if member.role == "advisor" else CertificateRole.MEMBER
+            plan.append(
+                PlannedCertificate(award, role, member.user_id, member.user.real_name, team.name)
+            )
+    return plan
+
+
+def _existing_keys(contest: Contest) -> set[tuple[int, str, int | None]]:
+    return set(
+        Certificate.objects.filter(contest=contest).values_list(
+            "award_id", "recipient_role", "user_id"
+        )
+    )
+
+
+def serial_prefix(contest: Contest, template: CertificateTemplate | None) -> str:
+    prefix = (template.serial_prefix if template else "") or re.sub(
+        r"[^A-Za-z0-9]", "", contest.code
+    )[:12]
+    return f"{prefix.upper()}{contest.year}"
+
+
+# --------------------------------------------------------------------------------------------
+# Issuing
+
+
+@transaction.atomic
+def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
+    """Start issuing the contest's certificates: checks now, the work in a task.
+
+    Refuses when no award is final, when a name (or the template's text) has a character the
+    certificate font lacks, or when a batch is already running. Idempotent: the batch issues only
+    certificates that do not exist yet."""
+    organiser_required(actor, contest, "颁发证书", "issue certificates")
+    Contest.objects.select_for_update().filter(pk=contest.pk).first()
+    if not Award.objects.filter(contest=contest, status=AwardStatus.FINAL).exists():
+        raise StateConflict(
+            "no_final_awards",
+            "获奖名单尚未确定（公示期结束且异议处理完毕后方可颁发证书）。",
+            "No award is final yet: certificates are issued after the notice and its objections.",
+        )
+    # A batch older than the task time limit cannot still be running (lost broker, killed worker).
+    stale_before = timezone.now() - dt.timedelta(
+        seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800) + 60
+    )
+    unfinished = CertificateBatch.objects.filter(
+        contest=contest, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+    )
+    unfinished.filter(created_at__lt=stale_before).update(
+        status=BatchStatus.FAILED, error="timed out", finished_at=timezone.now()
+    )
+    if unfinished.exists():
+        raise StateConflict(
+            "batch_running",
+            "已有证书批次正在生成，请稍候。",
+            "A certificate batch is already running.",
+        )
+    plan = certificates_plan(contest=contest)
+    issues = names_missing_glyphs([(p.role, p.recipient_name) for p in plan])
+    if issues:
+        raise ValidationFailed(
+            "names_missing_glyphs",
+            "以下姓名或名称含证书字体无法显示的字，请先更正："
+            + "；".join(f"{i['name']}（{''.join(i['missing'])}）" for i in issues),
+            "Some names contain characters the certificate font cannot print; fix them first: "
+            + "; ".join(i["name"] for i in issues),
+            details={"glyph_issues": issues},
+        )
+    from awards.certificates.signing import signing_key
+
+    signing_key()  # a missing key in production fails here, not halfway through the task
+    existing = _existing_keys(contest)
+    batch = CertificateBatch.objects.create(
+        contest=contest,
+        created_by=actor,
+        total=sum(1 for p in plan if p.key not in existing),
+    )
+
+    transaction.on_commit(lambda: certificate_batch_run_task.delay(batch.pk))
+    return batch
+
+
+def certificate_batch_run(*, batch_id: int) -> None:
+    """The task body: issue every missing certificate of the batch's contest, with progress."""
+    batch = CertificateBatch.objects.select_related("contest").filter(pk=batch_id).first()
+    if batch is None or batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
+        return
+    contest = batch.contest
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, started_at=timezone.now(), done=0
+    )
+    try:
+        issued = _issue_missing(batch, contest)
+    except Exception as exc:  # recorded for the organiser polling the batch
+        log.exception("Certificate batch %s failed", batch.pk)
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        return
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DONE, finished_at=timezone.now()
+    )
+    if issued:
+        audit_record(
+            contest=contest,
+            actor=batch.created_by,
+            action="certificates.issue",
+            obj=batch,
+            data={"count": len(issued), "serials": issued},
+        )
+
+
+def _issue_missing(batch: CertificateBatch, contest: Contest) -> list[str]:
+    template = CertificateTemplate.objects.filter(contest=contest).first()
+    layout = certificate_layout(template)
+    prefix = serial_prefix(contest, template)
+    issue_date = (template.issue_date if template else None) or local_date(timezone.now())
+    bodies = list(template.issuing_bodies) if template else []
+    existing = _existing_keys(contest)
+    missing = [p for p in certificates_plan(contest=contest) if p.key not in existing]
+    CertificateBatch.objects.filter(pk=batch.pk).update(total=len(missing))
+    issued: list[str] = []
+    for planned in missing:
+        award = planned.award
+        track = award.tier.track or (award.team.track if award.team_id else None)
+        try:
+            with transaction.atomic():
+                Contest.objects.select_for_update().filter(pk=contest.pk).first()
+                last = Certificate.objects.filter(contest=contest).aggregate(m=Max("seq"))["m"]
+                seq = (last or 0) + 1
+                certificate = Certificate(
+                    contest=contest,
+                    award=award,
+                    batch=batch,
+                    seq=seq,
+                    serial=f"{prefix}-{seq:06d}",
+                    recipient_role=planned.role,
+                    user_id=planned.user_id,
+                    team=award.team,
+                    recipient_name=planned.recipient_name,
+                    team_name=planned.team_name,
+                    award_name=award.tier.name,
+                    contest_name=contest.name,
+                    track_name=track.name if track else "",
+                    issue_date=issue_date,
+                    issuing_bodies=bodies,
+                )
+                from awards.certificates.signing import certificate_sign
+
+                certificate.signature = certificate_sign(certificate_signed_content(certificate))
+                store_pdf(certificate, certificate_render(certificate, layout))
+                certificate.save()
+        except IntegrityError:  # issued meanwhile by another run: the constraint keeps it single
+            continue
+        issued.append(certificate.serial)
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            done=F("done") + 1, issued=F("issued") + 1
+        )
+    return issued
