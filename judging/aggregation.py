@@ -33,7 +33,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from django.db import models
 
-from contest.errors import ValidationFailed
+from contest.errors import DomainError
+from judging.errors import error
 
 # A standard deviation below this is treated as zero (all totals equal up to float noise).
 SD_EPSILON = 1e-9
@@ -160,8 +161,8 @@ class ParsedReviews:
     criteria: dict[str, np.ndarray]  # criterion key -> float64 per review, NaN when absent
 
 
-def _invalid(code: str, zh: str, en: str, **details: Any) -> ValidationFailed:
-    return ValidationFailed(f"aggregation.{code}", zh, en, details=details)
+def _invalid(code: str, **details: Any) -> DomainError:
+    return error(f"aggregation.{code}", details=details)
 
 
 def reviews_parse(
@@ -175,7 +176,7 @@ def reviews_parse(
     error; without, entries are taken from the reviews and all sit in group None."""
     max_total = float(max_total)
     if not max_total > 0:
-        raise _invalid("max_total", "满分必须大于 0", "max_total must be positive")
+        raise _invalid("max_total")
     if entry_groups is None:
         entry_index: dict[Hashable, int] = {}
         groups: list[Hashable] = []
@@ -196,8 +197,6 @@ def reviews_parse(
             if fixed:
                 raise _invalid(
                     "unknown_entry",
-                    "评分对应的作品不在本阶段",
-                    "review of an unknown entry",
                     entry_id=entry_id,
                 )
             e = entry_index[entry_id] = len(groups)
@@ -220,8 +219,6 @@ def reviews_parse(
         i = int(np.flatnonzero(bad)[0])
         raise _invalid(
             "score_out_of_range",
-            "评分总分超出评分标准的范围",
-            "review total outside [0, max_total]",
             entry_id=list(entry_index)[entries[i]],
             total=str(totals[i]),
             max_total=max_total,
@@ -229,7 +226,7 @@ def reviews_parse(
     if len(entry):
         pair = entry * len(judge_index) + judge
         if np.unique(pair).size != pair.size:
-            raise _invalid("duplicate_review", "同一评委对同一作品有多条评分", "duplicate review")
+            raise _invalid("duplicate_review")
     return ParsedReviews(
         entry_ids=list(entry_index),
         entry_groups=groups,
@@ -368,15 +365,11 @@ def _check_rules(tie_breaks: Sequence[TieBreakRule]) -> list[tuple[TieBreakKind,
             kind, argument = rule
             kind = TieBreakKind(kind)
         except (TypeError, ValueError):
-            raise _invalid(
-                "tie_break", "无法识别的并列处理规则", "unknown tie-break rule", rule=repr(rule)
-            ) from None
+            raise _invalid("tie_break", rule=repr(rule)) from None
         if kind == TieBreakKind.CRITERION and not (isinstance(argument, str) and argument):
-            raise _invalid(
-                "tie_break", "单项规则需要评分项", "criterion rule needs a criterion key"
-            )
+            raise _invalid("tie_break")
         if kind == TieBreakKind.PANEL and not isinstance(argument, Mapping):
-            raise _invalid("tie_break", "评审组裁定需要作品顺序", "panel rule needs {entry: order}")
+            raise _invalid("tie_break")
         rules.append((kind, argument))
     return rules
 
@@ -504,9 +497,7 @@ def results_compute(
     """
     method = AggregationMethod(method)
     if trim_min_reviews < 3:
-        raise _invalid(
-            "trim_min_reviews", "去尾平均至少需要 3 份评分", "trim_min_reviews must be >= 3"
-        )
+        raise _invalid("trim_min_reviews")
     max_total = float(max_total)
     rules = _check_rules(tie_breaks)
     criteria = sorted({arg for kind, arg in rules if kind == TieBreakKind.CRITERION})
@@ -539,22 +530,16 @@ def results_compute(
         if i is None:
             raise _invalid(
                 "unknown_entry",
-                "合议的作品不在本阶段",
-                "override of an unknown entry",
                 entry_id=entry_id,
             )
         score = float(score)
         if not (score >= 0 and np.round(score - max_total, 6) <= 0):
             raise _invalid(
                 "score_out_of_range",
-                "合议分数超出评分范围",
-                "override score outside [0, max_total]",
                 entry_id=entry_id,
             )
         if not (isinstance(reason, str) and reason.strip()):
-            raise _invalid(
-                "override_reason", "合议须写明理由", "an override needs a reason", entry_id=entry_id
-            )
+            raise _invalid("override_reason", entry_id=entry_id)
         final[i] = score
         override_reason[i] = reason
 

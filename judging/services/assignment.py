@@ -27,7 +27,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from contest.enums import EntryStatus, StageKind
-from contest.errors import StateConflict, ValidationFailed
 from contest.models import Entry, Stage
 from contest.permissions import is_organiser
 from contest.services.common import full_clean_or_raise, not_permitted
@@ -41,6 +40,7 @@ from judging.assignment_solver import (
     assignment_solve,
 )
 from judging.enums import AssignmentSource, PanelStatus, ReviewStatus, RunStatus
+from judging.errors import error
 from judging.models import Assignment, AssignmentRun, JudgeProfile, PanelMembership, Review
 from judging.services.audit import audit_record
 from judging.services.conflict import conflict_exists, conflict_reasons, conflicted_teams
@@ -114,12 +114,7 @@ def _kept_assignments(stage: Stage) -> QuerySet[Assignment]:
 
 def _k_check(k: int) -> None:
     if not 1 <= k <= K_MAX:
-        raise ValidationFailed(
-            "invalid_k",
-            f"每件作品评委数须在 1 到 {K_MAX} 之间。",
-            f"Judges per entry must be between 1 and {K_MAX}.",
-            fields={"k": ["invalid_k"]},
-        )
+        raise error("invalid_k", k_max=K_MAX, fields={"k": ["invalid_k"]})
 
 
 def _problem_build(*, stage: Stage, k: int) -> _StageProblem:
@@ -361,11 +356,7 @@ def assignment_roadshow_all(*, actor, stage: Stage) -> dict:
     submitted entry, except where they are in conflict. Adds the missing pairs; returns counts."""
     _require_organiser(actor, stage, "分配评委", "assign judges")
     if stage.kind != StageKind.ROADSHOW:
-        raise StateConflict(
-            "stage_not_roadshow",
-            "仅路演答辩阶段可由全体评委评审全部作品。",
-            "Only a roadshow stage is scored by the whole panel.",
-        )
+        raise error("stage_not_roadshow")
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
     memberships = _accepted_panel(stage)
     entries = _submitted_entries(stage)
@@ -405,36 +396,23 @@ def assignment_roadshow_all(*, actor, stage: Stage) -> dict:
 def _check_pair(*, stage: Stage, entry: Entry, judge, load_extra: int = 1) -> PanelMembership:
     """Refuse a (judge, entry) pair that breaks a hard rule: conflict, panel, max load."""
     if entry.stage_id != stage.pk:
-        raise ValidationFailed(
-            "entry_not_in_stage",
-            "该作品不属于此阶段。",
-            "The entry belongs to another stage.",
-            fields={"entry": ["entry_not_in_stage"]},
-        )
+        raise error("entry_not_in_stage", fields={"entry": ["entry_not_in_stage"]})
     if entry.status != EntryStatus.SUBMITTED:
-        raise StateConflict(
-            "entry_not_submitted", "该作品尚未提交。", "The entry has not been submitted."
-        )
+        raise error("entry_not_submitted")
     membership = (
         PanelMembership.objects.filter(stage=stage, judge=judge, status=PanelStatus.ACCEPTED)
         .select_related("track")
         .first()
     )
     if membership is None:
-        raise ValidationFailed(
-            "judge_not_on_panel",
-            "该评委不是本阶段评审组的成员（或尚未接受邀请）。",
-            "The judge is not an accepted member of this stage's panel.",
-            fields={"judge": ["judge_not_on_panel"]},
-        )
+        raise error("judge_not_on_panel", fields={"judge": ["judge_not_on_panel"]})
     team = entry.team
     if conflict_exists(judge=judge, team=team):
         reasons = [str(r) for r in conflict_reasons(judge=judge, team=team)]
-        raise StateConflict(
+        raise error(
             "judge_conflict",
-            f"评委 {judge.real_name} 与该作品的团队存在利益冲突，须回避（{'、'.join(reasons)}）。",
-            f"Judge {judge.real_name} has a conflict of interest with this entry's team "
-            f"({', '.join(reasons)}).",
+            judge_name=judge.real_name,
+            reasons="、".join(reasons),
             details={"reasons": reasons},
         )
     if stage.kind != StageKind.ROADSHOW:
@@ -446,26 +424,17 @@ def _check_pair(*, stage: Stage, entry: Entry, judge, load_extra: int = 1) -> Pa
         )
         panel = team.track_id if has_track_panel else None
         if membership.track_id != panel:
-            raise ValidationFailed(
-                "judge_not_on_entry_panel",
-                "该评委不在此作品所属赛道的评审组。",
-                "The judge does not sit on this entry's panel.",
-                fields={"judge": ["judge_not_on_entry_panel"]},
-            )
+            raise error("judge_not_on_entry_panel", fields={"judge": ["judge_not_on_entry_panel"]})
     load = Assignment.objects.filter(stage=stage, judge=judge).count()
     if load + load_extra > membership.max_load:
-        raise StateConflict(
+        raise error(
             "judge_max_load",
-            f"评委 {judge.real_name} 已达最多评审数 {membership.max_load}。",
-            f"Judge {judge.real_name} has reached the max load of {membership.max_load}.",
+            judge_name=judge.real_name,
+            max_load=membership.max_load,
             details={"load": load, "max_load": membership.max_load},
         )
     if Assignment.objects.filter(entry=entry, judge=judge).exists():
-        raise StateConflict(
-            "already_assigned",
-            "该评委已分配到此作品。",
-            "The judge is already assigned to this entry.",
-        )
+        raise error("already_assigned")
     return membership
 
 
@@ -475,11 +444,7 @@ def _review_of(assignment: Assignment) -> Review | None:
 
 def _refuse_if_submitted(review: Review | None) -> None:
     if review is not None and review.status == ReviewStatus.SUBMITTED:
-        raise StateConflict(
-            "review_submitted",
-            "该评审已提交评分，不能撤销或更换。",
-            "A submitted review exists for this assignment; it cannot be removed or swapped.",
-        )
+        raise error("review_submitted")
 
 
 def _drop_draft(review: Review | None) -> None:

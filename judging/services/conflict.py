@@ -16,6 +16,7 @@ from contest.models import Contest, Stage, Team, TeamMember
 from contest.permissions import is_organiser
 from contest.services.common import not_permitted
 from judging.enums import ConflictSource
+from judging.errors import error
 from judging.models import Conflict, JudgeProfile, PanelMembership
 from judging.services.audit import audit_record
 
@@ -127,15 +128,8 @@ def conflict_declare(*, actor, judge, team: Team, reason: str) -> Conflict:
     else:
         raise not_permitted("为该评委申报回避", "declare a conflict for this judge")
     if not reason.strip():
-        from contest.errors import ValidationFailed
-
-        raise ValidationFailed(
-            "reason_required",
-            "回避须说明理由。",
-            "A recusal needs a reason.",
-            fields={"reason": ["reason_required"]},
-        )
-    conflict, _ = Conflict.objects.get_or_create(
+        raise error("reason_required", fields={"reason": ["reason_required"]})
+    conflict, _created = Conflict.objects.get_or_create(
         contest=contest,
         judge=judge,
         team=team,
@@ -229,7 +223,7 @@ def conflicted_review_ids(
     excluded: set[int] = set()
     if not (stored or members or judge_org or judge_province):
         return excluded
-    for review_id, entry_id, judge_id, _ in reviews:
+    for review_id, entry_id, judge_id, _total in reviews:
         team_id = entry_team[entry_id]
         pair = (judge_id, team_id)
         org = judge_org.get(judge_id)

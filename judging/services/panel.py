@@ -7,11 +7,11 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
-from contest.errors import StateConflict, ValidationFailed
 from contest.models import Stage
 from contest.permissions import is_organiser
 from contest.services.common import not_permitted
 from judging.enums import PanelStatus
+from judging.errors import error
 from judging.models import JudgeProfile, PanelMembership
 from judging.services.audit import audit_record
 
@@ -55,17 +55,11 @@ def judge_invite(
     if not is_organiser(actor, stage.contest):
         raise not_permitted("邀请评委", "invite judges")
     if track is not None and track.contest_id != stage.contest_id:
-        raise ValidationFailed(
-            "track_not_in_contest", "赛道不属于该赛事。", "The track belongs to another contest."
-        )
+        raise error("track_not_in_contest")
     if min_load > max_load:
-        raise ValidationFailed(
-            "invalid_load", "最少评审数不能大于最多评审数。", "The min load exceeds the max load."
-        )
+        raise error("invalid_load")
     if PanelMembership.objects.filter(stage=stage, judge=judge).exists():
-        raise StateConflict(
-            "already_on_panel", "该评委已在评审组中。", "The judge is already on this panel."
-        )
+        raise error("already_on_panel")
     JudgeProfile.objects.get_or_create(user=judge, defaults={"province": judge.province})
     return PanelMembership.objects.create(
         stage=stage,
@@ -90,11 +84,8 @@ def panel_accept(
     if membership.judge_id != actor.pk:
         raise not_permitted("代替他人接受邀请", "accept for someone else")
     if not declaration_accepted:
-        raise ValidationFailed(
-            "declaration_required",
-            "须先签署无利害关系及保密承诺。",
-            "Accept the no-conflict and confidentiality declaration first.",
-            fields={"declaration_accepted": ["declaration_required"]},
+        raise error(
+            "declaration_required", fields={"declaration_accepted": ["declaration_required"]}
         )
     if membership.status == PanelStatus.ACCEPTED and membership.declaration_accepted_at:
         return membership
@@ -121,11 +112,7 @@ def panel_decline(*, actor, membership: PanelMembership) -> PanelMembership:
     if membership.judge_id != actor.pk:
         raise not_permitted("代替他人谢绝邀请", "decline for someone else")
     if membership.status == PanelStatus.ACCEPTED:
-        raise StateConflict(
-            "already_accepted",
-            "已接受的邀请不能谢绝，请联系组委会。",
-            "Accepted already: contact the organisers.",
-        )
+        raise error("already_accepted")
     membership.status = PanelStatus.DECLINED
     membership.save(update_fields=["status"])
     return membership

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from contest.enums import EntryStatus
-from contest.errors import StateConflict, ValidationFailed
 from contest.models import Contest, Entry, Stage
 from contest.permissions import is_organiser
 from contest.services.common import not_permitted
 from judging.enums import PromotionRule, RecommendationStatus
+from judging.errors import error
 from judging.models import Promotion, Recommendation, Rubric
 from judging.selectors import snapshot_latest
 from judging.services.audit import audit_record
@@ -27,8 +28,10 @@ class PromotionOutcome:
     snapshot_version: int | None  # the published ranking the rule was applied to
 
 
-def _invalid(code: str, zh: str, en: str, field: str, **details) -> ValidationFailed:
-    return ValidationFailed(code, zh, en, fields={field: [code]}, details=details)
+def _invalid(code: str, field: str, **params):
+    """The catalogue's error for `code`, flagged on `field`; an `entry_ids` param goes to details."""
+    details = {k: params.pop(k) for k in ("entry_ids",) if k in params}
+    return error(code, fields={field: [code]}, details=details, **params)
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -37,7 +40,7 @@ def _decimal(value, field: str) -> Decimal:
     except (InvalidOperation, ValueError):
         number = None
     if number is None or not number.is_finite():
-        raise _invalid("number_invalid", "请填写数字。", "Give a number.", field)
+        raise _invalid("number_invalid", field)
     return number
 
 
@@ -47,12 +50,7 @@ def _selected_from_ranking(rows: list[dict], *, rule: str, n, percent, threshold
     if rule == PromotionRule.THRESHOLD:
         line = _decimal(threshold, "threshold")
         if not (0 <= line <= Rubric.MAX_TOTAL):
-            raise _invalid(
-                "threshold_invalid",
-                f"分数线须在 0 到 {Rubric.MAX_TOTAL} 之间。",
-                f"The threshold must lie between 0 and {Rubric.MAX_TOTAL}.",
-                "threshold",
-            )
+            raise _invalid("threshold_invalid", "threshold", max_total=Rubric.MAX_TOTAL)
         return [r["entry"] for r in rows if r["final"] is not None and Decimal(r["final"]) >= line]
     ranked: dict[str, list[dict]] = {}
     for r in rows:
@@ -60,19 +58,12 @@ def _selected_from_ranking(rows: list[dict], *, rule: str, n, percent, threshold
             ranked.setdefault(r["group_key"], []).append(r)
     if rule == PromotionRule.TOP_N:
         if not (isinstance(n, int) and n >= 1):
-            raise _invalid(
-                "n_invalid", "晋级名额须为正整数。", "n must be a positive integer.", "n"
-            )
+            raise _invalid("n_invalid", "n")
         cuts = dict.fromkeys(ranked, n)
     else:
         share = _decimal(percent, "percent")
         if not (0 < share <= 100):
-            raise _invalid(
-                "percent_invalid",
-                "晋级比例须大于 0 且不超过 100。",
-                "percent must be greater than 0 and at most 100.",
-                "percent",
-            )
+            raise _invalid("percent_invalid", "percent")
         # per group, ceil(ranked entries × percent / 100), computed exactly in Decimal
         cuts = {g: math.ceil(len(members) * share / 100) for g, members in ranked.items()}
     return [r["entry"] for g, members in ranked.items() for r in members if r["rank"] <= cuts[g]]
@@ -110,25 +101,15 @@ def promotion_apply(
     if not is_organiser(actor, from_stage.contest):
         raise not_permitted("办理晋级", "promote entries")
     if to_stage.contest_id != from_stage.contest_id or to_stage.order <= from_stage.order:
-        raise _invalid(
-            "promotion_stage_invalid",
-            "只能晋级到同一赛事中靠后的阶段。",
-            "Entries can only be promoted to a later stage of the same contest.",
-            "to_stage",
-        )
+        raise _invalid("promotion_stage_invalid", "to_stage")
     if rule not in PromotionRule.values:
-        raise _invalid("rule_invalid", "未知的晋级规则。", "Unknown promotion rule.", "rule")
+        raise _invalid("rule_invalid", "rule")
 
     snapshot = None
     if rule == PromotionRule.HAND_PICKED:
         wanted = list(dict.fromkeys(entry_ids or []))
         if not wanted:
-            raise _invalid(
-                "entry_ids_required",
-                "请选择晋级作品。",
-                "Pick the entries to promote.",
-                "entry_ids",
-            )
+            raise _invalid("entry_ids_required", "entry_ids", action=_("promote"))
         found = set(
             from_stage.entries.exclude(status=EntryStatus.WITHDRAWN)
             .filter(pk__in=wanted)
@@ -136,22 +117,12 @@ def promotion_apply(
         )
         missing = [e for e in wanted if e not in found]
         if missing:
-            raise _invalid(
-                "entry_not_in_stage",
-                "所选作品不属于该阶段或已撤回。",
-                "Some entries are not in this stage or were withdrawn.",
-                "entry_ids",
-                entry_ids=missing,
-            )
+            raise _invalid("entry_not_in_stage", "entry_ids", entry_ids=missing)
         selected = wanted
     else:
         snapshot = snapshot_latest(from_stage)
         if snapshot is None:
-            raise StateConflict(
-                "results_not_published",
-                "该阶段成绩尚未发布，不能按排名晋级。",
-                "The stage's results are not published; rank-based promotion needs them.",
-            )
+            raise error("results_not_published")
         selected = _selected_from_ranking(
             snapshot.data["rows"], rule=rule, n=n, percent=percent, threshold=threshold
         )
@@ -223,17 +194,11 @@ def recommend_to_parent(
     if not is_organiser(actor, contest):
         raise not_permitted("向上级赛事推荐", "recommend entries to the parent contest")
     if contest.parent_id is None:
-        raise StateConflict(
-            "no_parent_contest",
-            "该赛事没有上级赛事，无法推荐。",
-            "This contest has no parent contest to recommend to.",
-        )
+        raise error("no_parent_contest")
     parent = Contest.objects.select_for_update().get(pk=contest.parent_id)  # serialise quota use
     wanted = list(dict.fromkeys(entry_ids))
     if not wanted:
-        raise _invalid(
-            "entry_ids_required", "请选择推荐作品。", "Pick the entries to recommend.", "entry_ids"
-        )
+        raise _invalid("entry_ids_required", "entry_ids", action=_("recommend"))
     found = set(
         Entry.objects.filter(pk__in=wanted, team__contest=contest)
         .exclude(status=EntryStatus.WITHDRAWN)
@@ -241,13 +206,7 @@ def recommend_to_parent(
     )
     missing = [e for e in wanted if e not in found]
     if missing:
-        raise _invalid(
-            "entry_not_in_contest",
-            "所选作品不属于本赛事或已撤回。",
-            "Some entries are not in this contest or were withdrawn.",
-            "entry_ids",
-            entry_ids=missing,
-        )
+        raise _invalid("entry_not_in_contest", "entry_ids", entry_ids=missing)
     current = {
         r.entry_id: r for r in Recommendation.objects.filter(to_contest=parent, entry_id__in=wanted)
     }
@@ -261,12 +220,12 @@ def recommend_to_parent(
     ]
     quota = parent.promotion_quota
     if quota is not None and active + len(new) > quota:
-        raise StateConflict(
+        raise error(
             "quota_exceeded",
-            f"超出推荐名额：上级赛事给每个分赛 {quota} 个名额，已推荐 {active} 个，"
-            f"本次新增 {len(new)} 个。",
-            f"Over the quota: {parent.name} allows {quota} recommendations per sub-contest; "
-            f"{active} are used and {len(new)} more were asked for.",
+            parent_name=parent.name,
+            quota=quota,
+            active=active,
+            new=len(new),
             details={
                 "quota": quota,
                 "used": active,

@@ -17,13 +17,15 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from contest.errors import StateConflict, ValidationFailed
+from contest.errors import DomainError
 from contest.models import Entry, Stage
 from contest.permissions import is_organiser
 from contest.services.common import full_clean_or_raise, not_permitted
 from judging.aggregation import AggregationMethod, TieBreakKind, results_compute
 from judging.enums import RankingScope
+from judging.errors import error
 from judging.models import EntryResult, PanelOverride, ResultSettings, ResultSnapshot, Rubric
 from judging.selectors import (
     group_names,
@@ -66,25 +68,15 @@ def tie_break_check(tie_break) -> list[dict]:
         if item["rule"] == TieBreakKind.CRITERION:
             key = item.get("key")
             if not (isinstance(key, str) and key.strip()):
-                raise ValidationFailed(
-                    "tie_break_invalid",
-                    "按单项得分排序须指定评分项代码。",
-                    'A criterion tie-break needs the criterion "key".',
-                    fields={"tie_break": ["tie_break_invalid"]},
-                )
+                raise error("tie_break_invalid", fields={"tie_break": ["tie_break_invalid"]})
             clean.append({"rule": TieBreakKind.CRITERION.value, "key": key.strip()})
         else:
             clean.append({"rule": str(item["rule"])})
     return clean
 
 
-def _tie_break_invalid() -> ValidationFailed:
-    return ValidationFailed(
-        "tie_break_invalid",
-        "并列处理规则须为列表，每项的 rule 为 criterion、first_places 或 panel。",
-        'The tie-break chain is a list of {"rule": criterion | first_places | panel}.',
-        fields={"tie_break": ["tie_break_invalid"]},
-    )
+def _tie_break_invalid() -> DomainError:
+    return error("tie_break_invalid", fields={"tie_break": ["tie_break_invalid"]})
 
 
 def _tie_break_rules(tie_break: list[dict], panel_order: dict[int, int]) -> list[tuple]:
@@ -309,20 +301,11 @@ def results_settings_update(*, actor, stage: Stage, **fields) -> ResultSettings:
     if "tie_break" in fields:
         fields["tie_break"] = tie_break_check(fields["tie_break"])
     if "trim_min_reviews" in fields and (fields["trim_min_reviews"] or 0) < 3:
-        raise ValidationFailed(
-            "trim_min_reviews",
-            "去掉最高分和最低分至少需要 3 位评委。",
-            "Trimming the highest and lowest score needs at least 3 reviews.",
-            fields={"trim_min_reviews": ["trim_min_reviews"]},
-        )
+        raise error("trim_min_reviews", fields={"trim_min_reviews": ["trim_min_reviews"]})
     if "method" in fields and fields["method"] not in AggregationMethod.values:
-        raise ValidationFailed(
-            "method_invalid", "未知的计分方法。", "Unknown method.", fields={"method": ["invalid"]}
-        )
+        raise error("method_invalid", fields={"method": ["invalid"]})
     if "scope" in fields and fields["scope"] not in RankingScope.values:
-        raise ValidationFailed(
-            "scope_invalid", "未知的排名范围。", "Unknown scope.", fields={"scope": ["invalid"]}
-        )
+        raise error("scope_invalid", fields={"scope": ["invalid"]})
     for key, value in fields.items():
         setattr(settings, key, value)
     full_clean_or_raise(settings)
@@ -362,10 +345,10 @@ def _score_check(score) -> Decimal | None:
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite() or not (0 <= value <= Rubric.MAX_TOTAL):
-        raise ValidationFailed(
+        raise error(
             "score_out_of_range",
-            f"合议分数须在 0 到 {Rubric.MAX_TOTAL} 之间。",
-            f"The panel's score must lie between 0 and {Rubric.MAX_TOTAL}.",
+            score=_("The panel's score"),
+            max_score=Rubric.MAX_TOTAL,
             fields={"score": ["score_out_of_range"]},
         )
     return value.quantize(Decimal("0.001"))
@@ -389,27 +372,12 @@ def override_set(
         actor=actor, stage=stage, action_zh="录入合议结果", action_en="record a panel override"
     )
     if entry.stage_id != stage.pk:
-        raise ValidationFailed(
-            "entry_not_in_stage",
-            "该作品不属于本阶段。",
-            "The entry is not in this stage.",
-            fields={"entry": ["entry_not_in_stage"]},
-        )
+        raise error("entry_not_in_stage", fields={"entry": ["entry_not_in_stage"]})
     if not (isinstance(reason, str) and reason.strip()):
-        raise ValidationFailed(
-            "reason_required",
-            "合议须写明理由。",
-            "A panel override needs a reason.",
-            fields={"reason": ["reason_required"]},
-        )
+        raise error("reason_required", fields={"reason": ["reason_required"]})
     value = _score_check(score)
     if value is None and panel_order is None:
-        raise ValidationFailed(
-            "override_empty",
-            "请填写合议分数或并列名次顺序。",
-            "Give the panel's score or its order among tied entries.",
-            fields={"score": ["override_empty"]},
-        )
+        raise error("override_empty", fields={"score": ["override_empty"]})
     previous = PanelOverride.objects.select_for_update().filter(stage=stage, entry=entry).first()
     before_result = (
         EntryResult.objects.filter(stage=stage, entry=entry).values("final_score", "rank").first()
@@ -452,10 +420,8 @@ def override_remove(*, actor, stage: Stage, entry: Entry, reason: str) -> None:
         actor=actor, stage=stage, action_zh="撤销合议结果", action_en="lift a panel override"
     )
     if not (isinstance(reason, str) and reason.strip()):
-        raise ValidationFailed(
+        raise error(
             "reason_required",
-            "撤销合议须写明理由。",
-            "Lifting a panel override needs a reason.",
             fields={"reason": ["reason_required"]},
         )
     override = PanelOverride.objects.filter(stage=stage, entry=entry).first()
@@ -509,11 +475,7 @@ def results_publish(*, actor, stage: Stage) -> ResultSnapshot:
     ResultSettings.objects.select_for_update().filter(pk=settings.pk).first()
     results = list(results_of_stage(stage=stage))
     if not results:
-        raise StateConflict(
-            "results_not_computed",
-            "尚未计算成绩，不能发布。",
-            "Results have not been computed yet; compute them before publishing.",
-        )
+        raise error("results_not_computed")
     names = group_names(stage=stage, scope=settings.scope)
     version = (ResultSnapshot.objects.filter(stage=stage).aggregate(v=Max("version"))["v"] or 0) + 1
     data = {

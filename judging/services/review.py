@@ -13,11 +13,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
-from contest.errors import NotPermitted, StateConflict, ValidationFailed
+from contest.errors import DomainError
 from contest.permissions import is_organiser
 from contest.services.common import not_permitted
 from judging.enums import ReviewStatus
+from judging.errors import error
 from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
 from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
 from judging.services.conflict import conflict_exists, conflicted_teams
@@ -25,12 +28,8 @@ from judging.services.rubric import review_total, rubric_for_entry
 from judging.tasks import results_recompute_task
 
 
-def judge_conflict_error() -> NotPermitted:
-    return NotPermitted(
-        "judge_conflict",
-        "你与该作品的参赛方存在利害关系，须回避，不能查看或评分。",
-        "You have a conflict of interest with this entrant and may not see or score it.",
-    )
+def judge_conflict_error() -> DomainError:
+    return error("judge_recused")
 
 
 def judge_access_check(*, judge, assignment: Assignment) -> None:
@@ -41,11 +40,7 @@ def judge_access_check(*, judge, assignment: Assignment) -> None:
         stage_id=assignment.stage_id, judge_id=judge.pk
     ).first()
     if membership is None or not membership.can_review:
-        raise StateConflict(
-            "declaration_required",
-            "请先接受评审邀请并签署承诺书。",
-            "Accept the panel invitation and sign the declaration first.",
-        )
+        raise error("declaration_not_signed")
     if conflict_exists(judge=judge, team=assignment.entry.team):
         raise judge_conflict_error()
 
@@ -53,23 +48,18 @@ def judge_access_check(*, judge, assignment: Assignment) -> None:
 def _review_window_check(stage) -> None:
     now = timezone.now()
     if stage.review_opens_at and now < stage.review_opens_at:
-        raise StateConflict("review_not_open", "评审尚未开始。", "Reviewing has not opened yet.")
+        raise error("review_not_open")
     if stage.review_closes_at and now >= stage.review_closes_at:
-        raise StateConflict(
-            "review_closed",
-            "评审已截止，不能再评分。",
-            "Reviewing has closed; scores can no longer change.",
-        )
+        raise error("review_closed")
 
 
 def _parse_scores(rubric: Rubric, scores: dict, *, complete: bool) -> dict[str, Decimal]:
     criteria = {c.key: c for c in rubric.criteria.all()}
     unknown = set(scores) - set(criteria)
     if unknown:
-        raise ValidationFailed(
+        raise error(
             "criterion_unknown",
-            f"未知评分项：{'、'.join(sorted(unknown))}。",
-            f"Unknown criteria: {', '.join(sorted(unknown))}.",
+            unknown="、".join(sorted(unknown)),
             fields={k: ["criterion_unknown"] for k in unknown},
         )
     parsed: dict[str, Decimal] = {}
@@ -95,27 +85,17 @@ def _parse_scores(rubric: Rubric, scores: dict, *, complete: bool) -> dict[str, 
     if first_error:
         code, criterion, value = first_error
         if code == "score_out_of_range":
-            raise ValidationFailed(
+            raise error(
                 code,
-                f"“{criterion.name}”的分数须在 0 到 {criterion.max_score} 之间。",
-                f"'{criterion.name}' must be between 0 and {criterion.max_score}.",
+                score=format_lazy(_("'{name}'"), name=criterion.name),
+                max_score=criterion.max_score,
                 fields=fields,
             )
-        raise ValidationFailed(
-            code,
-            f"“{criterion.name}”的分数须为 {criterion.step} 的整数倍。",
-            f"'{criterion.name}' must be a multiple of {criterion.step}.",
-            fields=fields,
-        )
+        raise error("score_step_invalid", name=criterion.name, step=criterion.step, fields=fields)
     if complete:
         missing = [k for k in criteria if k not in parsed]
         if missing:
-            raise ValidationFailed(
-                "scores_incomplete",
-                "提交前须为每个评分项打分。",
-                "Score every criterion before submitting.",
-                fields={k: ["required"] for k in missing},
-            )
+            raise error("scores_incomplete", fields={k: ["required"] for k in missing})
     return parsed
 
 
@@ -124,9 +104,7 @@ def _review_for(assignment: Assignment) -> Review:
     if review is None:
         rubric = rubric_for_entry(entry=assignment.entry)
         if rubric is None:
-            raise StateConflict(
-                "rubric_missing", "该阶段尚未设置评分细则。", "The stage has no rubric yet."
-            )
+            raise error("rubric_missing")
         review = Review.objects.create(
             assignment=assignment,
             stage_id=assignment.stage_id,
@@ -159,11 +137,7 @@ def review_save(*, actor, assignment: Assignment, scores: dict, comment: str = "
     _review_window_check(assignment.stage)
     review = _review_for(assignment)
     if review.status == ReviewStatus.SUBMITTED:
-        raise StateConflict(
-            "review_submitted",
-            "评分已提交并锁定；如需修改请联系组委会重新开放。",
-            "The review is submitted and locked; ask the organisers to reopen it.",
-        )
+        raise error("review_submitted")
     values = _parse_scores(review.rubric, scores, complete=False)
     _write_scores(review, values)
     review.comment = comment
@@ -183,9 +157,7 @@ def review_submit(
     _review_window_check(assignment.stage)
     review = _review_for(assignment)
     if review.status == ReviewStatus.SUBMITTED:
-        raise StateConflict(
-            "review_submitted", "评分已提交，不能重复提交。", "The review is already submitted."
-        )
+        raise error("review_submitted")
     if scores is not None:
         _write_scores(review, _parse_scores(review.rubric, scores, complete=False))
     current = {s.criterion.key: s.value for s in review.scores.select_related("criterion")}
@@ -229,16 +201,12 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
     if not is_organiser(actor, contest):
         raise not_permitted("重新开放评分", "reopen reviews")
     if not reason.strip():
-        raise ValidationFailed(
+        raise error(
             "reason_required",
-            "重新开放评分须说明理由。",
-            "Reopening a review needs a reason.",
             fields={"reason": ["reason_required"]},
         )
     if review.status != ReviewStatus.SUBMITTED:
-        raise StateConflict(
-            "review_not_submitted", "该评分尚未提交。", "The review is not submitted."
-        )
+        raise error("review_not_submitted")
     review.status = ReviewStatus.DRAFT
     review.reopened_count += 1
     review.save(update_fields=["status", "reopened_count", "updated_at"])

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from contest.errors import StateConflict, ValidationFailed
 from contest.models import Entry, Stage
 from contest.permissions import is_organiser
 from contest.services.common import not_permitted
+from judging.errors import error
 from judging.models import Criterion, Review, ReviewScore, Rubric
 from judging.services.audit import audit_record
 
@@ -18,30 +18,19 @@ WEIGHT_TOTAL = Decimal("100")
 
 def _criteria_check(criteria: list[dict]) -> None:
     if not criteria:
-        raise ValidationFailed(
-            "rubric_empty", "评分细则至少需要一个评分项。", "A rubric needs at least one criterion."
-        )
+        raise error("rubric_empty")
     keys = [c["key"] for c in criteria]
     if len(set(keys)) != len(keys):
-        raise ValidationFailed(
-            "criterion_key_duplicate", "评分项代码重复。", "Criterion keys repeat."
-        )
+        raise error("criterion_key_duplicate")
     total = sum(Decimal(str(c["weight"])) for c in criteria)
     if total != WEIGHT_TOTAL:
-        raise ValidationFailed(
-            "rubric_weights_invalid",
-            f"各评分项权重之和须为 100，当前为 {total}。",
-            f"Criterion weights must add up to 100; they add up to {total}.",
-            fields={"criteria": ["rubric_weights_invalid"]},
+        raise error(
+            "rubric_weights_invalid", total=total, fields={"criteria": ["rubric_weights_invalid"]}
         )
     for c in criteria:
         max_score, step = Decimal(str(c["max_score"])), Decimal(str(c.get("step", 1)))
         if max_score <= 0 or step <= 0 or (max_score / step) % 1 != 0:
-            raise ValidationFailed(
-                "criterion_step_invalid",
-                f"评分项“{c['name']}”的满分须为步长的整数倍。",
-                f"Criterion '{c['key']}': the max score must be a whole number of steps.",
-            )
+            raise error("criterion_step_invalid", name=c["name"])
 
 
 def _criteria_write(rubric: Rubric, criteria: list[dict]) -> None:
@@ -71,11 +60,7 @@ def rubric_create(
         raise not_permitted("设置评分细则", "set rubrics")
     _criteria_check(criteria)
     if Rubric.objects.filter(stage=stage, track=track, group=group).exists():
-        raise StateConflict(
-            "rubric_exists",
-            "该阶段（赛道/组别）已有评分细则。",
-            "This stage (track/group) already has a rubric.",
-        )
+        raise error("rubric_exists")
     rubric = Rubric.objects.create(stage=stage, track=track, group=group, name=name)
     _criteria_write(rubric, criteria)
     return rubric
@@ -100,28 +85,16 @@ def rubric_update(
     ]
     if scored:
         if not reason.strip():
-            raise StateConflict(
-                "rubric_has_scores",
-                "已有评分的细则不能直接修改，须说明理由（将记录在案并重算总分）。",
-                "This rubric already has scores: give a reason (it is recorded and totals are recomputed).",
-            )
+            raise error("rubric_has_scores")
         if {c["key"] for c in criteria} != {b["key"] for b in before}:
-            raise StateConflict(
-                "rubric_has_scores",
-                "已有评分时不能增删评分项。",
-                "Criteria cannot be added or removed once scores exist.",
-            )
+            raise error("rubric_criteria_locked")
         for c in criteria:
             if ReviewScore.objects.filter(
                 review__rubric=rubric,
                 criterion__key=c["key"],
                 value__gt=Decimal(str(c["max_score"])),
             ).exists():
-                raise StateConflict(
-                    "rubric_has_scores",
-                    f"评分项“{c['name']}”已有高于新满分的分数。",
-                    f"Criterion '{c['key']}' has scores above the new maximum.",
-                )
+                raise error("criterion_scores_above_max", name=c["name"])
     rubric.name = name
     rubric.version += 1
     rubric.save()

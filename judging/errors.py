@@ -1,0 +1,135 @@
+"""The judging app's error codes (see `contest.errors`): rubrics, panels, conflicts of interest,
+assignment, reviews, results, promotion and recommendation.
+
+`reason_required` and `track_not_in_contest` are the contest catalogue's; codes raised by the pure
+modules (`judging.aggregation`) carry the `aggregation.` prefix.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+import contest.errors  # noqa: F401  (the contest catalogue: codes judging raises too)
+from contest.errors import Catalogue, error
+
+__all__ = ["catalogue", "error"]
+
+catalogue = Catalogue("judging")
+
+# Rubrics
+catalogue.invalid("rubric_empty", _("A rubric needs at least one criterion."))
+catalogue.invalid("criterion_key_duplicate", _("Criterion keys repeat."))
+catalogue.invalid(
+    "rubric_weights_invalid", _("Criterion weights must add up to 100; they add up to {total}.")
+)
+catalogue.invalid(
+    "criterion_step_invalid",
+    _("Criterion '{name}': the max score must be a whole number of steps."),
+)
+catalogue.conflict("rubric_exists", _("This stage (track/group) already has a rubric."))
+catalogue.conflict(
+    "rubric_has_scores",
+    _("This rubric already has scores: give a reason (it is recorded and totals are recomputed)."),
+)
+catalogue.conflict(
+    "rubric_criteria_locked", _("Criteria cannot be added or removed once scores exist.")
+)
+catalogue.conflict(
+    "criterion_scores_above_max", _("Criterion '{name}' has scores above the new maximum.")
+)
+
+# Panels
+catalogue.invalid("invalid_load", _("The min load exceeds the max load."))
+catalogue.conflict("already_on_panel", _("The judge is already on this panel."))
+catalogue.invalid(
+    "declaration_required", _("Accept the no-conflict and confidentiality declaration first.")
+)
+catalogue.conflict("already_accepted", _("Accepted already: contact the organisers."))
+
+# Assignment
+catalogue.invalid("invalid_k", _("Judges per entry must be between 1 and {k_max}."))
+catalogue.conflict("stage_not_roadshow", _("Only a roadshow stage is scored by the whole panel."))
+catalogue.invalid("entry_not_in_stage", _("The entry is not in this stage."))
+catalogue.conflict("entry_not_submitted", _("The entry has not been submitted."))
+catalogue.invalid(
+    "judge_not_on_panel", _("The judge is not an accepted member of this stage's panel.")
+)
+catalogue.conflict(
+    "judge_conflict",
+    _("Judge {judge_name} has a conflict of interest with this entry's team ({reasons})."),
+)
+catalogue.invalid("judge_not_on_entry_panel", _("The judge does not sit on this entry's panel."))
+catalogue.conflict(
+    "judge_max_load", _("Judge {judge_name} has reached the max load of {max_load}.")
+)
+catalogue.conflict("already_assigned", _("The judge is already assigned to this entry."))
+
+# Reviews
+catalogue.conflict(
+    "review_submitted", _("The review is submitted and locked; ask the organisers to reopen it.")
+)
+catalogue.forbidden(
+    "judge_recused",
+    _("You have a conflict of interest with this entrant and may not see or score it."),
+)
+catalogue.conflict(
+    "declaration_not_signed", _("Accept the panel invitation and sign the declaration first.")
+)
+catalogue.conflict("review_not_open", _("Reviewing has not opened yet."))
+catalogue.conflict("review_closed", _("Reviewing has closed; scores can no longer change."))
+catalogue.invalid("criterion_unknown", _("Unknown criteria: {unknown}."))
+catalogue.invalid("score_out_of_range", _("{score} must be between 0 and {max_score}."))
+catalogue.invalid("score_step_invalid", _("'{name}' must be a multiple of {step}."))
+catalogue.invalid("scores_incomplete", _("Score every criterion before submitting."))
+catalogue.conflict("rubric_missing", _("The stage has no rubric yet."))
+catalogue.conflict("review_not_submitted", _("The review is not submitted."))
+
+# Results
+catalogue.invalid(
+    "tie_break_invalid",
+    _('The tie-break chain is a list of {"rule": criterion | first_places | panel}.'),
+)
+catalogue.invalid(
+    "trim_min_reviews", _("Trimming the highest and lowest score needs at least 3 reviews.")
+)
+catalogue.invalid("method_invalid", _("Unknown method."))
+catalogue.invalid("scope_invalid", _("Unknown scope."))
+catalogue.invalid("override_empty", _("Give the panel's score or its order among tied entries."))
+catalogue.conflict(
+    "results_not_computed",
+    _("Results have not been computed yet; compute them before publishing."),
+)
+
+# Promotion and recommendation
+catalogue.invalid("number_invalid", _("Give a number."))
+catalogue.invalid("threshold_invalid", _("The threshold must lie between 0 and {max_total}."))
+catalogue.invalid("n_invalid", _("n must be a positive integer."))
+catalogue.invalid("percent_invalid", _("percent must be greater than 0 and at most 100."))
+catalogue.invalid(
+    "promotion_stage_invalid",
+    _("Entries can only be promoted to a later stage of the same contest."),
+)
+catalogue.invalid("rule_invalid", _("Unknown promotion rule."))
+catalogue.invalid("entry_ids_required", _("Pick the entries to {action}."))
+catalogue.invalid(
+    "entry_not_in_contest", _("Some entries are not in this contest or were withdrawn.")
+)
+catalogue.conflict(
+    "results_not_published",
+    _("The stage's results are not published; rank-based promotion needs them."),
+)
+catalogue.conflict("no_parent_contest", _("This contest has no parent contest to recommend to."))
+catalogue.conflict(
+    "quota_exceeded",
+    _(
+        "Over the quota: {parent_name} allows {quota} recommendations per sub-contest; "
+        "{active} are used and {new} more were asked for."
+    ),
+)
+
+# judging.aggregation (inputs the services have already checked; a programming error otherwise)
+catalogue.invalid("aggregation.max_total", _("max_total must be positive"))
+catalogue.invalid("aggregation.unknown_entry", _("review or override of an unknown entry"))
+catalogue.invalid("aggregation.score_out_of_range", _("score outside [0, max_total]"))
+catalogue.invalid("aggregation.duplicate_review", _("duplicate review"))
+catalogue.invalid("aggregation.tie_break", _("unknown tie-break rule"))
+catalogue.invalid("aggregation.trim_min_reviews", _("trim_min_reviews must be >= 3"))
+catalogue.invalid("aggregation.override_reason", _("an override needs a reason"))
