@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "contest",
     "judging",
     "awards",
+    "demo",
     "api",
 ]
 
@@ -164,7 +165,7 @@ SPECTACULAR_SETTINGS = {
         "ContestStatusEnum": "contest.enums.ContestStatus",
         "ChallengeStatusEnum": "contest.enums.ChallengeStatus",
         "EntryStatusEnum": "contest.enums.EntryStatus",
-        "InvitationStateEnum": "contest.enums.InvitationState",
+        "InvitationStatusEnum": "contest.enums.InvitationStatus",
         "OrganisationKindEnum": "contest.enums.OrganisationKind",
         "ContestKindEnum": "contest.enums.ContestKind",
         "StageKindEnum": "contest.enums.StageKind",

@@ -134,8 +134,8 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["team", "role", "invitee_name", "state", "expires_at"]
-    list_filter = ["state", "role"]
+    list_display = ["team", "role", "invitee_name", "status", "expires_at"]
+    list_filter = ["status", "role"]
     readonly_fields = ["code"]
 
 

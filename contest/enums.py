@@ -79,7 +79,7 @@ class MemberRole(models.TextChoices):
     ADVISOR = "advisor", "指导老师 Advisor"
 
 
-class InvitationState(models.TextChoices):
+class InvitationStatus(models.TextChoices):
     SENT = "sent", "已发送 Sent"
     ACCEPTED = "accepted", "已接受 Accepted"
     DECLINED = "declined", "已拒绝 Declined"

@@ -25,8 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -175,6 +176,125 @@ def catalogue_all() -> dict[str, ErrorSpec]:
     return dict(_REGISTRY)
 
 
+def text_by_language(*, zh: str, en: str) -> Promise:
+    """A message param whose text is not a translation but differs by language: a choice shown
+    by its label in Chinese and by its value in English, a list joined with 、 or with commas.
+    It renders when the message does, in the message's language."""
+
+    def render() -> str:
+        return en if (translation.get_language() or "").startswith("en") else zh
+
+    return lazy(render, str)()
+
+
 # The contest app's own codes: those every app raises come first.
 catalogue = Catalogue("contest")
 catalogue.forbidden("not_permitted", _("You may not {action}."))
+catalogue.invalid("reason_required", _("A reason is required."))
+catalogue.conflict("invalid_transition", _("{subject} cannot move from {current} to {target}."))
+# The subjects of invalid_transition.
+TRANSITION_SUBJECT_CONTEST = pgettext_lazy("invalid_transition", "A contest")
+TRANSITION_SUBJECT_CHALLENGE = pgettext_lazy("invalid_transition", "A challenge")
+catalogue.invalid("track_not_in_contest", _("The track belongs to another contest."))
+catalogue.invalid("file_required", _("Upload a file."))
+
+# Accounts
+catalogue.invalid("invalid_credentials", _("Wrong account or password."))
+catalogue.invalid("email_or_mobile_required", _("Give an email or a mobile number."))
+catalogue.conflict("account_exists", _("An account with this email or mobile exists."))
+
+# Uploads
+catalogue.invalid("file_too_large", _("File too large: {size_mb} MB; the limit is {limit_mb} MB."))
+catalogue.invalid("file_empty", _("The file is empty."))
+catalogue.invalid(
+    "file_content_mismatch", _("The file's content ({detected}) does not match its name (.{ext}).")
+)
+catalogue.invalid("file_type_not_allowed", _("File type not allowed: only {allowed} are accepted."))
+
+# Organisations
+catalogue.conflict(
+    "organisation_exists",
+    _("An organisation with this unified social credit code already exists."),
+)
+
+# Contests, their tracks, groups and stages
+catalogue.invalid(
+    "team_size_range_invalid",
+    _("The minimum team size ({team_size_min}) exceeds the maximum ({team_size_max})."),
+)
+catalogue.conflict("contest_code_frozen", _("A contest's code cannot change once it is published."))
+catalogue.conflict("contest_has_no_stages", _("Add at least one stage before publishing."))
+catalogue.invalid("publisher_needs_organisation", _("A publisher must act for an organisation."))
+catalogue.invalid("invalid_window", _("The {window} window must open before it closes."))
+
+# Teams and invitations
+catalogue.conflict("registration_not_open", _("Registration for this contest is not open."))
+catalogue.conflict("registration_closed", _("Registration has closed."))
+catalogue.conflict(
+    "roster_locked",
+    _("The roster is locked after the registration deadline; members cannot change."),
+)
+catalogue.conflict(
+    "already_in_team",
+    _("In this contest a person may be on one team only, and you already are."),
+)
+catalogue.invalid(
+    "lead_organisation_required",
+    _("This contest is entered by organisations: name the lead organisation."),
+)
+catalogue.invalid(
+    "organisation_kind_not_eligible", _("Organisations of this type may not enter this contest.")
+)
+catalogue.invalid("joint_entries_not_allowed", _("This contest does not accept joint entries."))
+catalogue.invalid(
+    "co_applicants_duplicate", _("Co-applicants repeat or include the lead organisation.")
+)
+catalogue.invalid("too_many_co_applicants", _("At most {co_applicants_max} co-applicants."))
+catalogue.invalid("track_required", _("Pick a track."))
+catalogue.invalid("challenge_not_open", _("The challenge is not published in this contest."))
+catalogue.conflict(
+    "challenge_deadline_passed", _("The deadline to take this challenge has passed.")
+)
+catalogue.invalid("challenge_required", _("Pick a challenge to take."))
+catalogue.invalid("group_not_in_contest", _("The group belongs to another contest."))
+catalogue.invalid(
+    "group_not_eligible",
+    _("The lead organisation does not meet the founding-date rule of group '{group}'."),
+)
+catalogue.conflict("team_name_taken", _("That team name is taken."))
+catalogue.invalid("invalid_role", _("Only members or advisors can be invited."))
+catalogue.invalid("invitation_not_found", _("No invitation has this code."))
+for _status in ("accepted", "declined", "expired"):
+    catalogue.conflict(
+        f"invitation_{_status}", _("This invitation is {status} and can no longer be used.")
+    )
+catalogue.conflict("already_member", _("You are already on this team."))
+catalogue.conflict(
+    "advisors_full", _("The team already has the maximum of {advisors_max} advisors.")
+)
+catalogue.conflict("team_full", _("The team already has the maximum of {team_size_max} members."))
+catalogue.conflict("captain_cannot_leave", _("The captain cannot leave the team."))
+
+# Entries
+catalogue.conflict("submission_not_open", _("Submissions for this stage have not opened."))
+catalogue.conflict(
+    "submission_closed",
+    _("Submissions closed at {deadline} (Beijing time); the entry can no longer change."),
+)
+catalogue.conflict("entry_not_draft", _("The entry is {status} and cannot be changed."))
+catalogue.invalid("stage_not_in_contest", _("The stage belongs to another contest."))
+catalogue.conflict("entry_exists", _("The team already has an entry for this stage."))
+catalogue.invalid("invalid_file_kind", _("Unknown kind of entry file."))
+catalogue.invalid("entry_files_missing", _("Upload the plan before submitting."))
+catalogue.conflict("team_size_below_min", _("The team needs at least {team_size_min} members."))
+catalogue.conflict("entry_withdrawn", _("The entry is already withdrawn."))
+
+# Challenges and the challenge list import
+catalogue.invalid("prize_negative", _("The prize cannot be negative."))
+catalogue.invalid("prize_negotiable_with_amount", _("A negotiable prize has no amount."))
+catalogue.conflict(
+    "challenge_not_editable", _("A challenge in status '{status}' cannot be edited.")
+)
+catalogue.invalid("invalid_workbook", _("Cannot read the workbook: use the .xlsx template."))
+catalogue.invalid("template_mismatch", _("The header lacks columns: {columns}."))
+catalogue.invalid("import_rows_invalid", _("{count} errors; nothing was imported."))

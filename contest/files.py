@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from contest.errors import ValidationFailed
+from contest.errors import error
 from contest.validators import FILE_TYPES, sniff_file_type
 
 
@@ -35,34 +35,31 @@ def upload_check(
     """
     limit = max_bytes if max_bytes is not None else settings.ENTRY_FILE_MAX_BYTES
     if uploaded.size > limit:
-        raise ValidationFailed(
+        raise error(
             "file_too_large",
-            f"文件过大：{uploaded.size / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB。",
-            f"File too large: {uploaded.size / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB.",
+            size_mb=f"{uploaded.size / 1048576:.1f}",
+            limit_mb=f"{limit / 1048576:.0f}",
             fields={"file": ["file_too_large"]},
         )
     if uploaded.size == 0:
-        raise ValidationFailed(
-            "file_empty", "文件为空。", "The file is empty.", fields={"file": ["file_empty"]}
-        )
+        raise error("file_empty", fields={"file": ["file_empty"]})
     detected = sniff_file_type(uploaded)
     name = uploaded.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     # A recognised file under another type's name (PNG bytes called .pdf) is reported as such
     # before the allow-list: "this is not really a PDF" is what the uploader needs to hear.
     if detected is not None and ext not in FILE_TYPES[detected].extensions:
-        raise ValidationFailed(
+        raise error(
             "file_content_mismatch",
-            f"文件内容（{detected}）与文件名扩展名（.{ext}）不符。",
-            f"The file's content ({detected}) does not match its name (.{ext}).",
+            detected=detected,
+            ext=ext,
             fields={"file": ["file_content_mismatch"]},
         )
     allowed_text = ", ".join(allowed)
     if detected is None or detected not in allowed:
-        raise ValidationFailed(
+        raise error(
             "file_type_not_allowed",
-            f"文件类型不允许：仅接受 {allowed_text}。",
-            f"File type not allowed: only {allowed_text} are accepted.",
+            allowed=allowed_text,
             fields={"file": ["file_type_not_allowed"]},
         )
     digest = hashlib.sha256()

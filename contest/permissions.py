@@ -88,6 +88,32 @@ def is_publisher_for(user, contest, organisation_id: int) -> bool:
 
 
 @rules.predicate
+def is_authenticated(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+@rules.predicate
+def organises_a_contest(user) -> bool:
+    """Organisers of at least one contest (and platform admins) may look people up."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.is_superuser:
+        return True
+    return user.contest_roles.filter(role=ContestRoleKind.ORGANISER).exists()
+
+
+@rules.predicate
+def is_challenge_organiser(user, challenge) -> bool:
+    return is_organiser(user, challenge.contest)
+
+
+@rules.predicate
+def is_challenge_publisher(user, challenge) -> bool:
+    """A publisher of the contest acting for the challenge's organisation."""
+    return is_publisher_for(user, challenge.contest, challenge.publisher_id)
+
+
+@rules.predicate
 def is_team_member(user, team) -> bool:
     if not (user and user.is_authenticated):
         return False
@@ -107,7 +133,54 @@ def can_edit_entry(user, team) -> bool:
     return team.members.filter(user=user, role__in=[MemberRole.CAPTAIN, MemberRole.MEMBER]).exists()
 
 
+@rules.predicate
+def is_member_themself_or_captain(user, member) -> bool:
+    """The captain removes a member; a member may leave."""
+    if not (user and user.is_authenticated):
+        return False
+    return member.user_id == user.id or member.team.captain_id == user.id
+
+
+# Contests (`obj`: the contest; a track, group or stage is checked on its contest)
 permission_define(
     "contest.create_contest", can_create_contest, _("create contests"), on_object=False
 )
 permission_define("contest.manage_contest", is_organiser, _("manage this contest"))
+permission_define(
+    "contest.create_subcontest", is_organiser, _("create a sub-contest under that contest")
+)
+permission_define("contest.search_users", organises_a_contest, _("search users"), on_object=False)
+
+# Challenges (`obj`: the challenge, or for the whole list its contest)
+permission_define(
+    "contest.draft_challenge",
+    is_challenge_organiser | is_challenge_publisher,
+    _("draft challenges for this organisation"),
+)
+permission_define(
+    "contest.edit_challenge",
+    is_challenge_organiser | is_challenge_publisher,
+    _("edit this challenge"),
+)
+permission_define(
+    "contest.submit_challenge",
+    is_challenge_publisher | is_challenge_organiser,
+    _("submit this challenge"),
+)
+permission_define("contest.approve_challenge", is_challenge_organiser, _("approve challenges"))
+permission_define("contest.return_challenge", is_challenge_organiser, _("return challenges"))
+permission_define("contest.publish_challenge", is_challenge_organiser, _("publish challenges"))
+permission_define("contest.close_challenge", is_challenge_organiser, _("close challenges"))
+permission_define("contest.publish_challenge_list", is_organiser, _("publish the challenge list"))
+permission_define("contest.import_challenges", is_organiser, _("import challenge lists"))
+
+# Teams (`obj`: the team; for removing a member, the member)
+permission_define("contest.register_team", is_authenticated, _("register"), on_object=False)
+permission_define("contest.edit_team", is_team_captain, _("edit this team"))
+permission_define("contest.invite_member", is_team_captain, _("invite members"))
+permission_define("contest.join_team", is_authenticated, _("join a team"), on_object=False)
+permission_define("contest.remove_member", is_member_themself_or_captain, _("remove this member"))
+
+# Entries (`obj`: the team)
+permission_define("contest.edit_entry", can_edit_entry, _("edit this team's entry"))
+permission_define("contest.withdraw_entry", is_team_captain, _("withdraw the entry"))

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from contest.enums import ChallengeStatus, ContestRoleKind, ContestStatus, EntryStatus
+from contest.enums import (
+    ChallengeStatus,
+    ContestRoleKind,
+    ContestStatus,
+    EntryStatus,
+    MemberRole,
+)
 from contest.models import (
     Challenge,
     Contest,
@@ -169,3 +175,13 @@ def registration_stats(*, contest: Contest) -> dict:
         ],
         "submitted": sum(r["count"] for r in entries if r["status"] == EntryStatus.SUBMITTED),
     }
+
+
+def team_roster_check(*, team: Team) -> list[str]:
+    """What keeps a roster from meeting the contest's size rules (empty when it does)."""
+    contest = team.contest
+    members = team.members.exclude(role=MemberRole.ADVISOR).count()
+    problems = []
+    if members < contest.team_size_min:
+        problems.append(f"team_size_below_min:{members}<{contest.team_size_min}")
+    return problems

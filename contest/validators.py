@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # GB 32100-2015: 统一社会信用代码 uses 31 characters (no I, O, S, V, Z).
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -31,17 +32,17 @@ def uscc_is_valid(value: str) -> bool:
 def validate_uscc(value: str) -> None:
     if not uscc_is_valid(value):
         raise ValidationError(
-            "统一社会信用代码无效（应为18位，且校验码符合 GB 32100-2015）/ "
-            "Invalid unified social credit code (18 characters with a GB 32100-2015 check character).",
+            _(
+                "Invalid unified social credit code "
+                "(18 characters with a GB 32100-2015 check character)."
+            ),
             code="invalid_uscc",
         )
 
 
 def validate_mobile(value: str) -> None:
     if not (len(value) == 11 and value.isdigit() and value.startswith("1")):
-        raise ValidationError(
-            "手机号应为11位数字 / A mobile number has 11 digits.", code="invalid_mobile"
-        )
+        raise ValidationError(_("A mobile number has 11 digits."), code="invalid_mobile")
 
 
 @dataclass(frozen=True)

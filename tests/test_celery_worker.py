@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from contest.enums import InvitationState
+from contest.enums import InvitationStatus
 from contest.models import Invitation
 from tests.factories.contest import TeamFactory
 
@@ -83,4 +83,4 @@ def test_invitations_expire_runs_on_real_worker():
             worker.kill()
             output = ""
     invitation.refresh_from_db()
-    assert invitation.state == InvitationState.EXPIRED, output
+    assert invitation.status == InvitationStatus.EXPIRED, output

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from contest.permissions import permission_check
 from contest.validators import validate_mobile
 
 User = get_user_model()
@@ -43,7 +44,7 @@ class MeSerializer(serializers.ModelSerializer):
         ]
 
     def get_can_create_contest(self, user) -> bool:
-        return user.is_superuser or user.is_staff
+        return permission_check(user, "contest.create_contest")
 
     def get_is_judge(self, user) -> bool:
         return user.panel_memberships.exists()

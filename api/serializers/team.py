@@ -89,7 +89,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "link",
             "invitee_name",
             "invitee_contact",
-            "state",
+            "status",
             "expires_at",
             "created_at",
             "responded_at",
@@ -105,7 +105,7 @@ class InvitationPreviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invitation
-        fields = ["team", "team_name", "contest_name", "role", "state", "expires_at"]
+        fields = ["team", "team_name", "contest_name", "role", "status", "expires_at"]
 
 
 class InvitationCreateSerializer(serializers.Serializer):

@@ -1,5 +1,4 @@
 from django.contrib.auth import authenticate, get_user_model, login, logout
-from django.db import transaction
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -14,7 +13,8 @@ from api.serializers.auth import (
     MeSerializer,
     RegisterSerializer,
 )
-from contest.errors import StateConflict, ValidationFailed
+from contest.errors import error
+from contest.services.user import user_register
 
 User = get_user_model()
 
@@ -39,9 +39,7 @@ class LoginView(APIView):
             request, username=data.validated_data["login"], password=data.validated_data["password"]
         )
         if user is None:
-            raise ValidationFailed(
-                "invalid_credentials", "账号或密码错误。", "Wrong account or password."
-            )
+            raise error("invalid_credentials")
         return _login_response(request, user)
 
 
@@ -57,32 +55,7 @@ class RegisterView(APIView):
     def post(self, request):
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        email = (values.get("email") or "").strip().lower() or None
-        mobile = (values.get("mobile") or "").strip() or None
-        if not email and not mobile:
-            raise ValidationFailed(
-                "email_or_mobile_required",
-                "请填写邮箱或手机号。",
-                "Give an email or a mobile number.",
-                fields={"email": ["email_or_mobile_required"]},
-            )
-        with transaction.atomic():
-            if (email and User.objects.filter(email__iexact=email).exists()) or (
-                mobile and User.objects.filter(mobile=mobile).exists()
-            ):
-                raise StateConflict(
-                    "account_exists",
-                    "该邮箱或手机号已注册。",
-                    "An account with this email or mobile exists.",
-                )
-            user = User.objects.create_user(
-                email=email,
-                password=values["password"],
-                mobile=mobile,
-                real_name=values["real_name"],
-                province=values.get("province", ""),
-            )
+        user = user_register(**data.validated_data)
         response = _login_response(request, user)
         response.status_code = 201
         return response

@@ -8,7 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from api.filters import ContestFilter
-from api.permissions import ReadOpenWriteAuthenticated
+from api.permissions import RulePermission
 from api.serializers.challenge import ImportResultSerializer
 from api.serializers.contest import (
     ContestDetailSerializer,
@@ -21,24 +21,25 @@ from api.serializers.contest import (
     StageSerializer,
     TrackSerializer,
 )
-from contest import permissions
-from contest.errors import ValidationFailed
+from contest.errors import error
 from contest.exports import registrations_export
 from contest.models import Group, Stage, Track
+from contest.permissions import permission_check
 from contest.selectors import contests_organised, contests_visible, registration_stats
 from contest.services.challenge import challenge_list_publish
 from contest.services.challenge_import import challenge_template_build, challenges_import
-from contest.services.common import not_permitted
 from contest.services.contest import (
-    child_update,
     contest_create,
     contest_role_grant,
-    contest_transition,
+    contest_transition_for,
     contest_update,
     group_create,
+    group_update,
     stage_create,
+    stage_update,
     track_create,
     track_guide_upload,
+    track_update,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,9 +58,7 @@ def required_file(request):
     """The uploaded `file`, or a clear `file_required` error."""
     upload = request.FILES.get("file")
     if upload is None:
-        raise ValidationFailed(
-            "file_required", "请上传文件。", "Upload a file.", fields={"file": ["file_required"]}
-        )
+        raise error("file_required", fields={"file": ["file_required"]})
     return upload
 
 
@@ -72,7 +71,15 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Contests (大赛) and sub-contests (分赛). Drafts are visible to their organisers only."""
 
-    permission_classes = [ReadOpenWriteAuthenticated]
+    permission_classes = [RulePermission]
+    # The organisers' actions; the services check the same rules again.
+    rules = {
+        "roles": "contest.manage_contest",
+        "registration_stats": "contest.manage_contest",
+        "registrations_export": "contest.manage_contest",
+        "challenge_template": "contest.manage_contest",
+        "challenge_import": "contest.manage_contest",
+    }
     filterset_class = ContestFilter
     search_fields = ["name", "code", "region"]
     ordering_fields = ["year", "code", "name"]
@@ -94,19 +101,15 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         return context
 
-    def _organised(self, pk):
-        contest = get_object_or_404(self.get_queryset(), pk=pk)
-        if not permissions.is_organiser(self.request.user, contest):
-            raise not_permitted("管理该赛事", "manage this contest")
-        return contest
-
     def _detail(self, contest):
         contest = (
             self.get_queryset().prefetch_related("tracks", "groups", "stages").get(pk=contest.pk)
         )
         context = self.get_serializer_context()
         context["organised_ids"] = (
-            {contest.pk} if permissions.is_organiser(self.request.user, contest) else set()
+            {contest.pk}
+            if permission_check(self.request.user, "contest.manage_contest", contest)
+            else set()
         )
         return ContestDetailSerializer(contest, context=context).data
 
@@ -132,16 +135,15 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         contest = get_object_or_404(self.get_queryset(), pk=pk)
         data = ContestTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        contest = contest_transition(
-            actor=request.user, contest=contest, to=data.validated_data["status"]
-        )
+        transition = contest_transition_for(data.validated_data["status"])
+        contest = transition(actor=request.user, contest=contest)
         return Response(self._detail(contest))
 
     @extend_schema(request=ContestRoleSerializer, responses={201: ContestRoleSerializer})
     @action(detail=True, methods=["post"])
     def roles(self, request, pk=None):
         """Grant an organiser or publisher role in this contest."""
-        contest = self._organised(pk)
+        contest = self.get_object()
         data = ContestRoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         role = contest_role_grant(actor=request.user, contest=contest, **data.validated_data)
@@ -151,13 +153,13 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["get"], url_path="registration-stats")
     def registration_stats(self, request, pk=None):
         """Teams by track and group, entries by stage and status (organisers)."""
-        return Response(registration_stats(contest=self._organised(pk)))
+        return Response(registration_stats(contest=self.get_object()))
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="registrations-export")
     def registrations_export(self, request, pk=None):
         """Every registered team as an Excel sheet (organisers)."""
-        contest = self._organised(pk)
+        contest = self.get_object()
         return xlsx_response(
             registrations_export(contest=contest), f"registrations-{contest.code}.xlsx"
         )
@@ -166,7 +168,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["get"], url_path="challenge-template")
     def challenge_template(self, request, pk=None):
         """The Excel template for importing a challenge list."""
-        self._organised(pk)
+        self.get_object()
         return xlsx_response(challenge_template_build(), "challenge-template.xlsx")
 
     @extend_schema(
@@ -178,16 +180,17 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     def challenge_import(self, request, pk=None):
         """Import challenges from the template. Any row error: nothing is imported, all errors listed."""
-        contest = self._organised(pk)
+        contest = self.get_object()
         upload = required_file(request)
         report = challenges_import(actor=request.user, contest=contest, fileobj=upload)
         body = {"created": report.created, "errors": report.errors}
         if report.errors:
+            refusal = error("import_rows_invalid", count=len(report.errors))
             body.update(
                 {
-                    "code": "import_rows_invalid",
-                    "message_zh": f"{len(report.errors)} 处错误，未导入任何榜题。",
-                    "message_en": f"{len(report.errors)} errors; nothing was imported.",
+                    "code": refusal.code,
+                    "message_zh": refusal.message_zh,
+                    "message_en": refusal.message_en,
                 }
             )
             return Response(body, status=400)
@@ -209,11 +212,13 @@ class ContestChildViewSet(
 ):
     """Tracks, groups and stages: public with their contest; organisers create and edit them."""
 
-    permission_classes = [ReadOpenWriteAuthenticated]
+    permission_classes = [RulePermission]
     filterset_fields = ["contest"]
     pagination_class = None
     model = None
     create_service = None
+    update_service = None
+    model_name = None  # the update service's keyword for the instance
 
     def get_queryset(self):
         return self.model.objects.filter(contest__in=contests_visible(user=self.request.user))
@@ -236,7 +241,9 @@ class ContestChildViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("contest", None)
-        instance = child_update(actor=request.user, instance=instance, **values)
+        instance = type(self).update_service(
+            actor=request.user, **{self.model_name: instance}, **values
+        )
         return Response(self.get_serializer(instance).data)
 
 
@@ -246,6 +253,8 @@ class TrackViewSet(ContestChildViewSet):
     model = Track
     serializer_class = TrackSerializer
     create_service = staticmethod(track_create)
+    update_service = staticmethod(track_update)
+    model_name = "track"
 
     @extend_schema(
         request=ONE_FILE_BODY,
@@ -266,6 +275,8 @@ class GroupViewSet(ContestChildViewSet):
     model = Group
     serializer_class = GroupSerializer
     create_service = staticmethod(group_create)
+    update_service = staticmethod(group_update)
+    model_name = "group"
 
 
 class StageViewSet(ContestChildViewSet):
@@ -274,3 +285,5 @@ class StageViewSet(ContestChildViewSet):
     model = Stage
     serializer_class = StageSerializer
     create_service = staticmethod(stage_create)
+    update_service = staticmethod(stage_update)
+    model_name = "stage"

@@ -96,7 +96,7 @@ class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [Authenticated]
     serializer_class = InvitationSerializer
-    filterset_fields = ["team", "state"]
+    filterset_fields = ["team", "status"]
     lookup_field = "code"
 
     def get_queryset(self):

@@ -9,11 +9,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import Authenticated
-from contest.enums import ContestRoleKind
-from contest.models import ContestRole, User
-from contest.permissions import is_platform_admin
-from contest.services.common import not_permitted
+from api.permissions import RulePermission
+from contest.models import User
 
 SEARCH_LIMIT = 20
 
@@ -50,14 +47,9 @@ class UserSearchResultSerializer(serializers.Serializer):
         return user.organisation.name if user.organisation_id else None
 
 
-def may_search_users(user) -> bool:
-    if is_platform_admin(user):
-        return True
-    return ContestRole.objects.filter(user=user, role=ContestRoleKind.ORGANISER).exists()
-
-
 class UserSearchView(APIView):
-    permission_classes = [Authenticated]
+    permission_classes = [RulePermission]
+    rules = {"get": "contest.search_users"}
 
     @extend_schema(
         parameters=[
@@ -73,8 +65,6 @@ class UserSearchView(APIView):
     def get(self, request):
         """Active users whose real name contains `q` (or whose email / mobile is `q`): at most 20, masked
         contacts. Organisers of a contest and platform admins only."""
-        if not may_search_users(request.user):
-            raise not_permitted("查找用户", "search users")
         q = (request.query_params.get("q") or "").strip()
         if not q:
             return Response([])

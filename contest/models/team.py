@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from contest.enums import InvitationState, MemberRole
+from contest.enums import InvitationStatus, MemberRole
 
 
 class Team(models.Model):
@@ -100,8 +100,8 @@ class Invitation(models.Model):
     code = models.CharField(max_length=40, unique=True, default=_invitation_code)
     invitee_name = models.CharField("被邀请人 Invitee", max_length=64, blank=True)
     invitee_contact = models.CharField("邮箱或手机 Email or mobile", max_length=120, blank=True)
-    state = models.CharField(
-        max_length=16, choices=InvitationState.choices, default=InvitationState.SENT
+    status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.SENT
     )
     expires_at = models.DateTimeField()
     invited_by = models.ForeignKey(

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from contest import permissions
 from contest.enums import ChallengeStatus, OrganisationKind, PrizePayer
-from contest.errors import ValidationFailed
+from contest.errors import error, text_by_language
 from contest.models import Challenge, Contest, Organisation
-from contest.services.common import bilingual_text, not_permitted
+from contest.permissions import permission_require
+from contest.services.common import bilingual_text
 from contest.validators import uscc_is_valid
 
 # (header, key, required)
@@ -227,26 +227,20 @@ def challenges_import(*, actor, contest: Contest, fileobj) -> ImportReport:
     """
     from openpyxl import load_workbook
 
-    if not permissions.is_organiser(actor, contest):
-        raise not_permitted("导入榜单", "import challenge lists")
+    permission_require(actor, "contest.import_challenges", contest)
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a non-xlsx file
-        raise ValidationFailed(
-            "invalid_workbook",
-            "无法读取 Excel 文件，请使用模板（.xlsx）。",
-            "Cannot read the workbook: use the .xlsx template.",
-        ) from exc
+        raise error("invalid_workbook") from exc
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [(_text(h)) for h in next(rows, [])]
     keys_by_header = {h: k for h, k, _ in TEMPLATE_COLUMNS}
     missing = [h for h, _, req in TEMPLATE_COLUMNS if req and h not in header]
     if missing:
-        raise ValidationFailed(
+        raise error(
             "template_mismatch",
-            f"表头缺少列：{'、'.join(missing)}。",
-            f"The header lacks columns: {', '.join(missing)}.",
+            columns=text_by_language(zh="、".join(missing), en=", ".join(missing)),
             details={"missing": missing},
         )
     tracks = {}

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import functools
+
 from django.db import transaction
 from django.utils import timezone
 
-from contest import permissions
 from contest.enums import CONTEST_STATUS_FLOW, ContestRoleKind, ContestStatus
-from contest.errors import StateConflict, ValidationFailed
+from contest.errors import TRANSITION_SUBJECT_CONTEST, error, text_by_language
 from contest.models import Contest, ContestRole, Group, Organisation, Stage, Track
-from contest.services.common import full_clean_or_raise, not_permitted
+from contest.permissions import permission_require
+from contest.services.common import full_clean_or_raise
 
 # The fields an organiser sets on a contest, in the order forms and the API show them.
 CONTEST_FIELDS = (
@@ -38,31 +40,24 @@ CONTEST_FIELDS = (
 def _rules_check(contest: Contest) -> None:
     """Rules of a contest that the database constraint would only name, not explain."""
     if contest.team_size_min > contest.team_size_max:
-        raise ValidationFailed(
+        raise error(
             "team_size_range_invalid",
-            f"团队最少人数（{contest.team_size_min}）不能大于最多人数（{contest.team_size_max}）。",
-            f"The minimum team size ({contest.team_size_min}) exceeds the maximum "
-            f"({contest.team_size_max}).",
+            team_size_min=contest.team_size_min,
+            team_size_max=contest.team_size_max,
             fields={"team_size_min": ["team_size_range_invalid"]},
         )
-
-
-def _require_organiser(actor, contest: Contest) -> None:
-    if not permissions.is_organiser(actor, contest):
-        raise not_permitted("管理该赛事", "manage this contest")
 
 
 @transaction.atomic
 def contest_create(*, actor, **fields) -> Contest:
     """Create a contest in draft; the creator becomes its first organiser."""
-    if not permissions.can_create_contest(actor):
-        raise not_permitted("创建赛事", "create contests")
+    permission_require(actor, "contest.create_contest")
     unknown = set(fields) - set(CONTEST_FIELDS)
     if unknown:
         raise ValueError(f"unknown contest fields: {sorted(unknown)}")
     parent = fields.get("parent")
-    if parent is not None and not permissions.is_organiser(actor, parent):
-        raise not_permitted("在该上级赛事下创建分赛", "create a sub-contest under that contest")
+    if parent is not None:
+        permission_require(actor, "contest.create_subcontest", parent)
     contest = Contest(created_by=actor, **fields)
     _rules_check(contest)
     full_clean_or_raise(contest)
@@ -73,7 +68,7 @@ def contest_create(*, actor, **fields) -> Contest:
 
 @transaction.atomic
 def contest_update(*, actor, contest: Contest, **fields) -> Contest:
-    _require_organiser(actor, contest)
+    permission_require(actor, "contest.manage_contest", contest)
     unknown = set(fields) - set(CONTEST_FIELDS)
     if unknown:
         raise ValueError(f"unknown contest fields: {sorted(unknown)}")
@@ -82,11 +77,7 @@ def contest_update(*, actor, contest: Contest, **fields) -> Contest:
         and "code" in fields
         and fields["code"] != contest.code
     ):
-        raise StateConflict(
-            "contest_code_frozen",
-            "赛事发布后不能修改代码。",
-            "A contest's code cannot change once it is published.",
-        )
+        raise error("contest_code_frozen")
     for key, value in fields.items():
         setattr(contest, key, value)
     _rules_check(contest)
@@ -95,55 +86,113 @@ def contest_update(*, actor, contest: Contest, **fields) -> Contest:
     return contest
 
 
-@transaction.atomic
-def contest_transition(*, actor, contest: Contest, to: str) -> Contest:
-    """Move a contest one step along its lifecycle (draft → … → finished); no skipping, no going back."""
+def _status_text(status: str):
+    """A status as the messages show it: its label in Chinese, its value in English."""
+    return text_by_language(zh=ContestStatus(status).label, en=str(status))
+
+
+def _transition(*, actor, contest: Contest, to: str) -> Contest:
+    """Move a contest one step along its lifecycle (draft → … → finished): the organiser only,
+    from the status just before `to`; no skipping, no going back."""
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
-    _require_organiser(actor, contest)
-    if to not in CONTEST_STATUS_FLOW:
-        raise ValidationFailed(
-            "invalid_status",
-            f"未知状态：{to}。",
-            f"Unknown status: {to}.",
-            fields={"status": ["invalid_status"]},
-        )
+    permission_require(actor, "contest.manage_contest", contest)
     current = CONTEST_STATUS_FLOW.index(contest.status)
-    target = CONTEST_STATUS_FLOW.index(to)
-    if target != current + 1:
-        raise StateConflict(
+    if CONTEST_STATUS_FLOW.index(to) != current + 1:
+        raise error(
             "invalid_transition",
-            f"赛事状态不能从“{contest.get_status_display()}”变为“{ContestStatus(to).label}”。",
-            f"A contest cannot move from {contest.status} to {to}.",
+            subject=TRANSITION_SUBJECT_CONTEST,
+            current=_status_text(contest.status),
+            target=_status_text(to),
         )
-    if to == ContestStatus.PUBLISHED and not contest.stages.exists():
-        raise StateConflict(
-            "contest_has_no_stages",
-            "发布前须至少设置一个阶段。",
-            "Add at least one stage before publishing.",
-        )
-    if to == ContestStatus.REGISTRATION_CLOSED:
-        contest.teams.update(roster_locked=True)
-        if (
-            contest.registration_closes_at is None
-            or contest.registration_closes_at > timezone.now()
-        ):
-            contest.registration_closes_at = timezone.now()
-    contest.status = to
+    return contest
+
+
+@transaction.atomic
+def contest_publish(*, actor, contest: Contest) -> Contest:
+    """Draft → published; a contest needs at least one stage to be published."""
+    contest = _transition(actor=actor, contest=contest, to=ContestStatus.PUBLISHED)
+    if not contest.stages.exists():
+        raise error("contest_has_no_stages")
+    contest.status = ContestStatus.PUBLISHED
     contest.save()
     return contest
+
+
+@transaction.atomic
+def contest_registration_open(*, actor, contest: Contest) -> Contest:
+    """Published → registration open."""
+    contest = _transition(actor=actor, contest=contest, to=ContestStatus.REGISTRATION_OPEN)
+    contest.status = ContestStatus.REGISTRATION_OPEN
+    contest.save()
+    return contest
+
+
+@transaction.atomic
+def contest_registration_close(*, actor, contest: Contest) -> Contest:
+    """Registration open → closed: every roster locks, and the registration deadline becomes now
+    unless it has already passed."""
+    contest = _transition(actor=actor, contest=contest, to=ContestStatus.REGISTRATION_CLOSED)
+    contest.teams.update(roster_locked=True)
+    if contest.registration_closes_at is None or contest.registration_closes_at > timezone.now():
+        contest.registration_closes_at = timezone.now()
+    contest.status = ContestStatus.REGISTRATION_CLOSED
+    contest.save()
+    return contest
+
+
+@transaction.atomic
+def contest_judging_start(*, actor, contest: Contest) -> Contest:
+    """Registration closed → judging."""
+    contest = _transition(actor=actor, contest=contest, to=ContestStatus.JUDGING)
+    contest.status = ContestStatus.JUDGING
+    contest.save()
+    return contest
+
+
+@transaction.atomic
+def contest_results_publish(*, actor, contest: Contest) -> Contest:
+    """Judging → results."""
+    contest = _transition(actor=actor, contest=contest, to=ContestStatus.RESULTS)
+    contest.status = ContestStatus.RESULTS
+    contest.save()
+    return contest
+
+
+@transaction.atomic
+def contest_finish(*, actor, contest: Contest) -> Contest:
+    """Results → finished."""
+    contest = _transition(actor=actor, contest=contest, to=ContestStatus.FINISHED)
+    contest.status = ContestStatus.FINISHED
+    contest.save()
+    return contest
+
+
+# The transition into each status, for callers that hold the target status (the API, the demo).
+CONTEST_TRANSITIONS = {
+    ContestStatus.PUBLISHED: contest_publish,
+    ContestStatus.REGISTRATION_OPEN: contest_registration_open,
+    ContestStatus.REGISTRATION_CLOSED: contest_registration_close,
+    ContestStatus.JUDGING: contest_judging_start,
+    ContestStatus.RESULTS: contest_results_publish,
+    ContestStatus.FINISHED: contest_finish,
+}
+
+
+def contest_transition_for(status: str):
+    """The service that moves a contest into `status`. Nothing moves a contest back into draft:
+    asking for that is refused by the same checks as any step out of order."""
+    if status in CONTEST_TRANSITIONS:
+        return CONTEST_TRANSITIONS[status]
+    return functools.partial(transaction.atomic(_transition), to=status)
 
 
 @transaction.atomic
 def contest_role_grant(
     *, actor, contest: Contest, user, role: str, organisation: Organisation | None = None
 ) -> ContestRole:
-    _require_organiser(actor, contest)
+    permission_require(actor, "contest.manage_contest", contest)
     if role == ContestRoleKind.PUBLISHER and organisation is None:
-        raise ValidationFailed(
-            "publisher_needs_organisation",
-            "发榜方须指定所属单位。",
-            "A publisher must act for an organisation.",
-        )
+        raise error("publisher_needs_organisation")
     contest_role, _ = ContestRole.objects.get_or_create(
         contest=contest, user=user, role=role, defaults={"organisation": organisation}
     )
@@ -151,7 +200,7 @@ def contest_role_grant(
 
 
 def _child_create(model, *, actor, contest: Contest, **fields):
-    _require_organiser(actor, contest)
+    permission_require(actor, "contest.manage_contest", contest)
     instance = model(contest=contest, **fields)
     full_clean_or_raise(instance)
     instance.save()
@@ -171,17 +220,15 @@ def group_create(*, actor, contest: Contest, **fields) -> Group:
 @transaction.atomic
 def stage_create(*, actor, contest: Contest, **fields) -> Stage:
     stage = Stage(contest=contest, **fields)
-    _require_organiser(actor, contest)
+    permission_require(actor, "contest.manage_contest", contest)
     _stage_windows_check(stage)
     full_clean_or_raise(stage)
     stage.save()
     return stage
 
 
-@transaction.atomic
-def child_update(*, actor, instance, **fields):
-    """Update a track, group or stage of a contest the actor organises."""
-    _require_organiser(actor, instance.contest)
+def _child_update(instance, *, actor, **fields):
+    permission_require(actor, "contest.manage_contest", instance.contest)
     for key, value in fields.items():
         setattr(instance, key, value)
     if isinstance(instance, Stage):
@@ -191,16 +238,32 @@ def child_update(*, actor, instance, **fields):
     return instance
 
 
+@transaction.atomic
+def track_update(*, actor, track: Track, **fields) -> Track:
+    return _child_update(track, actor=actor, **fields)
+
+
+@transaction.atomic
+def group_update(*, actor, group: Group, **fields) -> Group:
+    return _child_update(group, actor=actor, **fields)
+
+
+@transaction.atomic
+def stage_update(*, actor, stage: Stage, **fields) -> Stage:
+    """Update a stage; its submission and review windows must each open before they close."""
+    return _child_update(stage, actor=actor, **fields)
+
+
 def _stage_windows_check(stage: Stage) -> None:
     for opens, closes, name in [
         (stage.submission_opens_at, stage.submission_closes_at, "submission"),
         (stage.review_opens_at, stage.review_closes_at, "review"),
     ]:
         if opens and closes and opens >= closes:
-            raise ValidationFailed(
+            raise error(
                 "invalid_window",
-                "开始时间须早于截止时间。",
-                f"The {name} window must open before it closes.",
+                # The Chinese message names no window.
+                window=text_by_language(zh="", en=name),
                 fields={f"{name}_closes_at": ["invalid_window"]},
             )
 
@@ -210,7 +273,7 @@ def track_guide_upload(*, actor, track: Track, uploaded) -> Track:
     """Attach a track's challenge guide (赛题指南) file, checked like every upload (PDF or DOCX)."""
     from contest.files import upload_check
 
-    _require_organiser(actor, track.contest)
+    permission_require(actor, "contest.manage_contest", track.contest)
     checked = upload_check(uploaded, allowed=("pdf", "docx"))
     track.sha256 = checked.sha256  # names the stored file: <contest>/guides/<track>/<sha>.<ext>
     previous = track.guide_file.name if track.guide_file else None

@@ -4,7 +4,7 @@ import datetime
 
 from django.db import transaction
 
-from contest.errors import StateConflict
+from contest.errors import error
 from contest.models import Organisation
 from contest.services.common import full_clean_or_raise
 
@@ -22,12 +22,7 @@ def organisation_create(
     """Register an organisation; its USCC must carry a valid GB 32100-2015 check character."""
     uscc = uscc.strip().upper()
     if Organisation.objects.filter(uscc=uscc).exists():
-        raise StateConflict(
-            "organisation_exists",
-            "该统一社会信用代码的单位已存在。",
-            "An organisation with this unified social credit code already exists.",
-            fields={"uscc": ["organisation_exists"]},
-        )
+        raise error("organisation_exists", fields={"uscc": ["organisation_exists"]})
     organisation = Organisation(
         name=name.strip(),
         kind=kind,

@@ -8,19 +8,25 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from contest import permissions
 from contest.enums import (
     ChallengeStatus,
     ContestStatus,
     EntrantKind,
-    InvitationState,
+    InvitationStatus,
     MemberRole,
 )
-from contest.errors import StateConflict, ValidationFailed
+from contest.errors import error, text_by_language
 from contest.models import Contest, Invitation, Team, TeamMember
-from contest.services.common import full_clean_or_raise, not_permitted
+from contest.permissions import permission_require
+from contest.services.common import full_clean_or_raise
 
 INVITATION_LIFETIME = timedelta(days=7)
+# The error for an invitation that can no longer be used, by its status.
+_INVITATION_USED = {
+    InvitationStatus.ACCEPTED: "invitation_accepted",
+    InvitationStatus.DECLINED: "invitation_declined",
+    InvitationStatus.EXPIRED: "invitation_expired",
+}
 
 
 def _registration_open_check(contest: Contest) -> None:
@@ -28,22 +34,14 @@ def _registration_open_check(contest: Contest) -> None:
     if contest.status != ContestStatus.REGISTRATION_OPEN or (
         contest.registration_opens_at and now < contest.registration_opens_at
     ):
-        raise StateConflict(
-            "registration_not_open",
-            "该赛事当前不在报名期。",
-            "Registration for this contest is not open.",
-        )
+        raise error("registration_not_open")
     if contest.registration_closes_at and now >= contest.registration_closes_at:
-        raise StateConflict("registration_closed", "报名已截止。", "Registration has closed.")
+        raise error("registration_closed")
 
 
 def _roster_unlocked_check(team: Team) -> None:
     if team.is_roster_locked:
-        raise StateConflict(
-            "roster_locked",
-            "报名截止后团队名单已锁定，不能再变更成员。",
-            "The roster is locked after the registration deadline; members cannot change.",
-        )
+        raise error("roster_locked")
 
 
 def _one_team_check(contest: Contest, user, *, role: str) -> None:
@@ -56,105 +54,63 @@ def _one_team_check(contest: Contest, user, *, role: str) -> None:
         .exclude(role=MemberRole.ADVISOR)
         .exists()
     ):
-        raise StateConflict(
-            "already_in_team",
-            "本赛事每人只能参加一个团队，你已在其他团队中。",
-            "In this contest a person may be on one team only, and you already are.",
-        )
+        raise error("already_in_team")
 
 
 def _team_fields_check(contest: Contest, team: Team, co_applicants: list) -> None:
     kinds = set(contest.entrant_kinds or [EntrantKind.PERSON])
     lead = team.lead_organisation
     if lead is None and EntrantKind.PERSON not in kinds:
-        raise ValidationFailed(
+        raise error(
             "lead_organisation_required",
-            "本赛事须以单位名义申报，请填写申报单位。",
-            "This contest is entered by organisations: name the lead organisation.",
             fields={"lead_organisation": ["lead_organisation_required"]},
         )
     if lead is not None and lead.kind not in kinds:
-        raise ValidationFailed(
+        raise error(
             "organisation_kind_not_eligible",
-            "该类型单位不能参加本赛事。",
-            "Organisations of this type may not enter this contest.",
             fields={"lead_organisation": ["organisation_kind_not_eligible"]},
         )
     if co_applicants:
         if not contest.joint_entries_allowed:
-            raise ValidationFailed(
-                "joint_entries_not_allowed",
-                "本赛事不接受联合申报。",
-                "This contest does not accept joint entries.",
-                fields={"co_applicants": ["joint_entries_not_allowed"]},
+            raise error(
+                "joint_entries_not_allowed", fields={"co_applicants": ["joint_entries_not_allowed"]}
             )
         ids = [o.pk for o in co_applicants]
         if len(set(ids)) != len(ids) or (lead is not None and lead.pk in ids):
-            raise ValidationFailed(
-                "co_applicants_duplicate",
-                "联合申报单位重复或与申报单位相同。",
-                "Co-applicants repeat or include the lead organisation.",
-                fields={"co_applicants": ["co_applicants_duplicate"]},
+            raise error(
+                "co_applicants_duplicate", fields={"co_applicants": ["co_applicants_duplicate"]}
             )
         if len(ids) > contest.co_applicants_max:
-            raise ValidationFailed(
+            raise error(
                 "too_many_co_applicants",
-                f"联合申报单位最多 {contest.co_applicants_max} 家。",
-                f"At most {contest.co_applicants_max} co-applicants.",
+                co_applicants_max=contest.co_applicants_max,
                 fields={"co_applicants": ["too_many_co_applicants"]},
             )
     if team.track_id and team.track.contest_id != contest.pk:
-        raise ValidationFailed(
-            "track_not_in_contest",
-            "赛道不属于该赛事。",
-            "The track belongs to another contest.",
-            fields={"track": ["track_not_in_contest"]},
-        )
+        raise error("track_not_in_contest", fields={"track": ["track_not_in_contest"]})
     if contest.requires_track and not team.track_id:
-        raise ValidationFailed(
-            "track_required", "请选择赛道。", "Pick a track.", fields={"track": ["track_required"]}
-        )
+        raise error("track_required", fields={"track": ["track_required"]})
     if team.challenge_id:
         challenge = team.challenge
         if challenge.contest_id != contest.pk or challenge.status != ChallengeStatus.PUBLISHED:
-            raise ValidationFailed(
-                "challenge_not_open",
-                "所选榜题未发布或不属于该赛事。",
-                "The challenge is not published in this contest.",
-                fields={"challenge": ["challenge_not_open"]},
-            )
+            raise error("challenge_not_open", fields={"challenge": ["challenge_not_open"]})
         if challenge.deadline and timezone.now() >= challenge.deadline:
-            raise StateConflict(
-                "challenge_deadline_passed",
-                "该榜题的揭榜截止时间已过。",
-                "The deadline to take this challenge has passed.",
-            )
+            raise error("challenge_deadline_passed")
     elif contest.requires_challenge:
-        raise ValidationFailed(
-            "challenge_required",
-            "请选择要揭榜的榜题。",
-            "Pick a challenge to take.",
-            fields={"challenge": ["challenge_required"]},
-        )
+        raise error("challenge_required", fields={"challenge": ["challenge_required"]})
     if team.group_id:
         group = team.group
         if group.contest_id != contest.pk:
-            raise ValidationFailed(
-                "group_not_in_contest",
-                "组别不属于该赛事。",
-                "The group belongs to another contest.",
-                fields={"group": ["group_not_in_contest"]},
-            )
+            raise error("group_not_in_contest", fields={"group": ["group_not_in_contest"]})
         if group.registered_on_or_after or group.registered_before:
             founded = lead.registered_on if lead else None
             if founded is None or (
                 (group.registered_on_or_after and founded < group.registered_on_or_after)
                 or (group.registered_before and founded >= group.registered_before)
             ):
-                raise ValidationFailed(
+                raise error(
                     "group_not_eligible",
-                    f"申报单位不符合“{group.name}”的成立时间要求。",
-                    f"The lead organisation does not meet the founding-date rule of group '{group.code}'.",
+                    group=text_by_language(zh=group.name, en=group.code),
                     fields={"group": ["group_not_eligible"]},
                 )
 
@@ -182,8 +138,7 @@ def team_create(
     challenge=None,
 ) -> Team:
     """Register a team; the actor becomes its captain. Checks every registration rule of the contest."""
-    if not (actor and actor.is_authenticated):
-        raise not_permitted("报名", "register")
+    permission_require(actor, "contest.register_team")
     _registration_open_check(contest)
     co_applicants = list(co_applicants or [])
     team = Team(
@@ -198,12 +153,7 @@ def team_create(
     )
     _team_fields_check(contest, team, co_applicants)
     if Team.objects.filter(contest=contest, name=team.name).exists():
-        raise StateConflict(
-            "team_name_taken",
-            "该团队名称已被使用。",
-            "That team name is taken.",
-            fields={"name": ["team_name_taken"]},
-        )
+        raise error("team_name_taken", fields={"name": ["team_name_taken"]})
     _one_team_check(contest, actor, role=MemberRole.CAPTAIN)
     team.code = _next_team_code(contest)
     full_clean_or_raise(team)
@@ -219,8 +169,7 @@ def team_create(
 @transaction.atomic
 def team_update(*, actor, team: Team, co_applicants: list | None = None, **fields) -> Team:
     team = Team.objects.select_for_update().select_related("contest").get(pk=team.pk)
-    if not permissions.is_team_captain(actor, team):
-        raise not_permitted("修改该团队", "edit this team")
+    permission_require(actor, "contest.edit_team", team)
     _roster_unlocked_check(team)
     allowed = {"name", "lead_organisation", "track", "group", "challenge"}
     unknown = set(fields) - allowed
@@ -234,12 +183,7 @@ def team_update(*, actor, team: Team, co_applicants: list | None = None, **field
         "name" in fields
         and Team.objects.filter(contest=team.contest, name=team.name).exclude(pk=team.pk).exists()
     ):
-        raise StateConflict(
-            "team_name_taken",
-            "该团队名称已被使用。",
-            "That team name is taken.",
-            fields={"name": ["team_name_taken"]},
-        )
+        raise error("team_name_taken", fields={"name": ["team_name_taken"]})
     full_clean_or_raise(team)
     team.save()
     if co_applicants is not None:
@@ -256,16 +200,10 @@ def invitation_create(
     invitee_name: str = "",
     invitee_contact: str = "",
 ) -> Invitation:
-    if not permissions.is_team_captain(actor, team):
-        raise not_permitted("邀请成员", "invite members")
+    permission_require(actor, "contest.invite_member", team)
     _roster_unlocked_check(team)
     if role not in (MemberRole.MEMBER, MemberRole.ADVISOR):
-        raise ValidationFailed(
-            "invalid_role",
-            "只能邀请成员或指导老师。",
-            "Only members or advisors can be invited.",
-            fields={"role": ["invalid_role"]},
-        )
+        raise error("invalid_role", fields={"role": ["invalid_role"]})
     expires_at = timezone.now() + INVITATION_LIFETIME
     closes = team.contest.registration_closes_at
     if closes and closes < expires_at:
@@ -288,20 +226,16 @@ def _invitation_open(code: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise ValidationFailed(
-            "invitation_not_found",
-            "邀请码无效。",
-            "No invitation has this code.",
-            fields={"code": ["invitation_not_found"]},
-        )
-    if invitation.state == InvitationState.SENT and invitation.expires_at <= timezone.now():
-        invitation.state = InvitationState.EXPIRED
-        invitation.save(update_fields=["state"])
-    if invitation.state != InvitationState.SENT:
-        raise StateConflict(
-            f"invitation_{invitation.state}",
-            f"该邀请{invitation.get_state_display().split()[0]}，不能再使用。",
-            f"This invitation is {invitation.state} and can no longer be used.",
+        raise error("invitation_not_found", fields={"code": ["invitation_not_found"]})
+    if invitation.status == InvitationStatus.SENT and invitation.expires_at <= timezone.now():
+        invitation.status = InvitationStatus.EXPIRED
+        invitation.save(update_fields=["status"])
+    if invitation.status != InvitationStatus.SENT:
+        raise error(
+            _INVITATION_USED[invitation.status],
+            status=text_by_language(
+                zh=invitation.get_status_display().split()[0], en=str(invitation.status)
+            ),
         )
     return invitation
 
@@ -309,75 +243,53 @@ def _invitation_open(code: str) -> Invitation:
 @transaction.atomic
 def invitation_accept(*, actor, code: str) -> TeamMember:
     """Join a team by an invitation's link or code, within the contest's roster limits."""
-    if not (actor and actor.is_authenticated):
-        raise not_permitted("加入团队", "join a team")
+    permission_require(actor, "contest.join_team")
     invitation = _invitation_open(code)
     team = Team.objects.select_for_update().select_related("contest").get(pk=invitation.team_id)
     contest = team.contest
     _roster_unlocked_check(team)
     if team.members.filter(user=actor).exists():
-        raise StateConflict("already_member", "你已是该团队成员。", "You are already on this team.")
+        raise error("already_member")
     if invitation.role == MemberRole.ADVISOR:
         if team.members.filter(role=MemberRole.ADVISOR).count() >= contest.advisors_max:
-            raise StateConflict(
-                "advisors_full",
-                f"指导老师已满（最多 {contest.advisors_max} 人）。",
-                f"The team already has the maximum of {contest.advisors_max} advisors.",
-            )
+            raise error("advisors_full", advisors_max=contest.advisors_max)
     elif team.members.exclude(role=MemberRole.ADVISOR).count() >= contest.team_size_max:
-        raise StateConflict(
-            "team_full",
-            f"团队人数已满（最多 {contest.team_size_max} 人）。",
-            f"The team already has the maximum of {contest.team_size_max} members.",
-        )
+        raise error("team_full", team_size_max=contest.team_size_max)
     _one_team_check(contest, actor, role=invitation.role)
     order = team.members.count()
     member = TeamMember.objects.create(
         team=team, contest=contest, user=actor, role=invitation.role, order=order
     )
-    invitation.state = InvitationState.ACCEPTED
+    invitation.status = InvitationStatus.ACCEPTED
     invitation.responded_by = actor
     invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["state", "responded_by", "responded_at"])
+    invitation.save(update_fields=["status", "responded_by", "responded_at"])
     return member
 
 
 @transaction.atomic
 def invitation_decline(*, actor, code: str) -> Invitation:
     invitation = _invitation_open(code)
-    invitation.state = InvitationState.DECLINED
+    invitation.status = InvitationStatus.DECLINED
     invitation.responded_by = actor if actor and actor.is_authenticated else None
     invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["state", "responded_by", "responded_at"])
+    invitation.save(update_fields=["status", "responded_by", "responded_at"])
     return invitation
 
 
 def invitations_expire() -> int:
     """Mark sent invitations past their expiry as expired (run hourly by Celery beat)."""
     return Invitation.objects.filter(
-        state=InvitationState.SENT, expires_at__lte=timezone.now()
-    ).update(state=InvitationState.EXPIRED)
+        status=InvitationStatus.SENT, expires_at__lte=timezone.now()
+    ).update(status=InvitationStatus.EXPIRED)
 
 
 @transaction.atomic
 def member_remove(*, actor, member: TeamMember) -> None:
     """The captain removes a member, or a member leaves. The captain cannot leave."""
     team = Team.objects.select_for_update().select_related("contest").get(pk=member.team_id)
-    if not (permissions.is_team_captain(actor, team) or member.user_id == actor.id):
-        raise not_permitted("移除该成员", "remove this member")
+    permission_require(actor, "contest.remove_member", member)
     _roster_unlocked_check(team)
     if member.role == MemberRole.CAPTAIN:
-        raise StateConflict(
-            "captain_cannot_leave", "队长不能离队。", "The captain cannot leave the team."
-        )
+        raise error("captain_cannot_leave")
     member.delete()
-
-
-def team_roster_problems(team: Team) -> list[str]:
-    """What keeps a roster from meeting the contest's size rules (empty when it does)."""
-    contest = team.contest
-    members = team.members.exclude(role=MemberRole.ADVISOR).count()
-    problems = []
-    if members < contest.team_size_min:
-        problems.append(f"team_size_below_min:{members}<{contest.team_size_min}")
-    return problems

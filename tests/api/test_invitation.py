@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from contest.enums import InvitationState, MemberRole
+from contest.enums import InvitationStatus, MemberRole
 from contest.models import Invitation, TeamMember
 from tests.api.helpers import assert_error, ids, row_counts
 from tests.factories.contest import ContestFactory, TeamFactory, TeamMemberFactory, UserFactory
@@ -39,7 +39,7 @@ def test_invitation_create_captain(client_for, captain, contest, team):
     assert response.status_code == 201
     body = response.json()
     invitation = Invitation.objects.get(pk=body["id"])
-    assert (body["role"], body["state"], body["link"]) == (
+    assert (body["role"], body["status"], body["link"]) == (
         "advisor",
         "sent",
         f"/join/{invitation.code}",
@@ -100,7 +100,7 @@ def test_invitation_accept_member(client_for, stranger, team):
     assert response.status_code == 201
     assert (response.json()["user"], response.json()["role"]) == (stranger.pk, "member")
     invitation.refresh_from_db()
-    assert (invitation.state, invitation.responded_by) == (InvitationState.ACCEPTED, stranger)
+    assert (invitation.status, invitation.responded_by) == (InvitationStatus.ACCEPTED, stranger)
     assert TeamMember.objects.get(team=team, user=stranger).contest_id == team.contest_id
 
 
@@ -139,21 +139,21 @@ def test_invitation_accept_already_member(client_for, member, team):
     before = row_counts()
     assert_error(_accept(client_for(member), invitation), 409, "already_member")
     assert row_counts() == before
-    assert Invitation.objects.get(pk=invitation.pk).state == "sent"
+    assert Invitation.objects.get(pk=invitation.pk).status == "sent"
 
 
 def test_invitation_decline(client_for, stranger, team):
     invitation = _invitation(team)
     response = client_for(stranger).post(f"{URL}decline/", {"code": invitation.code})
     assert response.status_code == 200
-    assert response.json()["state"] == "declined"
+    assert response.json()["status"] == "declined"
     invitation.refresh_from_db()
-    assert (invitation.state, invitation.responded_by) == ("declined", stranger)
+    assert (invitation.status, invitation.responded_by) == ("declined", stranger)
     assert TeamMember.objects.filter(user=stranger).exists() is False
 
 
 def test_invitation_accept_after_decline_refused(client_for, stranger, team):
-    invitation = _invitation(team, state=InvitationState.DECLINED)
+    invitation = _invitation(team, status=InvitationStatus.DECLINED)
     before = row_counts()
     body = assert_error(_accept(client_for(stranger), invitation), 409, "invitation_declined")
     assert body["message_en"] == "This invitation is declined and can no longer be used."
@@ -184,7 +184,7 @@ def test_invitation_accept_team_full(client_for, stranger, contest, team):
     body = assert_error(_accept(client_for(stranger), invitation), 409, "team_full")
     assert body["message_en"] == "The team already has the maximum of 2 members."
     assert row_counts() == before
-    assert Invitation.objects.get(pk=invitation.pk).state == "sent"
+    assert Invitation.objects.get(pk=invitation.pk).status == "sent"
 
 
 def test_invitation_accept_last_place(client_for, stranger, contest, team):
@@ -239,7 +239,7 @@ def test_invitation_accept_second_team_refused(client_for, contest, team):
     before = row_counts()
     assert_error(_accept(client_for(other_captain), invitation), 409, "already_in_team")
     assert row_counts() == before
-    assert Invitation.objects.get(pk=invitation.pk).state == "sent"
+    assert Invitation.objects.get(pk=invitation.pk).status == "sent"
 
 
 def test_invitation_accept_member_of_other_team_refused(client_for, contest, team):
@@ -283,7 +283,7 @@ def test_invitation_preview_by_code(client_for, stranger, contest, team):
         "team_name": "星火团队",
         "contest_name": contest.name,
         "role": "advisor",
-        "state": "sent",
+        "status": "sent",
         "expires_at": response.json()["expires_at"],
     }
 

@@ -144,11 +144,12 @@ def world(transactional_db) -> World:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from contest.enums import ContestKind, ContestStatus, OrganisationKind, StageKind
+    from contest.enums import ContestKind, OrganisationKind, StageKind
     from contest.services import challenge as challenges
     from contest.services.contest import (
         contest_create,
-        contest_transition,
+        contest_publish,
+        contest_registration_open,
         group_create,
         stage_create,
         track_create,
@@ -206,10 +207,8 @@ def world(transactional_db) -> World:
             submission_closes_at=now + timedelta(days=50),
         ),
     ]
-    contest = contest_transition(actor=organiser, contest=contest, to=ContestStatus.PUBLISHED)
-    contest = contest_transition(
-        actor=organiser, contest=contest, to=ContestStatus.REGISTRATION_OPEN
-    )
+    contest = contest_publish(actor=organiser, contest=contest)
+    contest = contest_registration_open(actor=organiser, contest=contest)
 
     publishers = [
         organisation_create(name=name, kind=kind, uscc=uscc(i), province="江苏")
@@ -279,9 +278,7 @@ def world(transactional_db) -> World:
     stage_create(
         actor=organiser, contest=other, name="形式审查", kind=StageKind.FORMAL_CHECK, order=1
     )
-    world.other_contest = contest_transition(
-        actor=organiser, contest=other, to=ContestStatus.PUBLISHED
-    )
+    world.other_contest = contest_publish(actor=organiser, contest=other)
     return world
 
 
