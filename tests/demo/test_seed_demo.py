@@ -6,18 +6,6 @@ import io
 import pytest
 from django.core.management import call_command
 
-from contest.demo import (
-    ADMIN_EMAIL,
-    CAPTAIN_EMAIL,
-    CHALLENGE_CODE,
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    JUDGE_EMAIL,
-    ORGANISER_EMAIL,
-    PUBLISHER_EMAIL,
-    SUBCONTEST_CODE,
-    WINNER_EMAIL,
-)
 from contest.enums import ChallengeStatus, ContestStatus, EntryStatus, StageKind
 from contest.models import (
     Challenge,
@@ -32,6 +20,18 @@ from contest.models import (
     User,
 )
 from contest.validators import uscc_is_valid
+from demo.logins import (
+    ADMIN_EMAIL,
+    CAPTAIN_EMAIL,
+    CHALLENGE_CODE,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    JUDGE_EMAIL,
+    ORGANISER_EMAIL,
+    PUBLISHER_EMAIL,
+    SUBCONTEST_CODE,
+    WINNER_EMAIL,
+)
 
 pytestmark = pytest.mark.django_db
 
