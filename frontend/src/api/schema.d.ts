@@ -3015,7 +3015,7 @@ export interface components {
             invitee_name?: string;
             /** 邮箱或手机 Email or mobile */
             invitee_contact?: string;
-            state?: components["schemas"]["InvitationStateEnum"];
+            status?: components["schemas"]["InvitationStatusEnum"];
             /** Format: date-time */
             expires_at: string;
             /** Format: date-time */
@@ -3043,7 +3043,7 @@ export interface components {
             readonly team_name: string;
             readonly contest_name: string;
             role?: components["schemas"]["MemberRoleEnum"];
-            state?: components["schemas"]["InvitationStateEnum"];
+            status?: components["schemas"]["InvitationStatusEnum"];
             /** Format: date-time */
             expires_at: string;
         };
@@ -3054,7 +3054,7 @@ export interface components {
          *     * `expired` - 已过期 Expired
          * @enum {string}
          */
-        InvitationStateEnum: "sent" | "accepted" | "declined" | "expired";
+        InvitationStatusEnum: "sent" | "accepted" | "declined" | "expired";
         /**
          * @description An entry as a judge sees it. In a blind stage no field names the team, its members or its
          *     organisations: the entry is known by its anonymous code.
@@ -6337,7 +6337,7 @@ export interface operations {
                  *     * `declined` - 已拒绝 Declined
                  *     * `expired` - 已过期 Expired
                  */
-                state?: "accepted" | "declined" | "expired" | "sent";
+                status?: "accepted" | "declined" | "expired" | "sent";
                 team?: number;
             };
             header?: never;
