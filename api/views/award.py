@@ -21,8 +21,8 @@ from api.serializers.award import (
     AwardTierWriteSerializer,
     ContestRefSerializer,
 )
+from awards.errors import error
 from awards.services import award as award_services
-from contest.errors import ValidationFailed
 from contest.selectors import contests_visible
 
 
@@ -65,12 +65,7 @@ class AwardTierViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         values = dict(data.validated_data)
         contest = values.pop("contest", None)
         if contest is None or "name" not in values:
-            raise ValidationFailed(
-                "invalid",
-                "请填写赛事和奖项名称。",
-                "Give the contest and the tier's name.",
-                fields={"contest": ["required"], "name": ["required"]},
-            )
+            raise error("invalid", fields={"contest": ["required"], "name": ["required"]})
         if not contests_visible(user=request.user).filter(pk=contest.pk).exists():
             raise Http404
         tier = award_services.tier_create(actor=request.user, contest=contest, **values)

@@ -27,12 +27,12 @@ from api.serializers.certificate import (
 )
 from api.views.award import CONTEST_PARAM, attachment, int_param
 from awards.certificates.archive import certificates_zip_stream
+from awards.errors import error
 from awards.models import CertificateBatch, CertificateTemplate
 from awards.services import award as award_services
 from awards.services import certificate as certificate_services
 from awards.services.certificate_batch import certificates_issue
 from awards.services.certificate_template import certificate_template_update
-from contest.errors import ValidationFailed
 from contest.selectors import contests_organised, contests_visible
 
 
@@ -229,10 +229,10 @@ class CertificatePdfVerifyView(APIView):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > 10 * 1024 * 1024:
-            raise ValidationFailed(
+            raise error(
                 "file_too_large",
-                "文件过大。",
-                "The file is too large.",
+                size_mb=f"{upload.size / 1048576:.1f}",
+                limit_mb="10",
                 fields={"file": ["file_too_large"]},
             )
         facts = certificate_services.certificate_pdf_verify(fileobj=upload)

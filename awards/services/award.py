@@ -35,8 +35,8 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
 from awards.enums import ACTIVE_AWARD_STATUSES, AwardStatus, AwardTierKind
+from awards.errors import error
 from awards.models import Award, AwardTier
-from contest.errors import StateConflict, ValidationFailed
 from contest.models import Contest, Organisation, Stage, Team, TeamMember
 from contest.permissions import is_organiser
 from contest.selectors import contests_organised
@@ -56,12 +56,7 @@ def organiser_required(actor, contest: Contest, action_zh: str, action_en: str) 
 def reason_required(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(
-            "reason_required",
-            "请填写理由。",
-            "A reason is required.",
-            fields={"reason": ["reason_required"]},
-        )
+        raise error("reason_required", fields={"reason": ["reason_required"]})
     return reason
 
 
@@ -73,36 +68,16 @@ _TIER_FIELDS = ("name", "kind", "track", "challenge", "quota_count", "quota_perc
 
 def _tier_check(tier: AwardTier) -> None:
     if tier.track_id and tier.track.contest_id != tier.contest_id:
-        raise ValidationFailed(
-            "track_not_in_contest", "赛道不属于该赛事。", "The track belongs to another contest."
-        )
+        raise error("track_not_in_contest")
     if tier.challenge_id and tier.challenge.contest_id != tier.contest_id:
-        raise ValidationFailed(
-            "challenge_not_in_contest",
-            "榜题不属于该赛事。",
-            "The challenge belongs to another contest.",
-        )
+        raise error("challenge_not_in_contest")
     if tier.track_id and tier.challenge_id:
-        raise ValidationFailed(
-            "tier_track_and_challenge",
-            "奖项只能限定赛道或榜题之一。",
-            "A tier is limited to a track or to a challenge, not both.",
-        )
+        raise error("tier_track_and_challenge")
     has_count, has_percent = tier.quota_count is not None, tier.quota_percent is not None
     if tier.kind == AwardTierKind.RANKED and has_count == has_percent:
-        raise ValidationFailed(
-            "quota_required",
-            "按名次评定的奖项须设定名额或比例（二选一）。",
-            "A ranked tier needs a quota: a count or a percentage, not both.",
-            fields={"quota_count": ["quota_required"]},
-        )
+        raise error("quota_required", fields={"quota_count": ["quota_required"]})
     if has_percent and not (Decimal(0) < Decimal(tier.quota_percent) <= Decimal(100)):
-        raise ValidationFailed(
-            "quota_percent_range",
-            "比例须大于0且不超过100。",
-            "The percentage must be above 0 and at most 100.",
-            fields={"quota_percent": ["quota_percent_range"]},
-        )
+        raise error("quota_percent_range", fields={"quota_percent": ["quota_percent_range"]})
 
 
 @transaction.atomic
@@ -143,11 +118,7 @@ def tier_update(*, actor, tier: AwardTier, **values) -> AwardTier:
 def tier_delete(*, actor, tier: AwardTier) -> None:
     organiser_required(actor, tier.contest, "设置奖项", "set award tiers")
     if tier.awards.exists():
-        raise StateConflict(
-            "tier_in_use",
-            "该奖项已有获奖记录，不能删除。",
-            "Awards of this tier exist; it cannot be deleted.",
-        )
+        raise error("tier_in_use")
     audit_record(
         contest=tier.contest_id,
         actor=actor,
@@ -363,35 +334,19 @@ def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = Non
     organiser_required(actor, contest, "拟定获奖名单", "propose awards")
     snapshot = snapshot or latest_snapshot(stage)
     if snapshot is None or snapshot.stage_id != stage.pk:
-        raise StateConflict(
-            "no_published_results",
-            "该阶段尚无已发布的成绩，不能拟定获奖名单。",
-            "This stage has no published results to propose awards from.",
-        )
+        raise error("no_published_results")
     if not snapshot_intact(snapshot):
-        raise StateConflict(
-            "snapshot_tampered",
-            "已发布成绩的校验值不符，数据可能被改动，不能据此拟定获奖名单。",
-            "The published results no longer match their checksum; awards cannot be proposed.",
-        )
+        raise error("snapshot_tampered")
     published = Award.objects.filter(stage=stage, tier__kind=AwardTierKind.RANKED).exclude(
         status__in=[AwardStatus.PROPOSED, AwardStatus.REMOVED]
     )
     if published.exists():
-        raise StateConflict(
-            "awards_already_published",
-            "该阶段的获奖名单已公示，不能重新拟定；如需调整请通过异议处理。",
-            "This stage's awards are already in a public notice; they cannot be proposed again.",
-        )
+        raise error("awards_already_published")
     tiers = list(
         AwardTier.objects.filter(contest=contest, kind=AwardTierKind.RANKED).order_by("order", "id")
     )
     if not tiers:
-        raise StateConflict(
-            "no_award_tiers",
-            "请先设置按名次评定的奖项及名额。",
-            "Set up ranked award tiers with quotas first.",
-        )
+        raise error("no_award_tiers")
     previous = Award.objects.filter(
         stage=stage, status=AwardStatus.PROPOSED, tier__kind=AwardTierKind.RANKED
     )
@@ -487,27 +442,16 @@ def _award_data(award: Award) -> dict:
 
 def _editable_check(award: Award, objection) -> None:
     if award.status == AwardStatus.FINAL:
-        raise StateConflict(
-            "award_final", "获奖名单已确定，不能再调整。", "The award list is final."
-        )
+        raise error("award_final")
     if award.status == AwardStatus.REMOVED:
-        raise StateConflict("award_removed", "该获奖已撤销。", "This award was removed.")
+        raise error("award_removed")
     if award.status == AwardStatus.IN_NOTICE and objection is None:
-        raise StateConflict(
-            "award_in_notice",
-            "名单公示期间只能通过处理异议调整。",
-            "During the public notice the list changes only through an upheld objection.",
-        )
+        raise error("award_in_notice")
 
 
 def _tier_in_contest(tier: AwardTier | None, contest_id: int) -> AwardTier:
     if tier is None or tier.contest_id != contest_id:
-        raise ValidationFailed(
-            "tier_not_in_contest",
-            "请选择本赛事的奖项。",
-            "Choose a tier of this contest.",
-            fields={"tier": ["tier_not_in_contest"]},
-        )
+        raise error("tier_not_in_contest", fields={"tier": ["tier_not_in_contest"]})
     return tier
 
 
@@ -531,15 +475,10 @@ def award_adjust(
     Every change is audited with the before and after and, when given, the objection."""
     reason = reason_required(reason)
     if action not in AdjustAction.ALL:
-        raise ValidationFailed(
-            "invalid_action",
-            "调整方式须为 add、change_tier 或 remove。",
-            "The action must be add, change_tier or remove.",
-            fields={"action": ["invalid_action"]},
-        )
+        raise error("invalid_action", fields={"action": ["invalid_action"]})
     contest = award.contest if award is not None else contest
     if contest is None:
-        raise ValidationFailed("contest_required", "请指定赛事。", "Name the contest.")
+        raise error("contest_required")
     organiser_required(actor, contest, "调整获奖名单", "adjust awards")
     notice = objection.notice if objection is not None else None
     before = None
@@ -547,42 +486,21 @@ def award_adjust(
     if action == AdjustAction.ADD:
         tier = _tier_in_contest(tier, contest.pk)
         if (team is None) == (organisation is None):
-            raise ValidationFailed(
-                "recipient_required",
-                "请指定获奖团队或单位（二选一）。",
-                "Name the winning team or organisation (one of them).",
-                fields={"team": ["recipient_required"]},
-            )
+            raise error("recipient_required", fields={"team": ["recipient_required"]})
         if team is not None and team.contest_id != contest.pk:
-            raise ValidationFailed(
-                "team_not_in_contest", "团队不属于该赛事。", "The team belongs to another contest."
-            )
+            raise error("team_not_in_contest")
         if organisation is not None and tier.kind != AwardTierKind.ORGANISER:
-            raise ValidationFailed(
-                "organisation_needs_organiser_tier",
-                "只有组织奖可以授予单位。",
-                "Only an organiser award goes to an organisation.",
-            )
+            raise error("organisation_needs_organiser_tier")
         if team is not None and tier.kind == AwardTierKind.ORGANISER:
-            raise ValidationFailed(
-                "organiser_tier_needs_organisation",
-                "组织奖授予单位，而非团队。",
-                "An organiser award goes to an organisation, not a team.",
-            )
+            raise error("organiser_tier_needs_organisation")
         if notice is None and contest.awards.filter(status=AwardStatus.FINAL).exists():
-            raise StateConflict(
-                "award_final", "获奖名单已确定，不能再调整。", "The award list is final."
-            )
+            raise error("award_final")
         duplicate = Award.objects.filter(tier=tier, status__in=ACTIVE_AWARD_STATUSES)
         duplicate = (
             duplicate.filter(team=team) if team else duplicate.filter(organisation=organisation)
         )
         if duplicate.exists():
-            raise StateConflict(
-                "award_exists",
-                "该团队（单位）已获得此奖项。",
-                "This team or organisation already has this award.",
-            )
+            raise error("award_exists")
         award = Award(
             contest=contest,
             tier=tier,
@@ -597,22 +515,16 @@ def award_adjust(
         award.save()
     else:
         if award is None:
-            raise ValidationFailed("award_required", "请指定获奖记录。", "Name the award.")
+            raise error("award_required")
         award = Award.objects.select_for_update().select_related("tier").get(pk=award.pk)
         _editable_check(award, objection)
         before = _award_data(award)
         if action == AdjustAction.CHANGE_TIER:
             tier = _tier_in_contest(tier, contest.pk)
             if tier.pk == award.tier_id:
-                raise ValidationFailed(
-                    "tier_unchanged", "奖项未改变。", "The award already has this tier."
-                )
+                raise error("tier_unchanged")
             if (tier.kind == AwardTierKind.ORGANISER) != bool(award.organisation_id):
-                raise ValidationFailed(
-                    "tier_kind_mismatch",
-                    "组织奖只授予单位，其他奖项只授予团队。",
-                    "Organiser awards go to organisations, other tiers to teams.",
-                )
+                raise error("tier_kind_mismatch")
             clash = Award.objects.filter(
                 tier=tier,
                 team_id=award.team_id,
@@ -620,11 +532,7 @@ def award_adjust(
                 status__in=ACTIVE_AWARD_STATUSES,
             )
             if clash.exists():
-                raise StateConflict(
-                    "award_exists",
-                    "该团队（单位）已获得此奖项。",
-                    "This team or organisation already has this award.",
-                )
+                raise error("award_exists")
             award.tier = tier
         else:
             award.status = AwardStatus.REMOVED

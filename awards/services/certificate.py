@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from awards.certificates.metadata import PDF_META_CONTENT, PDF_META_SIGNATURE, pdf_info_append
 from awards.enums import CertificateRole, CertificateStatus
+from awards.errors import error
 from awards.models import Certificate, CertificateTemplate
 from awards.services.award import organiser_required, reason_required
 from awards.services.certificate_template import certificate_layout
-from contest.errors import StateConflict
 from contest.models import TeamMember
 from contest.selectors import contests_organised
 from judging.services.audit import audit_record
@@ -113,9 +113,7 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
     organiser_required(actor, certificate.contest, "撤销证书", "revoke certificates")
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == CertificateStatus.REVOKED:
-        raise StateConflict(
-            "certificate_revoked", "该证书已撤销。", "This certificate is already revoked."
-        )
+        raise error("certificate_revoked")
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at = timezone.now()
     certificate.revoked_by = actor

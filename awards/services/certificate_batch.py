@@ -21,13 +21,13 @@ from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from awards.enums import AwardStatus, BatchStatus, CertificateRole
+from awards.errors import error
 from awards.models import Award, Certificate, CertificateBatch, CertificateTemplate
 from awards.services.award import names_missing_glyphs, organiser_required
 from awards.services.certificate import certificate_render, certificate_signed_content, store_pdf
 from awards.services.certificate_template import certificate_layout
 from awards.tasks import certificate_batch_run_task
 from awards.workdays import local_date
-from contest.errors import StateConflict, ValidationFailed
 from contest.models import Contest, TeamMember
 from judging.services.audit import audit_record
 
@@ -111,11 +111,7 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
     organiser_required(actor, contest, "颁发证书", "issue certificates")
     Contest.objects.select_for_update().filter(pk=contest.pk).first()
     if not Award.objects.filter(contest=contest, status=AwardStatus.FINAL).exists():
-        raise StateConflict(
-            "no_final_awards",
-            "获奖名单尚未确定（公示期结束且异议处理完毕后方可颁发证书）。",
-            "No award is final yet: certificates are issued after the notice and its objections.",
-        )
+        raise error("no_final_awards")
     # A batch older than the task time limit cannot still be running (lost broker, killed worker).
     stale_before = timezone.now() - dt.timedelta(
         seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800) + 60
@@ -127,20 +123,13 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
         status=BatchStatus.FAILED, error="timed out", finished_at=timezone.now()
     )
     if unfinished.exists():
-        raise StateConflict(
-            "batch_running",
-            "已有证书批次正在生成，请稍候。",
-            "A certificate batch is already running.",
-        )
+        raise error("batch_running")
     plan = certificates_plan(contest=contest)
     issues = names_missing_glyphs([(p.role, p.recipient_name) for p in plan])
     if issues:
-        raise ValidationFailed(
+        raise error(
             "names_missing_glyphs",
-            "以下姓名或名称含证书字体无法显示的字，请先更正："
-            + "；".join(f"{i['name']}（{''.join(i['missing'])}）" for i in issues),
-            "Some names contain characters the certificate font cannot print; fix them first: "
-            + "; ".join(i["name"] for i in issues),
+            names="；".join(f"{i['name']}（{''.join(i['missing'])}）" for i in issues),
             details={"glyph_issues": issues},
         )
     from awards.certificates.signing import signing_key

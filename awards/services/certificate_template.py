@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from awards.errors import error
 from awards.models import CertificateTemplate
 from awards.services.award import names_missing_glyphs, organiser_required
 from contest.errors import ValidationFailed
@@ -40,8 +41,8 @@ def image_max_bytes() -> int:
     return getattr(settings, "CERTIFICATE_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
 
 
-def _image_error(code: str, zh: str, en: str, field: str) -> ValidationFailed:
-    return ValidationFailed(code, zh, en, fields={field: [code]})
+def _image_error(code: str, field: str, **params):
+    return error(code, fields={field: [code]}, **params)
 
 
 def image_check(uploaded, *, purpose: str):
@@ -58,12 +59,7 @@ def image_check(uploaded, *, purpose: str):
             width, height = img.size
             mode, info = img.mode, dict(img.info)
             if width * height > MAX_IMAGE_PIXELS:
-                raise _image_error(
-                    "image_too_many_pixels",
-                    f"图片像素过多（{width}×{height}），上限 4000 万像素。",
-                    f"The image is too large ({width}×{height}); the limit is 40 megapixels.",
-                    purpose,
-                )
+                raise _image_error("image_too_many_pixels", purpose, width=width, height=height)
             img.verify()
         if purpose == "seal":
             uploaded.seek(0)
@@ -76,44 +72,28 @@ def image_check(uploaded, *, purpose: str):
     except ValidationFailed:
         raise
     except Image.DecompressionBombError:
-        raise _image_error(
+        raise ValidationFailed.prerendered(  # the size is unknown: a shorter text, the same code
             "image_too_many_pixels",
-            "图片像素过多，上限 4000 万像素。",
-            "The image is too large; the limit is 40 megapixels.",
-            purpose,
+            zh="图片像素过多，上限 4000 万像素。",
+            en="The image is too large; the limit is 40 megapixels.",
+            fields={purpose: ["image_too_many_pixels"]},
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise _image_error(
-            "image_invalid",
-            "图片无法读取或已损坏。",
-            "The image cannot be read or is damaged.",
-            purpose,
-        ) from None
+        raise _image_error("image_invalid", purpose) from None
     finally:
         uploaded.seek(0)
     if purpose == "background":
         ratio = max(width, height) / min(width, height)
         if abs(ratio / A4_RATIO - 1) > ASPECT_TOLERANCE:
-            raise _image_error(
-                "image_aspect",
-                f"底图比例须接近 A4（横版或竖版，±10%），当前为 {width}×{height}。",
-                f"The background must have A4 proportions (landscape or portrait, ±10%); "
-                f"it is {width}×{height}.",
-                purpose,
-            )
+            raise _image_error("image_aspect", purpose, width=width, height=height)
     if purpose == "seal" and not (has_alpha and transparent):
-        raise _image_error(
-            "seal_needs_alpha",
-            "印章须为带透明通道的 PNG 图片。",
-            "The seal must be a PNG with transparency (an alpha channel).",
-            purpose,
-        )
+        raise _image_error("seal_needs_alpha", purpose)
     return checked, (width, height)
 
 
 def _positions_check(positions: dict) -> dict:
     if not isinstance(positions, dict):
-        raise ValidationFailed("positions_invalid", "版式位置格式有误。", "Invalid positions.")
+        raise error("positions_invalid")
     clean = {}
     for key, value in positions.items():
         if key in POSITION_SCALARS:
@@ -121,17 +101,17 @@ def _positions_check(positions: dict) -> dict:
         elif key in POSITION_PAIRS:
             values = list(value) if isinstance(value, list | tuple) and len(value) == 2 else [None]
         else:
-            raise ValidationFailed(
+            raise ValidationFailed.prerendered(  # one code, three texts (see the catalogue's)
                 "positions_invalid",
-                f"未知的版式位置：{key}。",
-                f"Unknown position: {key}.",
+                zh=f"未知的版式位置：{key}。",
+                en=f"Unknown position: {key}.",
                 fields={"positions": [key]},
             )
         if not all(isinstance(v, int | float) and 0 <= v <= 1 for v in values):
-            raise ValidationFailed(
+            raise ValidationFailed.prerendered(
                 "positions_invalid",
-                f"版式位置 {key} 须为 0 到 1 之间的页面比例。",
-                f"Position {key} must be a fraction of the page between 0 and 1.",
+                zh=f"版式位置 {key} 须为 0 到 1 之间的页面比例。",
+                en=f"Position {key} must be a fraction of the page between 0 and 1.",
                 fields={"positions": [key]},
             )
         clean[key] = float(value) if key in POSITION_SCALARS else [float(v) for v in values]
@@ -145,10 +125,10 @@ def _wording_check(field: str, text: str) -> str:
         names = {"?"}
     unknown = names - PLACEHOLDERS
     if unknown:
-        raise ValidationFailed(
+        raise error(
             "wording_placeholder",
-            f"措辞中含未知占位符：{', '.join(sorted(unknown))}；可用 {{name}} {{team}} {{award}} 等。",
-            f"Unknown placeholders in the wording: {', '.join(sorted(unknown))}.",
+            unknown=", ".join(sorted(unknown)),
+            available="{name} {team} {award}",
             fields={field: ["wording_placeholder"]},
         )
     return text
@@ -177,19 +157,12 @@ def certificate_template_update(
     if template.issue_date == "":
         template.issue_date = None
     if "serial_prefix" in fields and not re.fullmatch(r"[A-Za-z0-9]{0,16}", template.serial_prefix):
-        raise ValidationFailed(
-            "serial_prefix_invalid",
-            "编号前缀只能包含字母和数字。",
-            "The serial prefix may contain letters and digits only.",
-            fields={"serial_prefix": ["serial_prefix_invalid"]},
-        )
+        raise error("serial_prefix_invalid", fields={"serial_prefix": ["serial_prefix_invalid"]})
     template.serial_prefix = template.serial_prefix.upper()
     if "issuing_bodies" in fields:
         bodies = [str(b).strip() for b in fields["issuing_bodies"] or [] if str(b).strip()]
         if len(bodies) > 4:
-            raise ValidationFailed(
-                "too_many_bodies", "颁发单位最多 4 个。", "At most 4 issuing bodies."
-            )
+            raise error("too_many_bodies")
         template.issuing_bodies = bodies
     for key in ("wording_team", "wording_member", "wording_advisor"):
         if key in fields:
@@ -213,10 +186,10 @@ def certificate_template_update(
         + [("issuing_body", b) for b in template.issuing_bodies]
     )
     if missing:
-        raise ValidationFailed(
+        raise ValidationFailed.prerendered(  # the template's text, not names: its own wording
             "names_missing_glyphs",
-            "证书字体缺少以下文字：" + "、".join("".join(m["missing"]) for m in missing),
-            "The certificate font lacks some characters of this text.",
+            zh="证书字体缺少以下文字：" + "、".join("".join(m["missing"]) for m in missing),
+            en="The certificate font lacks some characters of this text.",
             details={"glyph_issues": missing},
         )
     template.save()

@@ -22,10 +22,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from awards.enums import AwardStatus, NoticeStatus, ObjectionStatus
+from awards.errors import error
 from awards.models import Award, AwardTier, Notice, Objection, ObjectionFile
 from awards.services.award import award_adjust, organiser_required
 from awards.workdays import local_date, notice_window_end
-from contest.errors import NotPermitted, StateConflict, ValidationFailed
+from contest.errors import NotPermitted
 from contest.files import upload_check
 from contest.models import Contest, Organisation, Stage, Team
 from contest.selectors import contests_organised, contests_visible
@@ -78,17 +79,12 @@ def notice_open(
     Every proposed award of the scope moves into the notice; the window end is computed once and
     stored. Awards added by hand (special, organiser awards) belong to the contest scope."""
     if contest is None and stage is None:
-        raise ValidationFailed(
-            "scope_required", "请指定赛事或阶段。", "Name the contest or the stage."
-        )
+        raise error("scope_required")
     contest = stage.contest if stage is not None else contest
     organiser_required(actor, contest, "发布公示", "open a public notice")
     if not 1 <= int(days) <= MAX_NOTICE_DAYS:
-        raise ValidationFailed(
-            "notice_days_range",
-            f"公示天数须为 1 至 {MAX_NOTICE_DAYS} 天。",
-            f"A notice lasts 1 to {MAX_NOTICE_DAYS} days.",
-            fields={"days": ["notice_days_range"]},
+        raise error(
+            "notice_days_range", max_days=MAX_NOTICE_DAYS, fields={"days": ["notice_days_range"]}
         )
     opens_at = opens_at or timezone.now()
     awards = Award.objects.select_for_update().filter(contest=contest, status=AwardStatus.PROPOSED)
@@ -96,11 +92,7 @@ def notice_open(
         awards = awards.filter(stage=stage)
     award_ids = list(awards.values_list("pk", flat=True))
     if not award_ids:
-        raise StateConflict(
-            "no_proposed_awards",
-            "没有待公示的拟获奖名单。",
-            "There are no proposed awards to publish.",
-        )
+        raise error("no_proposed_awards")
     closes_at = notice_window_end(opens_at, days=int(days), working_days=working_days)
     notice = Notice.objects.create(
         contest=contest,
@@ -137,11 +129,7 @@ def notice_open(
 
 
 def _login_required() -> NotPermitted:
-    return NotPermitted(
-        "login_required",
-        "提出异议须登录实名账号；匿名异议不予受理。",
-        "Objections must come from a logged-in, real-name account; anonymous objections are refused.",
-    )
+    return error("login_required")
 
 
 @transaction.atomic
@@ -160,30 +148,16 @@ def objection_submit(
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise _login_required()
     if not (actor.real_name or "").strip():
-        raise ValidationFailed(
-            "real_name_required",
-            "提出异议须实名：请先在个人资料中填写真实姓名。",
-            "Objections are made under a real name: add your real name to your profile first.",
-        )
+        raise error("real_name_required")
     phase = notice_phase(notice, now=now)
     if phase == NoticePhase.SCHEDULED:
-        raise StateConflict(
-            "notice_not_open", "公示尚未开始。", "The public notice has not opened yet."
-        )
+        raise error("notice_not_open")
     if phase in (NoticePhase.CLOSED, NoticePhase.FINAL):
-        raise StateConflict(
-            "notice_closed",
-            f"公示期已于 {timezone.localtime(notice.closes_at):%Y-%m-%d %H:%M:%S} 结束，逾期异议不予受理。",
-            f"The notice period ended at {timezone.localtime(notice.closes_at):%Y-%m-%d %H:%M:%S}; "
-            "late objections are refused.",
+        raise error(
+            "notice_closed", closes_at=f"{timezone.localtime(notice.closes_at):%Y-%m-%d %H:%M:%S}"
         )
     if award is not None and award.notice_id != notice.pk:
-        raise ValidationFailed(
-            "award_not_in_notice",
-            "该获奖不在本次公示名单中。",
-            "That award is not on this notice's list.",
-            fields={"award": ["award_not_in_notice"]},
-        )
+        raise error("award_not_in_notice", fields={"award": ["award_not_in_notice"]})
     reason, contact, on_behalf_of = (
         (reason or "").strip(),
         (contact or "").strip(),
@@ -195,27 +169,14 @@ def objection_submit(
     if not contact:
         fields["contact"] = ["required"]
     if fields:
-        raise ValidationFailed(
-            "objection_incomplete",
-            "请填写异议理由和联系方式。",
-            "Give the reason for the objection and a contact.",
-            fields=fields,
-        )
+        raise error("objection_incomplete", fields=fields)
     files = list(files or [])
     if len(files) > MAX_EVIDENCE_FILES:
-        raise ValidationFailed(
-            "too_many_files",
-            f"证明材料最多 {MAX_EVIDENCE_FILES} 个文件。",
-            f"At most {MAX_EVIDENCE_FILES} evidence files.",
-            fields={"files": ["too_many_files"]},
+        raise error(
+            "too_many_files", max_files=MAX_EVIDENCE_FILES, fields={"files": ["too_many_files"]}
         )
     if on_behalf_of and not files:
-        raise ValidationFailed(
-            "sealed_letter_required",
-            "以单位名义提出异议须上传加盖公章的书面材料。",
-            "An objection on behalf of an organisation needs its sealed letter as a file.",
-            fields={"files": ["sealed_letter_required"]},
-        )
+        raise error("sealed_letter_required", fields={"files": ["sealed_letter_required"]})
     checked = [
         upload_check(f, allowed=EVIDENCE_TYPES, max_bytes=evidence_max_bytes()) for f in files
     ]
@@ -266,9 +227,7 @@ def _change_from_spec(change: dict, contest_id: int) -> dict:
     if award_id is not None:
         values["award"] = Award.objects.filter(pk=award_id, contest_id=contest_id).first()
         if values["award"] is None:
-            raise ValidationFailed(
-                "award_not_in_contest", "获奖记录不存在。", "No such award in this contest."
-            )
+            raise error("award_not_in_contest")
     tier_id = change.get("tier")
     if tier_id is not None:
         values["tier"] = AwardTier.objects.filter(pk=tier_id, contest_id=contest_id).first()
@@ -276,9 +235,7 @@ def _change_from_spec(change: dict, contest_id: int) -> dict:
     if team_id is not None:
         values["team"] = Team.objects.filter(pk=team_id, contest_id=contest_id).first()
         if values["team"] is None:
-            raise ValidationFailed(
-                "team_not_in_contest", "团队不属于该赛事。", "The team belongs to another contest."
-            )
+            raise error("team_not_in_contest")
     organisation_id = change.get("organisation")
     if organisation_id is not None:
         values["organisation"] = Organisation.objects.filter(pk=organisation_id).first()
@@ -301,32 +258,16 @@ def objection_resolve(
     organiser_required(actor, notice.contest, "处理异议", "resolve objections")
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != ObjectionStatus.OPEN:
-        raise StateConflict(
-            "objection_resolved", "该异议已处理。", "This objection has already been resolved."
-        )
+        raise error("objection_resolved")
     if notice.status == NoticeStatus.FINAL:
-        raise StateConflict("notice_final", "公示已结束并确定名单。", "The list is already final.")
+        raise error("notice_final")
     if decision not in (ObjectionStatus.UPHELD, ObjectionStatus.REJECTED):
-        raise ValidationFailed(
-            "invalid_decision",
-            "处理结果须为 upheld（成立）或 rejected（不成立）。",
-            "The decision must be upheld or rejected.",
-            fields={"decision": ["invalid_decision"]},
-        )
+        raise error("invalid_decision", fields={"decision": ["invalid_decision"]})
     resolution = (resolution or "").strip()
     if not resolution:
-        raise ValidationFailed(
-            "resolution_required",
-            "请填写处理意见。",
-            "Give the reasoning of the decision.",
-            fields={"resolution": ["resolution_required"]},
-        )
+        raise error("resolution_required", fields={"resolution": ["resolution_required"]})
     if changes and decision != ObjectionStatus.UPHELD:
-        raise ValidationFailed(
-            "changes_need_upheld",
-            "只有成立的异议才能调整获奖名单。",
-            "Only an upheld objection changes the award list.",
-        )
+        raise error("changes_need_upheld")
     objection.status = decision
     objection.resolution = resolution
     objection.resolved_by = actor
@@ -336,11 +277,7 @@ def objection_resolve(
     for change in changes:
         values = _change_from_spec(change, notice.contest_id)
         if values.get("award") is not None and values["award"].notice_id != notice.pk:
-            raise ValidationFailed(
-                "award_not_in_notice",
-                "该获奖不在本次公示名单中。",
-                "That award is not on this notice's list.",
-            )
+            raise error("award_not_in_notice")
         award = award_adjust(
             actor=actor,
             contest=notice.contest,
@@ -371,20 +308,15 @@ def notice_finalise(*, actor, notice: Notice, now: dt.datetime | None = None) ->
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     phase = notice_phase(notice, now=now)
     if phase == NoticePhase.FINAL:
-        raise StateConflict("notice_final", "名单已确定。", "The list is already final.")
+        raise error("notice_final")
     if phase in (NoticePhase.SCHEDULED, NoticePhase.OPEN):
         closes = timezone.localtime(notice.closes_at)
-        raise StateConflict(
-            "notice_window_open",
-            f"公示期至 {closes:%Y-%m-%d %H:%M:%S} 结束，届时方可确定名单。",
-            f"The notice period runs until {closes:%Y-%m-%d %H:%M:%S}; finalise after it ends.",
-        )
+        raise error("notice_window_open", closes_at=f"{closes:%Y-%m-%d %H:%M:%S}")
     open_count = notice.objections.filter(status=ObjectionStatus.OPEN).count()
     if open_count:
-        raise StateConflict(
+        raise error(
             "objections_open",
-            f"尚有 {open_count} 件异议未处理，处理完毕后方可确定名单。",
-            f"{open_count} objection(s) are still open; resolve them before finalising.",
+            count=open_count,
             details={"open_objections": open_count},
         )
     now = now or timezone.now()

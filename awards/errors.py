@@ -1,0 +1,134 @@
+"""The awards app's error codes (see `contest.errors`): tiers and awards, public notices and
+objections, certificates. Codes the lower apps define (`not_permitted`, `reason_required`,
+`track_not_in_contest`, `file_too_large` …) are raised from here too and not defined again."""
+
+from django.utils.translation import gettext_lazy as _
+
+import contest.errors  # noqa: F401  (the lower apps' catalogues: codes awards raises too)
+import judging.errors  # noqa: F401
+from contest.errors import Catalogue, error
+
+__all__ = ["catalogue", "error"]
+
+catalogue = Catalogue("awards")
+
+# Award tiers and awards
+catalogue.invalid("challenge_not_in_contest", _("The challenge belongs to another contest."))
+catalogue.invalid(
+    "tier_track_and_challenge", _("A tier is limited to a track or to a challenge, not both.")
+)
+catalogue.invalid(
+    "quota_required", _("A ranked tier needs a quota: a count or a percentage, not both.")
+)
+catalogue.invalid("quota_percent_range", _("The percentage must be above 0 and at most 100."))
+catalogue.conflict("tier_in_use", _("Awards of this tier exist; it cannot be deleted."))
+catalogue.invalid("invalid", _("Give the contest and the tier's name."))
+catalogue.conflict(
+    "no_published_results", _("This stage has no published results to propose awards from.")
+)
+catalogue.conflict(
+    "snapshot_tampered",
+    _("The published results no longer match their checksum; awards cannot be proposed."),
+)
+catalogue.conflict(
+    "awards_already_published",
+    _("This stage's awards are already in a public notice; they cannot be proposed again."),
+)
+catalogue.conflict("no_award_tiers", _("Set up ranked award tiers with quotas first."))
+catalogue.conflict("award_final", _("The award list is final."))
+catalogue.conflict("award_removed", _("This award was removed."))
+catalogue.conflict(
+    "award_in_notice",
+    _("During the public notice the list changes only through an upheld objection."),
+)
+catalogue.invalid("tier_not_in_contest", _("Choose a tier of this contest."))
+catalogue.invalid("invalid_action", _("The action must be add, change_tier or remove."))
+catalogue.invalid("contest_required", _("Name the contest."))
+catalogue.invalid("recipient_required", _("Name the winning team or organisation (one of them)."))
+catalogue.invalid("team_not_in_contest", _("The team belongs to another contest."))
+catalogue.invalid(
+    "organisation_needs_organiser_tier", _("Only an organiser award goes to an organisation.")
+)
+catalogue.invalid(
+    "organiser_tier_needs_organisation",
+    _("An organiser award goes to an organisation, not a team."),
+)
+catalogue.conflict("award_exists", _("This team or organisation already has this award."))
+catalogue.invalid("award_required", _("Name the award."))
+catalogue.invalid("tier_unchanged", _("The award already has this tier."))
+catalogue.invalid(
+    "tier_kind_mismatch", _("Organiser awards go to organisations, other tiers to teams.")
+)
+
+# Public notices and objections
+catalogue.invalid("scope_required", _("Name the contest or the stage."))
+catalogue.invalid("notice_days_range", _("A notice lasts 1 to {max_days} days."))
+catalogue.conflict("no_proposed_awards", _("There are no proposed awards to publish."))
+catalogue.forbidden(
+    "login_required",
+    _(
+        "Objections must come from a logged-in, real-name account; anonymous objections are refused."
+    ),
+)
+catalogue.invalid(
+    "real_name_required",
+    _("Objections are made under a real name: add your real name to your profile first."),
+)
+catalogue.conflict("notice_not_open", _("The public notice has not opened yet."))
+catalogue.conflict(
+    "notice_closed", _("The notice period ended at {closes_at}; late objections are refused.")
+)
+catalogue.invalid("award_not_in_notice", _("That award is not on this notice's list."))
+catalogue.invalid("objection_incomplete", _("Give the reason for the objection and a contact."))
+catalogue.invalid("too_many_files", _("At most {max_files} evidence files."))
+catalogue.invalid(
+    "sealed_letter_required",
+    _("An objection on behalf of an organisation needs its sealed letter as a file."),
+)
+catalogue.invalid("award_not_in_contest", _("No such award in this contest."))
+catalogue.conflict("objection_resolved", _("This objection has already been resolved."))
+catalogue.conflict("notice_final", _("The list is already final."))
+catalogue.invalid("invalid_decision", _("The decision must be upheld or rejected."))
+catalogue.invalid("resolution_required", _("Give the reasoning of the decision."))
+catalogue.invalid("changes_need_upheld", _("Only an upheld objection changes the award list."))
+catalogue.conflict(
+    "notice_window_open", _("The notice period runs until {closes_at}; finalise after it ends.")
+)
+catalogue.conflict(
+    "objections_open", _("{count} objection(s) are still open; resolve them before finalising.")
+)
+
+# Certificates
+catalogue.invalid("positions_invalid", _("Invalid positions."))
+catalogue.invalid(
+    "serial_prefix_invalid", _("The serial prefix may contain letters and digits only.")
+)
+catalogue.invalid("too_many_bodies", _("At most 4 issuing bodies."))
+catalogue.invalid(
+    "image_too_many_pixels",
+    _("The image is too large ({width}×{height}); the limit is 40 megapixels."),
+)
+catalogue.invalid("image_invalid", _("The image cannot be read or is damaged."))
+catalogue.invalid(
+    "image_aspect",
+    _(
+        "The background must have A4 proportions (landscape or portrait, ±10%); it is {width}×{height}."
+    ),
+)
+catalogue.invalid(
+    "seal_needs_alpha", _("The seal must be a PNG with transparency (an alpha channel).")
+)
+catalogue.invalid(
+    "wording_placeholder",
+    _("Unknown placeholders in the wording: {unknown}; use {available} and the like."),
+)
+catalogue.invalid(
+    "names_missing_glyphs",
+    _("Some names contain characters the certificate font cannot print; fix them first: {names}"),
+)
+catalogue.conflict(
+    "no_final_awards",
+    _("No award is final yet: certificates are issued after the notice and its objections."),
+)
+catalogue.conflict("batch_running", _("A certificate batch is already running."))
+catalogue.conflict("certificate_revoked", _("This certificate is already revoked."))
