@@ -3,8 +3,6 @@ awards, the public notice, and the certificates."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
@@ -17,16 +15,14 @@ from awards.services.certificate_template import certificate_template_update
 from awards.services.notice import notice_finalise, notice_open
 from contest.enums import MemberRole
 from contest.models import Entry, Team, TeamMember
+from demo.state import DemoState
 from judging.enums import PromotionRule
 from judging.models import EntryResult
 from judging.services.promotion import promotion_apply, recommend_to_parent
 from judging.services.result import ranking_compute, results_publish
 
-if TYPE_CHECKING:
-    from demo.seeder import Seeder
 
-
-def results_and_awards(seed: Seeder) -> None:
+def results_and_awards(seed: DemoState) -> None:
     seed.step("成绩计算与发布 results computed and published")
     results(seed)
     seed.step("晋级决赛与推荐全国 promotion and recommendation")
@@ -39,7 +35,7 @@ def results_and_awards(seed: Seeder) -> None:
     certificates(seed)
 
 
-def winner_join(seed: Seeder, team: Team) -> None:
+def winner_join(seed: DemoState, team: Team) -> None:
     """The winner login joins an awarded team (a roster row: no invitation round-trip in a demo)."""
     TeamMember.objects.create(
         team=team,
@@ -51,13 +47,13 @@ def winner_join(seed: Seeder, team: Team) -> None:
     )
 
 
-def results(seed: Seeder) -> None:
+def results(seed: DemoState) -> None:
     summary = ranking_compute(stage=seed.stage_prelim, actor=seed.organiser)
     seed.snapshot = results_publish(actor=seed.organiser, stage=seed.stage_prelim)
     seed.built.counts["results_ranked"] = summary.ranked
 
 
-def promotion(seed: Seeder) -> None:
+def promotion(seed: DemoState) -> None:
     promotion_apply(
         actor=seed.organiser,
         from_stage=seed.stage_prelim,
@@ -80,7 +76,7 @@ def promotion(seed: Seeder) -> None:
     seed.built.counts["recommended"] = len(top[:8])
 
 
-def award_list(seed: Seeder) -> None:
+def award_list(seed: DemoState) -> None:
     """Three ranked tiers proposed from the published results, and one special award by hand."""
     actor = seed.organiser
     for order, (name, quota) in enumerate((("一等奖", 1), ("二等奖", 1), ("三等奖", 2)), 1):
@@ -126,7 +122,7 @@ def award_list(seed: Seeder) -> None:
     seed.built.counts["awards"] = Award.objects.filter(contest=seed.contest).count()
 
 
-def notice(seed: Seeder) -> None:
+def notice(seed: DemoState) -> None:
     opened = notice_open(
         actor=seed.organiser,
         contest=seed.contest,
@@ -138,7 +134,7 @@ def notice(seed: Seeder) -> None:
     notice_finalise(actor=seed.organiser, notice=opened)
 
 
-def certificates(seed: Seeder) -> None:
+def certificates(seed: DemoState) -> None:
     """Issue the certificates. `certificates_issue` hands the batch to a task after the commit;
     the demo runs the batch in-process, inside its transaction (the task then finds it done)."""
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from contest.enums import (
     ContestKind,
@@ -32,12 +31,10 @@ from contest.services.contest import (
 from contest.services.organisation import organisation_create
 from demo.data import CHALLENGE_TRACKS, CHALLENGES, PUBLISHERS
 from demo.logins import CHALLENGE_CODE, PUBLISHER_EMAIL
-
-if TYPE_CHECKING:
-    from demo.seeder import Seeder
+from demo.state import DemoState
 
 
-def challenge_list(seed: Seeder) -> None:
+def challenge_list(seed: DemoState) -> None:
     seed.step("揭榜挂帅 contest, publishers and challenges (services)")
     actor = seed.organiser
     contest = contest_create(

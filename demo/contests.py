@@ -4,7 +4,6 @@ organisations (enterprises, universities, institutes) the teams come from."""
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from contest.enums import ContestKind, OrganisationKind, StageKind
 from contest.models import Organisation
@@ -17,12 +16,10 @@ from contest.services.contest import (
 )
 from demo.data import CITIES, COMPANY_SUFFIXES, COMPANY_WORDS, INSTITUTES, TRACKS, UNIVERSITIES
 from demo.logins import NATIONAL_CODE, SUBCONTEST_CODE
-
-if TYPE_CHECKING:
-    from demo.seeder import Seeder
+from demo.state import DemoState
 
 
-def data_elements(seed: Seeder) -> None:
+def data_elements(seed: DemoState) -> None:
     seed.step("数据要素× 全国总决赛与江苏分赛 contests, tracks, stages")
     actor = seed.organiser
     seed.national = contest_create(
@@ -121,7 +118,7 @@ def data_elements(seed: Seeder) -> None:
     seed.built.counts["stages"] = 3
 
 
-def organisations(seed: Seeder) -> None:
+def organisations(seed: DemoState) -> None:
     seed.step("单位 organisations (enterprises, universities, institutes)")
     rng = seed.rng
     n_companies = max(30, int(seed.sizes.teams * 0.8))

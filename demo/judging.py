@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from contest.enums import EntryStatus
 from contest.models import Organisation
 from demo.data import JUDGE_ORGS, JUDGE_TITLES, RUBRIC, TRACKS
 from demo.logins import DEMO_DOMAIN, JUDGE_EMAIL
+from demo.state import DemoState
 from judging.enums import AggregationMethod, AssignmentSource, RankingScope, RunStatus
 from judging.models import Assignment, Rubric
 from judging.services.assignment import assignment_run_execute, assignment_start
@@ -20,11 +20,8 @@ from judging.services.result import results_settings_update
 from judging.services.review import ReviewSubmission, review_save, reviews_submit_bulk
 from judging.services.rubric import rubric_create
 
-if TYPE_CHECKING:
-    from demo.seeder import Seeder
 
-
-def judging(seed: Seeder) -> None:
+def judging(seed: DemoState) -> None:
     seed.step("评审 judging: rubric, judges, panels")
     stage = seed.stage_prelim
     actor = seed.organiser
@@ -148,7 +145,7 @@ def judging(seed: Seeder) -> None:
     seed.built.counts["conflicts"] = conflicts_detect(contest=seed.contest)
 
 
-def assign(seed: Seeder) -> None:
+def assign(seed: DemoState) -> None:
     """The automatic assignment, queued and then run in-process (the task, after the commit, finds
     it done); then five 工业制造 entries for the demo judge."""
     seed.step("评审分配 automatic assignment (k=3)")
@@ -185,7 +182,7 @@ def assign(seed: Seeder) -> None:
     seed.built.counts["assignments"] = Assignment.objects.filter(stage=stage).count()
 
 
-def reviews(seed: Seeder) -> None:
+def reviews(seed: DemoState) -> None:
     """Scores: drafts through `review_save`, submitted reviews through `reviews_submit_bulk` (the
     same rows and audit chain as `review_submit` one by one, which would take most of a minute)."""
     seed.step("评分 reviews (submitted through the bulk service; drafts via review_save)")

@@ -4,7 +4,6 @@ few hundred organisation-led teams with members, 初赛 entries and plan files i
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,12 +16,10 @@ from contest.services.team import invitation_create, team_create
 from demo.data import TITLES, TRACKS
 from demo.logins import CAPTAIN_EMAIL, WINNER_EMAIL
 from demo.pdf import plan_paragraphs, plan_pdf
-
-if TYPE_CHECKING:
-    from demo.seeder import Seeder
+from demo.state import DemoState
 
 
-def showcase_team(seed: Seeder) -> None:
+def showcase_team(seed: DemoState) -> None:
     """The captain's team, through the services: registration, invitation, draft entry + PDF."""
 
     seed.step("队长的展示团队 the captain's showcase team (services, real PDF plan)")
@@ -96,7 +93,7 @@ def showcase_team(seed: Seeder) -> None:
     )
 
 
-def track_plan_files(seed: Seeder) -> dict[str, tuple[str, str, int]]:
+def track_plan_files(seed: DemoState) -> dict[str, tuple[str, str, int]]:
     """One generic plan PDF per track, stored once and shared by that track's bulk entries."""
     files = {}
     for spec in TRACKS:
@@ -110,7 +107,7 @@ def track_plan_files(seed: Seeder) -> dict[str, tuple[str, str, int]]:
     return files
 
 
-def bulk_teams(seed: Seeder) -> None:
+def bulk_teams(seed: DemoState) -> None:
     seed.step(f"{seed.sizes.teams} 支团队 teams, members, 初赛 entries (bulk)")
     rng = seed.rng
     specs = TRACKS
