@@ -31,7 +31,7 @@ from api.serializers.result import (
 )
 from api.views.contest import XLSX, xlsx_response
 from contest.models import Stage
-from contest.permissions import is_organiser
+from contest.permissions import permission_check
 from contest.selectors import contests_organised, contests_visible
 from judging.models import EntryResult
 from judging.selectors import (
@@ -224,7 +224,7 @@ class SnapshotListView(APIView):
     def get(self, request, pk):
         qs = Stage.objects.filter(contest__in=contests_visible(user=request.user))
         stage = get_object_or_404(qs.select_related("contest"), pk=pk)
-        if is_organiser(request.user, stage.contest):
+        if permission_check(request.user, "judging.view_result_history", stage.contest):
             snapshots = list(snapshots_of_stage(stage=stage))
         else:
             latest = snapshot_latest(stage)

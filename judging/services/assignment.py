@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from contest.enums import EntryStatus, StageKind
 from contest.models import Entry, Stage
-from contest.permissions import is_organiser
-from contest.services.common import full_clean_or_raise, not_permitted
+from contest.permissions import permission_require
+from contest.services.common import full_clean_or_raise
 from judging.assignment_solver import (
     AssignmentInfeasible,
     AssignmentProblem,
@@ -204,15 +204,10 @@ def assignment_feasibility(*, stage: Stage, k: int) -> FeasibilityReport:
 # --------------------------------------------------------------------------------------------
 
 
-def _require_organiser(actor, stage: Stage, action_zh: str, action_en: str) -> None:
-    if not is_organiser(actor, stage.contest):
-        raise not_permitted(action_zh, action_en)
-
-
 def assignment_start(*, actor, stage: Stage, k: int) -> AssignmentRun:
     """Queue an automatic assignment run; the task starts once this transaction commits."""
 
-    _require_organiser(actor, stage, "分配评委", "assign judges")
+    permission_require(actor, "judging.assign_judges", stage.contest)
     _k_check(k)
     with transaction.atomic():
         run = AssignmentRun(stage=stage, k=k, created_by=actor)
@@ -354,7 +349,7 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
 def assignment_roadshow_all(*, actor, stage: Stage) -> dict:
     """At a roadshow (路演答辩) every accepted panel member, whatever their track, scores every
     submitted entry, except where they are in conflict. Adds the missing pairs; returns counts."""
-    _require_organiser(actor, stage, "分配评委", "assign judges")
+    permission_require(actor, "judging.assign_judges", stage.contest)
     if stage.kind != StageKind.ROADSHOW:
         raise error("stage_not_roadshow")
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
@@ -456,7 +451,7 @@ def _drop_draft(review: Review | None) -> None:
 @transaction.atomic
 def assignment_add(*, actor, stage: Stage, entry: Entry, judge) -> Assignment:
     """Assign a judge by hand (a fixed pre-assignment for later runs)."""
-    _require_organiser(actor, stage, "分配评委", "assign judges")
+    permission_require(actor, "judging.assign_judges", stage.contest)
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
     _check_pair(stage=stage, entry=entry, judge=judge)
     assignment = Assignment(
@@ -483,7 +478,7 @@ def assignment_add(*, actor, stage: Stage, entry: Entry, judge) -> Assignment:
 def assignment_remove(*, actor, assignment: Assignment) -> None:
     """Remove an assignment; refused once its review is submitted. A draft goes with it."""
     stage = assignment.stage
-    _require_organiser(actor, stage, "撤销分配", "remove assignments")
+    permission_require(actor, "judging.remove_assignment", stage.contest)
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
     review = _review_of(assignment)
     _refuse_if_submitted(review)
@@ -509,7 +504,7 @@ def assignment_remove(*, actor, assignment: Assignment) -> None:
 def assignment_swap(*, actor, assignment: Assignment, judge) -> Assignment:
     """Give the assignment to another judge (same entry, same code); becomes manual."""
     stage = assignment.stage
-    _require_organiser(actor, stage, "更换评委", "swap judges")
+    permission_require(actor, "judging.swap_judge", stage.contest)
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
     review = _review_of(assignment)
     _refuse_if_submitted(review)

@@ -13,8 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from contest.models import Contest, Stage, Team, TeamMember
-from contest.permissions import is_organiser
-from contest.services.common import not_permitted
+from contest.permissions import permission_require
 from judging.enums import ConflictSource
 from judging.errors import error
 from judging.models import Conflict, JudgeProfile, PanelMembership
@@ -123,10 +122,9 @@ def conflict_declare(*, actor, judge, team: Team, reason: str) -> Conflict:
     contest = team.contest
     if actor.pk == judge.pk:
         source = ConflictSource.DECLARED_BY_JUDGE
-    elif is_organiser(actor, contest):
-        source = ConflictSource.DECLARED_BY_ORGANISER
     else:
-        raise not_permitted("为该评委申报回避", "declare a conflict for this judge")
+        permission_require(actor, "judging.declare_conflict", contest)
+        source = ConflictSource.DECLARED_BY_ORGANISER
     if not reason.strip():
         raise error("reason_required", fields={"reason": ["reason_required"]})
     conflict, _created = Conflict.objects.get_or_create(

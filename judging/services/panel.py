@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contest.models import Stage
-from contest.permissions import is_organiser
-from contest.services.common import not_permitted
+from contest.permissions import permission_require
 from judging.enums import PanelStatus
 from judging.errors import error
 from judging.models import JudgeProfile, PanelMembership
@@ -52,8 +51,7 @@ def judge_invite(
     max_load: int = 60,
     is_chair: bool = False,
 ) -> PanelMembership:
-    if not is_organiser(actor, stage.contest):
-        raise not_permitted("邀请评委", "invite judges")
+    permission_require(actor, "judging.invite_judge", stage.contest)
     if track is not None and track.contest_id != stage.contest_id:
         raise error("track_not_in_contest")
     if min_load > max_load:
@@ -81,8 +79,7 @@ def panel_accept(
         .select_related("stage__contest")
         .get(pk=membership.pk)
     )
-    if membership.judge_id != actor.pk:
-        raise not_permitted("代替他人接受邀请", "accept for someone else")
+    permission_require(actor, "judging.accept_invitation", membership)
     if not declaration_accepted:
         raise error(
             "declaration_required", fields={"declaration_accepted": ["declaration_required"]}
@@ -109,8 +106,7 @@ def panel_accept(
 @transaction.atomic
 def panel_decline(*, actor, membership: PanelMembership) -> PanelMembership:
     membership = PanelMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.judge_id != actor.pk:
-        raise not_permitted("代替他人谢绝邀请", "decline for someone else")
+    permission_require(actor, "judging.decline_invitation", membership)
     if membership.status == PanelStatus.ACCEPTED:
         raise error("already_accepted")
     membership.status = PanelStatus.DECLINED

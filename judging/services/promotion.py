@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry, Stage
-from contest.permissions import is_organiser
-from contest.services.common import not_permitted
+from contest.permissions import permission_require
 from judging.enums import PromotionRule, RecommendationStatus
 from judging.errors import error
 from judging.models import Promotion, Recommendation, Rubric
@@ -98,8 +97,7 @@ def promotion_apply(
     Idempotent: entries promoted before are reported in `already` and left unchanged; a repeat
     call creates nothing. Audit-recorded when anything was created.
     """
-    if not is_organiser(actor, from_stage.contest):
-        raise not_permitted("办理晋级", "promote entries")
+    permission_require(actor, "judging.promote_entries", from_stage.contest)
     if to_stage.contest_id != from_stage.contest_id or to_stage.order <= from_stage.order:
         raise _invalid("promotion_stage_invalid", "to_stage")
     if rule not in PromotionRule.values:
@@ -191,8 +189,7 @@ def recommend_to_parent(
     recommendation is reactivated and counts again. Over the quota nothing is recorded and the
     error `quota_exceeded` gives the quota, how many are used and how many were asked for.
     """
-    if not is_organiser(actor, contest):
-        raise not_permitted("向上级赛事推荐", "recommend entries to the parent contest")
+    permission_require(actor, "judging.recommend_entries", contest)
     if contest.parent_id is None:
         raise error("no_parent_contest")
     parent = Contest.objects.select_for_update().get(pk=contest.parent_id)  # serialise quota use

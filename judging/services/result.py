@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.errors import DomainError
 from contest.models import Entry, Stage
-from contest.permissions import is_organiser
-from contest.services.common import full_clean_or_raise, not_permitted
+from contest.permissions import permission_require
+from contest.services.common import full_clean_or_raise
 from judging.aggregation import AggregationMethod, TieBreakKind, results_compute
 from judging.enums import RankingScope
 from judging.errors import error
@@ -38,11 +38,6 @@ from judging.services.audit import audit_record
 
 BATCH_SIZE = 2000
 SETTINGS_FIELDS = ("method", "trim_min_reviews", "normalise", "scope", "tie_break")
-
-
-def organiser_check(*, actor, stage: Stage, action_zh: str, action_en: str) -> None:
-    if not is_organiser(actor, stage.contest):
-        raise not_permitted(action_zh, action_en)
 
 
 def result_settings_ensure(*, stage: Stage) -> ResultSettings:
@@ -126,7 +121,7 @@ def ranking_compute(*, stage: Stage, actor=None) -> RankingSummary:
     consequence of another recorded change (override, settings) it is not recorded twice.
     """
     if actor is not None:
-        organiser_check(actor=actor, stage=stage, action_zh="计算成绩", action_en="compute results")
+        permission_require(actor, "judging.compute_results", stage.contest)
     with _gc_paused():
         return _ranking_compute(stage=stage, actor=actor)
 
@@ -289,9 +284,7 @@ def results_settings_update(*, actor, stage: Stage, **fields) -> ResultSettings:
     """Change how the stage is scored and ranked (organisers), record the before and after in
     the audit log, and recompute the stored results. Fields: method, trim_min_reviews (at least
     3), normalise, scope, tie_break (see `tie_break_check`), outlier_threshold."""
-    organiser_check(
-        actor=actor, stage=stage, action_zh="修改成绩规则", action_en="change result settings"
-    )
+    permission_require(actor, "judging.change_result_settings", stage.contest)
     unknown = set(fields) - {*SETTINGS_FIELDS, "outlier_threshold"}
     if unknown:
         raise ValueError(f"unknown result settings: {sorted(unknown)}")
@@ -368,9 +361,7 @@ def override_set(
     (`panel_order`, read by the "panel" tie-break rule). Organisers only; a written reason is
     required; the old and new values go to the audit log; the stage's results are recomputed.
     Setting an entry again replaces its previous override."""
-    organiser_check(
-        actor=actor, stage=stage, action_zh="录入合议结果", action_en="record a panel override"
-    )
+    permission_require(actor, "judging.set_panel_override", stage.contest)
     if entry.stage_id != stage.pk:
         raise error("entry_not_in_stage", fields={"entry": ["entry_not_in_stage"]})
     if not (isinstance(reason, str) and reason.strip()):
@@ -416,9 +407,7 @@ def override_set(
 @transaction.atomic
 def override_remove(*, actor, stage: Stage, entry: Entry, reason: str) -> None:
     """Lift an entry's 合议 (with a reason, audit-recorded) and recompute."""
-    organiser_check(
-        actor=actor, stage=stage, action_zh="撤销合议结果", action_en="lift a panel override"
-    )
+    permission_require(actor, "judging.remove_panel_override", stage.contest)
     if not (isinstance(reason, str) and reason.strip()):
         raise error(
             "reason_required",
@@ -470,7 +459,7 @@ def results_publish(*, actor, stage: Stage) -> ResultSnapshot:
     reviews or to the live results never alter a published snapshot, and tampering shows.
     Awards are proposed from the latest snapshot (`judging.selectors.snapshot_latest`).
     """
-    organiser_check(actor=actor, stage=stage, action_zh="发布成绩", action_en="publish results")
+    permission_require(actor, "judging.publish_results", stage.contest)
     settings = result_settings_ensure(stage=stage)
     ResultSettings.objects.select_for_update().filter(pk=settings.pk).first()
     results = list(results_of_stage(stage=stage))

@@ -17,8 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contest.errors import DomainError
-from contest.permissions import is_organiser
-from contest.services.common import not_permitted
+from contest.permissions import permission_require
 from judging.enums import ReviewStatus
 from judging.errors import error
 from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
@@ -34,8 +33,7 @@ def judge_conflict_error() -> DomainError:
 
 def judge_access_check(*, judge, assignment: Assignment) -> None:
     """The checks every judge route runs: own assignment, accepted panel + declaration, no conflict."""
-    if assignment.judge_id != judge.pk:
-        raise not_permitted("评审该作品", "review this entry")
+    permission_require(judge, "judging.review_entry", assignment)
     membership = PanelMembership.objects.filter(
         stage_id=assignment.stage_id, judge_id=judge.pk
     ).first()
@@ -198,8 +196,7 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
     """An organiser reopens a submitted review; the reason is required and recorded."""
     review = Review.objects.select_for_update().select_related("stage__contest").get(pk=review.pk)
     contest = review.stage.contest
-    if not is_organiser(actor, contest):
-        raise not_permitted("重新开放评分", "reopen reviews")
+    permission_require(actor, "judging.reopen_review", contest)
     if not reason.strip():
         raise error(
             "reason_required",

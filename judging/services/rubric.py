@@ -7,8 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from contest.models import Entry, Stage
-from contest.permissions import is_organiser
-from contest.services.common import not_permitted
+from contest.permissions import permission_require
 from judging.errors import error
 from judging.models import Criterion, Review, ReviewScore, Rubric
 from judging.services.audit import audit_record
@@ -56,8 +55,7 @@ def _criteria_write(rubric: Rubric, criteria: list[dict]) -> None:
 def rubric_create(
     *, actor, stage: Stage, name: str, criteria: list[dict], track=None, group=None
 ) -> Rubric:
-    if not is_organiser(actor, stage.contest):
-        raise not_permitted("设置评分细则", "set rubrics")
+    permission_require(actor, "judging.set_rubric", stage.contest)
     _criteria_check(criteria)
     if Rubric.objects.filter(stage=stage, track=track, group=group).exists():
         raise error("rubric_exists")
@@ -75,8 +73,7 @@ def rubric_update(
     change is recorded in the audit log with the old and new criteria."""
     rubric = Rubric.objects.select_for_update().select_related("stage__contest").get(pk=rubric.pk)
     contest = rubric.stage.contest
-    if not is_organiser(actor, contest):
-        raise not_permitted("修改评分细则", "change rubrics")
+    permission_require(actor, "judging.change_rubric", contest)
     _criteria_check(criteria)
     scored = ReviewScore.objects.filter(review__rubric=rubric).exists()
     before = [
