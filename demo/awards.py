@@ -18,7 +18,7 @@ from contest.models import Entry, Team, TeamMember
 from demo.state import DemoState
 from judging.enums import PromotionRule
 from judging.models import EntryResult
-from judging.services.promotion import promotion_apply, recommend_to_parent
+from judging.services.promotion import promotion_apply, recommendation_create
 from judging.services.result import ranking_compute, results_publish
 
 
@@ -67,7 +67,7 @@ def promotion(seed: DemoState) -> None:
         .order_by("group_key")
         .values_list("entry_id", flat=True)[: seed.national.promotion_quota or 10]
     )
-    recommend_to_parent(
+    recommendation_create(
         actor=seed.organiser,
         contest=seed.contest,
         entry_ids=top[:8],

@@ -16,7 +16,7 @@ from judging.models import Assignment, Rubric
 from judging.services.assignment import assignment_run_execute, assignment_start
 from judging.services.conflict import conflict_exists, conflicts_detect
 from judging.services.panel import judge_invite, judge_profile_upsert, panel_accept
-from judging.services.result import results_settings_update
+from judging.services.result import result_settings_update
 from judging.services.review import ReviewSubmission, review_save, reviews_submit_bulk
 from judging.services.rubric import rubric_create
 
@@ -41,7 +41,7 @@ def judging(seed: DemoState) -> None:
             for key, name, desc, weight in RUBRIC
         ],
     )
-    results_settings_update(
+    result_settings_update(
         actor=actor,
         stage=stage,
         method=AggregationMethod.MEAN,

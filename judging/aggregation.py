@@ -65,7 +65,7 @@ TieBreakRule = tuple[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
-class EntryResult:
+class EntryAggregate:
     """One entry's result in a stage.
 
     raw: the method applied to the judges' totals as submitted. normalised: the method applied to
@@ -109,7 +109,7 @@ class JudgeNormalisation:
 class StageResults:
     method: AggregationMethod
     normalised: bool
-    entries: dict[Hashable, EntryResult]
+    entries: dict[Hashable, EntryAggregate]
     # group -> entry ids in ranking order (ranked by rank, then unranked), for listing
     order: dict[Hashable, list[Hashable]]
     # normalisation parameters, for the record (None / empty when normalisation is off)
@@ -557,7 +557,7 @@ def results_compute(
     norm_units = round_half_up_units(normalised).tolist() if normalise else None
     has_raw = counts > 0
     rule_values = [(str(kind), argument) for kind, argument in rules]
-    entries: dict[Hashable, EntryResult] = {}
+    entries: dict[Hashable, EntryAggregate] = {}
     for i, (entry_id, group, count, raw_u, ok_raw, fin_u, ok_fin, r, t, d, tr, fb) in enumerate(
         zip(
             parsed.entry_ids,
@@ -575,7 +575,7 @@ def results_compute(
             strict=True,
         )
     ):
-        entries[entry_id] = EntryResult(
+        entries[entry_id] = EntryAggregate(
             entry_id=entry_id,
             group=group,
             review_count=count,

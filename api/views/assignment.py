@@ -56,7 +56,7 @@ class FeasibilityView(StageScopedMixin, APIView):
         data = KSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.assignment_feasibility(stage=stage, k=data.validated_data["k"])
-        return Response(services.report_as_dict(report))
+        return Response(services.feasibility_report_as_dict(report))
 
 
 class RunCreateView(StageScopedMixin, APIView):

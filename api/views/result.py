@@ -43,12 +43,12 @@ from judging.selectors import (
     snapshot_latest,
     snapshots_of_stage,
 )
-from judging.services.promotion import promotion_apply, recommend_to_parent
+from judging.services.promotion import promotion_apply, recommendation_create
 from judging.services.result import (
-    override_set,
+    panel_override_set,
     ranking_compute,
+    result_settings_update,
     results_publish,
-    results_settings_update,
 )
 
 
@@ -73,7 +73,7 @@ class ResultSettingsView(APIView):
         stage = stage_organised(request, pk)
         data = ResultSettingsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        settings = results_settings_update(actor=request.user, stage=stage, **data.validated_data)
+        settings = result_settings_update(actor=request.user, stage=stage, **data.validated_data)
         return Response(ResultSettingsSerializer(settings).data)
 
 
@@ -187,7 +187,7 @@ class OverrideView(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         entry = get_object_or_404(stage.entries.all(), pk=values["entry"])
-        override = override_set(
+        override = panel_override_set(
             actor=request.user,
             stage=stage,
             entry=entry,
@@ -264,7 +264,7 @@ class RecommendationView(APIView):
         contest = get_object_or_404(contests_organised(user=request.user), pk=pk)
         data = RecommendationRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        recommendations = recommend_to_parent(
+        recommendations = recommendation_create(
             actor=request.user,
             contest=contest,
             entry_ids=data.validated_data["entry_ids"],

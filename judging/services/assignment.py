@@ -177,7 +177,7 @@ def _problem_build(*, stage: Stage, k: int) -> _StageProblem:
     )
 
 
-def report_as_dict(report: FeasibilityReport) -> dict:
+def feasibility_report_as_dict(report: FeasibilityReport) -> dict:
     """The report as plain JSON (stored on the run and returned by the API)."""
     body = {
         "ok": report.ok,
@@ -286,7 +286,9 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
         built = _problem_build(stage=stage, k=run.k)
         report = assignment_check(built.problem)
         if not report.ok:
-            _run_finish(run, RunStatus.INFEASIBLE, report=report_as_dict(report), progress=100)
+            _run_finish(
+                run, RunStatus.INFEASIBLE, report=feasibility_report_as_dict(report), progress=100
+            )
             return run
         AssignmentRun.objects.filter(pk=run.pk).update(progress=10)
 
@@ -297,7 +299,12 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
         try:
             result = assignment_solve(built.problem, progress=progress)
         except AssignmentInfeasible as exc:
-            _run_finish(run, RunStatus.INFEASIBLE, report=report_as_dict(exc.report), progress=100)
+            _run_finish(
+                run,
+                RunStatus.INFEASIBLE,
+                report=feasibility_report_as_dict(exc.report),
+                progress=100,
+            )
             return run
 
         with transaction.atomic():
@@ -325,7 +332,7 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
             _run_finish(
                 run,
                 RunStatus.DONE,
-                report=report_as_dict(report),
+                report=feasibility_report_as_dict(report),
                 cost=result.cost,
                 assigned=len(new),
                 progress=100,

@@ -179,7 +179,7 @@ def promotion_apply(
 
 
 @transaction.atomic
-def recommend_to_parent(
+def recommendation_create(
     *, actor, contest: Contest, entry_ids: list[int], reason: str = ""
 ) -> list[Recommendation]:
     """推荐: the sub-contest's organisers recommend entries to `contest.parent`.

@@ -280,7 +280,7 @@ def _entry_results_insert(rows: list[tuple]) -> None:
 
 
 @transaction.atomic
-def results_settings_update(*, actor, stage: Stage, **fields) -> ResultSettings:
+def result_settings_update(*, actor, stage: Stage, **fields) -> ResultSettings:
     """Change how the stage is scored and ranked (organisers), record the before and after in
     the audit log, and recompute the stored results. Fields: method, trim_min_reviews (at least
     3), normalise, scope, tie_break (see `tie_break_check`), outlier_threshold."""
@@ -348,7 +348,7 @@ def _score_check(score) -> Decimal | None:
 
 
 @transaction.atomic
-def override_set(
+def panel_override_set(
     *,
     actor,
     stage: Stage,
@@ -405,7 +405,7 @@ def override_set(
 
 
 @transaction.atomic
-def override_remove(*, actor, stage: Stage, entry: Entry, reason: str) -> None:
+def panel_override_remove(*, actor, stage: Stage, entry: Entry, reason: str) -> None:
     """Lift an entry's 合议 (with a reason, audit-recorded) and recompute."""
     permission_require(actor, "judging.remove_panel_override", stage.contest)
     if not (isinstance(reason, str) and reason.strip()):

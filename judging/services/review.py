@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from contest.errors import DomainError
 from contest.permissions import permission_require
 from judging.enums import ReviewStatus
 from judging.errors import error
@@ -25,10 +24,6 @@ from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
 from judging.services.conflict import conflict_exists, conflicted_teams
 from judging.services.rubric import review_total, rubric_for_entry
 from judging.tasks import results_recompute_task
-
-
-def judge_conflict_error() -> DomainError:
-    return error("judge_recused")
 
 
 def judge_access_check(*, judge, assignment: Assignment) -> None:
@@ -40,7 +35,7 @@ def judge_access_check(*, judge, assignment: Assignment) -> None:
     if membership is None or not membership.can_review:
         raise error("declaration_not_signed")
     if conflict_exists(judge=judge, team=assignment.entry.team):
-        raise judge_conflict_error()
+        raise error("judge_recused")
 
 
 def _review_window_check(stage) -> None:

@@ -9,7 +9,7 @@ from contest.errors import NotPermitted, StateConflict, ValidationFailed
 from contest.models import Entry
 from judging.enums import PromotionRule, RecommendationStatus
 from judging.models import AuditLog, Promotion, Recommendation
-from judging.services.promotion import promotion_apply, recommend_to_parent
+from judging.services.promotion import promotion_apply, recommendation_create
 from judging.services.result import ranking_compute, results_publish
 from tests.factories.contest import (
     ContestFactory,
@@ -222,7 +222,7 @@ class SubContest:
         ]
 
     def recommend(self, *entries, actor=None):
-        return recommend_to_parent(
+        return recommendation_create(
             actor=actor or self.organiser,
             contest=self.contest,
             entry_ids=[e.pk for e in entries],
@@ -282,7 +282,7 @@ def test_recommend_to_parent_needs_parent_and_organiser(sub):
     organiser = UserFactory()
     ContestRoleFactory(contest=orphan, user=organiser)
     with pytest.raises(StateConflict) as error:
-        recommend_to_parent(actor=organiser, contest=orphan, entry_ids=[1], reason="")
+        recommendation_create(actor=organiser, contest=orphan, entry_ids=[1], reason="")
     assert error.value.code == "no_parent_contest"
     other = Entry.objects.create(
         team=TeamFactory(), stage=StageFactory(), title="别的赛事", status=EntryStatus.SUBMITTED

@@ -21,11 +21,11 @@ from judging.selectors import (
 from judging.services.audit import audit_verify
 from judging.services.conflict import conflict_exists
 from judging.services.result import (
-    override_remove,
-    override_set,
+    panel_override_remove,
+    panel_override_set,
     ranking_compute,
+    result_settings_update,
     results_publish,
-    results_settings_update,
     snapshot_verify,
 )
 from tests.factories.contest import (
@@ -245,14 +245,14 @@ def test_conflicted_reviews_agree_with_conflict_exists(world):
     assert len(expected) == 6  # lead, co-applicant, province x2 (lead org; captain), stored, member
 
 
-def test_override_set_recorded_and_changes_rank(world):
+def test_panel_override_set_recorded_and_changes_rank(world):
     a, b, c = world.entry("甲"), world.entry("乙"), world.entry("丙")
     world.scores(a, [90])
     world.scores(b, [80])
     world.scores(c, [70])
     ranking_compute(stage=world.stage)
 
-    override_set(
+    panel_override_set(
         actor=world.organiser, stage=world.stage, entry=c, score="95", reason="评审组合议：现场演示"
     )
 
@@ -269,25 +269,29 @@ def test_override_set_recorded_and_changes_rank(world):
     assert audit_verify(contest=world.contest).ok
 
 
-def test_override_set_needs_reason_and_organiser(world):
+def test_panel_override_set_needs_reason_and_organiser(world):
     a = world.entry("甲")
     with pytest.raises(ValidationFailed) as error:
-        override_set(actor=world.organiser, stage=world.stage, entry=a, score=90, reason="  ")
+        panel_override_set(actor=world.organiser, stage=world.stage, entry=a, score=90, reason="  ")
     assert error.value.code == "reason_required"
     with pytest.raises(NotPermitted):
-        override_set(actor=world.judges[0], stage=world.stage, entry=a, score=90, reason="理由")
+        panel_override_set(
+            actor=world.judges[0], stage=world.stage, entry=a, score=90, reason="理由"
+        )
     with pytest.raises(ValidationFailed) as error:
-        override_set(actor=world.organiser, stage=world.stage, entry=a, score=101, reason="理由")
+        panel_override_set(
+            actor=world.organiser, stage=world.stage, entry=a, score=101, reason="理由"
+        )
     assert error.value.code == "score_out_of_range"
     assert not AuditLog.objects.filter(action="results.override").exists()
 
 
-def test_override_remove_restores_computed_score(world):
+def test_panel_override_remove_restores_computed_score(world):
     a = world.entry("甲")
     world.scores(a, [70])
-    override_set(actor=world.organiser, stage=world.stage, entry=a, score=90, reason="合议")
+    panel_override_set(actor=world.organiser, stage=world.stage, entry=a, score=90, reason="合议")
 
-    override_remove(actor=world.organiser, stage=world.stage, entry=a, reason="复核后撤销")
+    panel_override_remove(actor=world.organiser, stage=world.stage, entry=a, reason="复核后撤销")
 
     assert stored(world.stage)["甲"][3] == Decimal("70.00")
     assert AuditLog.objects.filter(action="results.override_remove").count() == 1
@@ -317,7 +321,7 @@ def test_tie_break_chain_from_settings(world):
     world.scores(b, [90, 80], innovation=[9, 9])  # 85, innovation 9
     world.scores(c, [85, 85], innovation=[8, 8])  # 85, innovation 8: still tied with 甲
 
-    results_settings_update(
+    result_settings_update(
         actor=world.organiser,
         stage=world.stage,
         tie_break=[{"rule": "criterion", "key": "innovation"}, {"rule": "panel"}],
@@ -326,10 +330,10 @@ def test_tie_break_chain_from_settings(world):
     assert {t: rows[t][4:6] for t in rows} == {"乙": (1, False), "甲": (2, True), "丙": (2, True)}
 
     # the panel orders the remaining tie (合议 on order only, no score)
-    override_set(
+    panel_override_set(
         actor=world.organiser, stage=world.stage, entry=c, panel_order=1, reason="评审组长裁定"
     )
-    override_set(
+    panel_override_set(
         actor=world.organiser, stage=world.stage, entry=a, panel_order=2, reason="评审组长裁定"
     )
     rows = stored(world.stage)
@@ -351,7 +355,7 @@ def test_results_settings_update_recorded_and_recomputed(world):
     ranking_compute(stage=world.stage)
     assert stored(world.stage)["甲"][3] == Decimal("77.00")  # 385 / 5
 
-    results_settings_update(
+    result_settings_update(
         actor=world.organiser, stage=world.stage, method="trimmed_mean", trim_min_reviews=5
     )
 
@@ -364,15 +368,15 @@ def test_results_settings_update_recorded_and_recomputed(world):
 
 def test_results_settings_update_refuses_bad_values(world):
     with pytest.raises(ValidationFailed) as error:
-        results_settings_update(actor=world.organiser, stage=world.stage, trim_min_reviews=2)
+        result_settings_update(actor=world.organiser, stage=world.stage, trim_min_reviews=2)
     assert error.value.code == "trim_min_reviews"
     with pytest.raises(ValidationFailed) as error:
-        results_settings_update(
+        result_settings_update(
             actor=world.organiser, stage=world.stage, tie_break=[{"rule": "criterion"}]
         )
     assert error.value.code == "tie_break_invalid"
     with pytest.raises(NotPermitted):
-        results_settings_update(actor=world.judges[0], stage=world.stage, normalise=True)
+        result_settings_update(actor=world.judges[0], stage=world.stage, normalise=True)
 
 
 def test_results_by_whole_stage_scope(world):
@@ -381,7 +385,7 @@ def test_results_by_whole_stage_scope(world):
     world.scores(a, [70])
     world.scores(b, [80])
 
-    results_settings_update(actor=world.organiser, stage=world.stage, scope=RankingScope.STAGE)
+    result_settings_update(actor=world.organiser, stage=world.stage, scope=RankingScope.STAGE)
 
     rows = stored(world.stage)
     assert (rows["乙"][0], rows["乙"][4], rows["甲"][4]) == ("stage", 1, 2)
@@ -479,7 +483,7 @@ def test_results_by_group_scope_name_the_groups(world):
     world.scores(a, [70])
     world.scores(b, [80])
 
-    results_settings_update(actor=world.organiser, stage=world.stage, scope=RankingScope.GROUP)
+    result_settings_update(actor=world.organiser, stage=world.stage, scope=RankingScope.GROUP)
     snapshot = results_publish(actor=world.organiser, stage=world.stage)
 
     assert {
@@ -507,7 +511,7 @@ def test_results_by_challenge_scope(world):
     a = world.entry("甲", challenge=challenge)
     world.scores(a, [70])
 
-    results_settings_update(actor=world.organiser, stage=world.stage, scope=RankingScope.CHALLENGE)
+    result_settings_update(actor=world.organiser, stage=world.stage, scope=RankingScope.CHALLENGE)
     snapshot = results_publish(actor=world.organiser, stage=world.stage)
 
     assert [(r["group_key"], r["group_name"]) for r in snapshot.data["rows"]] == [
