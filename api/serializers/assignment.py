@@ -6,7 +6,7 @@ from rest_framework import serializers
 from contest.models import Entry, User
 from judging.enums import ReviewStatus
 from judging.models import Assignment, AssignmentRun
-from judging.services.assignment import K_MAX
+from judging.services.assignment_feasibility import K_MAX
 
 
 class KSerializer(serializers.Serializer):

@@ -25,6 +25,10 @@ from contest.models import Stage
 from contest.selectors import contests_organised
 from judging.models import Assignment, AssignmentRun
 from judging.services import assignment as services
+from judging.services.assignment_feasibility import (
+    assignment_feasibility,
+    feasibility_report_as_dict,
+)
 
 
 def stages_organised(user):
@@ -55,8 +59,8 @@ class FeasibilityView(StageScopedMixin, APIView):
         stage = self.get_stage()
         data = KSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.assignment_feasibility(stage=stage, k=data.validated_data["k"])
-        return Response(services.feasibility_report_as_dict(report))
+        report = assignment_feasibility(stage=stage, k=data.validated_data["k"])
+        return Response(feasibility_report_as_dict(report))
 
 
 class RunCreateView(StageScopedMixin, APIView):

@@ -12,13 +12,13 @@ from judging.enums import AssignmentSource, ConflictSource, ReviewStatus, RunSta
 from judging.models import Assignment, AssignmentRun, AuditLog, Conflict, Review, Rubric
 from judging.services.assignment import (
     assignment_add,
-    assignment_feasibility,
     assignment_remove,
     assignment_roadshow_all,
     assignment_start,
     assignment_swap,
     judge_progress,
 )
+from judging.services.assignment_feasibility import assignment_feasibility
 from tests.factories.contest import (
     ContestFactory,
     ContestRoleFactory,
