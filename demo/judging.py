@@ -13,8 +13,9 @@ from demo.logins import DEMO_DOMAIN, JUDGE_EMAIL
 from demo.state import DemoState
 from judging.enums import AggregationMethod, AssignmentSource, RankingScope, RunStatus
 from judging.models import Assignment, Rubric
+from judging.selectors import conflict_exists
 from judging.services.assignment import assignment_run_execute, assignment_start
-from judging.services.conflict import conflict_exists, conflicts_detect
+from judging.services.conflict import conflicts_detect
 from judging.services.panel import judge_invite, judge_profile_upsert, panel_accept
 from judging.services.result import result_settings_update
 from judging.services.review import ReviewSubmission, review_save, reviews_submit_bulk

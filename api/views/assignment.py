@@ -24,6 +24,7 @@ from api.serializers.assignment import (
 from contest.models import Stage
 from contest.selectors import contests_organised
 from judging.models import Assignment, AssignmentRun
+from judging.selectors import assignments_of_stage, judge_progress
 from judging.services import assignment as services
 from judging.services.assignment_feasibility import (
     assignment_feasibility,
@@ -103,7 +104,7 @@ class StageAssignmentsView(StageScopedMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        return services.assignments_list(stage=self.get_stage())
+        return assignments_of_stage(stage=self.get_stage())
 
     @extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer})
     def post(self, request, stage_id):
@@ -154,5 +155,5 @@ class JudgeProgressView(StageScopedMixin, APIView):
     @extend_schema(responses=JudgeProgressSerializer(many=True))
     def get(self, request, stage_id):
         """Per panel member: assigned entries, submitted reviews and drafts."""
-        rows = services.judge_progress(stage=self.get_stage())
+        rows = judge_progress(stage=self.get_stage())
         return Response(JudgeProgressSerializer(rows, many=True).data)

@@ -1,8 +1,20 @@
 """Reads of the judging app, one module per model; every public selector is re-exported here, so
 callers write `from judging.selectors import snapshot_latest`."""
 
-from .assignment import assignments_of_judge, worklist_progress
+from .assignment import (
+    assignments_of_judge,
+    assignments_of_stage,
+    judge_progress,
+    worklist_progress,
+)
 from .audit import audit_organised
+from .conflict import (
+    conflict_exists,
+    conflict_filter,
+    conflict_reasons,
+    conflicted_review_ids,
+    conflicted_teams,
+)
 from .panel import panel_organised, panels_of_judge
 from .result import (
     NO_GROUP_KEY,
@@ -38,10 +50,17 @@ __all__ = [
     "ScoringData",
     "StageConsistency",
     "assignments_of_judge",
+    "assignments_of_stage",
     "audit_organised",
+    "conflict_exists",
+    "conflict_filter",
+    "conflict_reasons",
+    "conflicted_review_ids",
+    "conflicted_teams",
     "consistency_for_stage",
     "group_key_of",
     "group_names",
+    "judge_progress",
     "panel_organised",
     "panel_overrides",
     "panels_of_judge",

@@ -1,14 +1,14 @@
-"""Reads of assignments: the judge's worklist, filtered by role. A conflicted entry never appears
-for a judge."""
+"""Reads of assignments: the judge's worklist, filtered by role (a conflicted entry never appears
+for a judge), and a stage's assignments and scoring progress for its organisers."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from contest.models import Stage
 from judging.enums import PanelStatus, ReviewStatus
 from judging.models import Assignment, PanelMembership
-from judging.services.conflict import conflict_filter
+from judging.selectors.conflict import conflict_filter
 
 
 def assignments_of_judge(*, user, stage: Stage | None = None) -> QuerySet[Assignment]:
@@ -53,3 +53,48 @@ def worklist_progress(*, user, stage: Stage) -> dict:
         "drafts": drafts,
         "not_started": total - submitted - drafts,
     }
+
+
+def assignments_of_stage(*, stage: Stage) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(stage=stage)
+        .select_related("entry__team", "judge", "review")
+        .order_by("entry_id", "judge_id")
+    )
+
+
+def judge_progress(*, stage: Stage) -> list[dict]:
+    """Per panel member: assignments, submitted reviews and drafts (scoring-progress view)."""
+    memberships = (
+        PanelMembership.objects.filter(stage=stage)
+        .select_related("judge", "track")
+        .order_by("track_id", "judge__real_name", "id")
+    )
+    counts = {
+        row["judge_id"]: row
+        for row in Assignment.objects.filter(stage=stage)
+        .values("judge_id")
+        .annotate(
+            assigned=Count("id"),
+            submitted=Count("review", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+            drafts=Count("review", filter=Q(review__status=ReviewStatus.DRAFT)),
+        )
+    }
+    rows = []
+    for m in memberships:
+        c = counts.get(m.judge_id, {})
+        rows.append(
+            {
+                "judge": m.judge_id,
+                "judge_name": m.judge.real_name,
+                "track": m.track_id,
+                "track_name": m.track.name if m.track else "",
+                "status": m.status,
+                "min_load": m.min_load,
+                "max_load": m.max_load,
+                "assigned": c.get("assigned", 0),
+                "submitted": c.get("submitted", 0),
+                "drafts": c.get("drafts", 0),
+            }
+        )
+    return rows

@@ -30,7 +30,7 @@ from judging.models import (
     ReviewScore,
     Rubric,
 )
-from judging.services.conflict import conflicted_review_ids, id_chunks
+from judging.selectors.conflict import conflicted_review_ids, id_chunks
 
 
 class AsFloat(Cast):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from contest.enums import EntryStatus, StageKind
@@ -35,6 +34,7 @@ from judging.assignment_solver import (
 from judging.enums import AssignmentSource, PanelStatus, ReviewStatus, RunStatus
 from judging.errors import error
 from judging.models import Assignment, AssignmentRun, PanelMembership, Review
+from judging.selectors.conflict import conflict_exists, conflict_reasons
 from judging.services.assignment_feasibility import (
     accepted_panel,
     feasibility_report_as_dict,
@@ -44,7 +44,6 @@ from judging.services.assignment_feasibility import (
     submitted_entries,
 )
 from judging.services.audit import audit_record
-from judging.services.conflict import conflict_exists, conflict_reasons
 from judging.tasks import assignment_run_task
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a roadshow
@@ -388,53 +387,3 @@ def assignment_swap(*, actor, assignment: Assignment, judge) -> Assignment:
         },
     )
     return assignment
-
-
-# --------------------------------------------------------------------------------------------
-# Reads for the organiser (to move to judging/selectors/ once that module exists)
-# --------------------------------------------------------------------------------------------
-
-
-def assignments_list(*, stage: Stage) -> QuerySet[Assignment]:
-    return (
-        Assignment.objects.filter(stage=stage)
-        .select_related("entry__team", "judge", "review")
-        .order_by("entry_id", "judge_id")
-    )
-
-
-def judge_progress(*, stage: Stage) -> list[dict]:
-    """Per panel member: assignments, submitted reviews and drafts (scoring-progress view)."""
-    memberships = (
-        PanelMembership.objects.filter(stage=stage)
-        .select_related("judge", "track")
-        .order_by("track_id", "judge__real_name", "id")
-    )
-    counts = {
-        row["judge_id"]: row
-        for row in Assignment.objects.filter(stage=stage)
-        .values("judge_id")
-        .annotate(
-            assigned=Count("id"),
-            submitted=Count("review", filter=Q(review__status=ReviewStatus.SUBMITTED)),
-            drafts=Count("review", filter=Q(review__status=ReviewStatus.DRAFT)),
-        )
-    }
-    rows = []
-    for m in memberships:
-        c = counts.get(m.judge_id, {})
-        rows.append(
-            {
-                "judge": m.judge_id,
-                "judge_name": m.judge.real_name,
-                "track": m.track_id,
-                "track_name": m.track.name if m.track else "",
-                "status": m.status,
-                "min_load": m.min_load,
-                "max_load": m.max_load,
-                "assigned": c.get("assigned", 0),
-                "submitted": c.get("submitted", 0),
-                "drafts": c.get("drafts", 0),
-            }
-        )
-    return rows

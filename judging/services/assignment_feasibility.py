@@ -23,7 +23,7 @@ from judging.assignment_solver import (
 from judging.enums import AssignmentSource, PanelStatus
 from judging.errors import error
 from judging.models import Assignment, JudgeProfile, PanelMembership
-from judging.services.conflict import conflicted_teams
+from judging.selectors.conflict import conflicted_teams
 
 K_MAX = 20
 

@@ -20,8 +20,8 @@ from contest.permissions import permission_require
 from judging.enums import ReviewStatus
 from judging.errors import error
 from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
+from judging.selectors.conflict import conflict_exists, conflicted_teams
 from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
-from judging.services.conflict import conflict_exists, conflicted_teams
 from judging.services.rubric import review_total, rubric_for_entry
 from judging.tasks import results_recompute_task
 

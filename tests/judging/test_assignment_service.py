@@ -10,13 +10,13 @@ from contest.enums import ContestRoleKind, EntryStatus, StageKind
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
 from judging.enums import AssignmentSource, ConflictSource, ReviewStatus, RunStatus
 from judging.models import Assignment, AssignmentRun, AuditLog, Conflict, Review, Rubric
+from judging.selectors import judge_progress
 from judging.services.assignment import (
     assignment_add,
     assignment_remove,
     assignment_roadshow_all,
     assignment_start,
     assignment_swap,
-    judge_progress,
 )
 from judging.services.assignment_feasibility import assignment_feasibility
 from tests.factories.contest import (

@@ -14,12 +14,12 @@ from contest.models import Entry
 from judging.enums import ConflictSource, RankingScope
 from judging.models import AuditLog, Conflict, EntryResult, ResultSettings, ResultSnapshot
 from judging.selectors import (
+    conflict_exists,
     consistency_for_stage,
     snapshot_latest,
     stage_scoring_data,
 )
 from judging.services.audit import audit_verify
-from judging.services.conflict import conflict_exists
 from judging.services.result import (
     panel_override_remove,
     panel_override_set,
