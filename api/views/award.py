@@ -91,6 +91,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """The award list of contests you organise: propose from results, add, change, remove."""
 
     permission_classes = [Authenticated]
+    rules = {"glyph_check": "awards.check_awards"}
     serializer_class = AwardSerializer
 
     def get_queryset(self):
@@ -176,7 +177,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = ContestRefSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contest = data.validated_data["contest"]
-        award_services.organiser_required(request.user, contest, "检查获奖名单", "check awards")
+        self.check_object_permissions(request, contest)
         flagged = award_services.awards_glyph_refresh(
             awards=contest.awards.exclude(status="removed")
         )

@@ -29,16 +29,16 @@ from api.views.award import CONTEST_PARAM, attachment, int_param
 from awards.certificates.archive import certificates_zip_stream
 from awards.errors import error
 from awards.models import CertificateBatch, CertificateTemplate
-from awards.services import award as award_services
 from awards.services import certificate as certificate_services
 from awards.services.certificate_batch import certificates_issue
 from awards.services.certificate_template import certificate_template_update
 from contest.selectors import contests_organised, contests_visible
 
 
-def _organised_contest(request, pk):
+def _organised_contest(view, request, pk):
+    """The contest of the URL: a 404 unless the user may see it, then the view's rule on it."""
     contest = get_object_or_404(contests_visible(user=request.user), pk=pk)
-    award_services.organiser_required(request.user, contest, "管理证书", "manage certificates")
+    view.check_object_permissions(request, contest)
     return contest
 
 
@@ -46,11 +46,12 @@ class CertificateTemplateView(APIView):
     """The contest's certificate template (organisers): wording, issuing bodies, images, layout."""
 
     permission_classes = [Authenticated]
+    rules = {"get": "awards.manage_certificates", "patch": "awards.manage_certificates"}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(responses=CertificateTemplateSerializer)
     def get(self, request, pk):
-        contest = _organised_contest(request, pk)
+        contest = _organised_contest(self, request, pk)
         template = CertificateTemplate.objects.filter(contest=contest).first()
         if template is None:
             template = CertificateTemplate(contest=contest)
@@ -61,7 +62,7 @@ class CertificateTemplateView(APIView):
         responses=CertificateTemplateSerializer,
     )
     def patch(self, request, pk):
-        contest = _organised_contest(request, pk)
+        contest = _organised_contest(self, request, pk)
         payload = request.data
         if hasattr(payload, "getlist"):
             payload = {k: payload.get(k) for k in payload if k != "issuing_bodies"}
@@ -92,10 +93,11 @@ class CertificateZipView(APIView):
     """All certificates of a contest as one ZIP (organisers), streamed as it is built."""
 
     permission_classes = [Authenticated]
+    rules = {"get": "awards.manage_certificates"}
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        contest = _organised_contest(request, pk)
+        contest = _organised_contest(self, request, pk)
         certificates = certificate_services.certificates_organised(user=request.user).filter(
             contest=contest
         )

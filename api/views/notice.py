@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import error_body
-from api.permissions import Authenticated, ReadOpenWriteAuthenticated
+from api.permissions import Authenticated, ReadOpenWriteAuthenticated, RulePermission
 from api.serializers.notice import (
     CalendarDaySerializer,
     NoticeDetailSerializer,
@@ -28,9 +28,7 @@ from api.serializers.notice import (
 from api.views.award import CONTEST_PARAM, attachment, int_param
 from awards.models import CalendarDay, ObjectionFile
 from awards.services import notice as notice_services
-from contest.permissions import is_platform_admin
 from contest.selectors import contests_visible
-from contest.services.common import not_permitted
 
 
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -215,7 +213,8 @@ class CalendarDayViewSet(
     """Public holidays and adjusted working days (调休), used for working-day notice periods.
     Everyone reads; platform admins edit."""
 
-    permission_classes = [ReadOpenWriteAuthenticated]
+    permission_classes = [RulePermission]
+    rules = {"create": "awards.edit_calendar", "destroy": "awards.edit_calendar"}
     serializer_class = CalendarDaySerializer
     pagination_class = None
 
@@ -225,11 +224,6 @@ class CalendarDayViewSet(
         if year:
             qs = qs.filter(date__year=year)
         return qs.order_by("date")
-
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not is_platform_admin(request.user):
-            raise not_permitted("编辑节假日", "edit the holiday calendar")
 
     @extend_schema(parameters=[OpenApiParameter("year", int, required=False)])
     def list(self, request, *args, **kwargs):

@@ -37,28 +37,13 @@ from django.db.models import Prefetch, QuerySet
 from awards.enums import ACTIVE_AWARD_STATUSES, AwardStatus, AwardTierKind
 from awards.errors import error
 from awards.models import Award, AwardTier
+from awards.validators import reason_check
 from contest.models import Contest, Organisation, Stage, Team, TeamMember
-from contest.permissions import is_organiser
+from contest.permissions import permission_require
 from contest.selectors import contests_organised
-from contest.services.common import full_clean_or_raise, not_permitted
+from contest.services.common import full_clean_or_raise
 from judging.models import ResultSnapshot
 from judging.services.audit import audit_record
-
-# --------------------------------------------------------------------------------------------
-# Checks shared by the award, notice and certificate services
-
-
-def organiser_required(actor, contest: Contest, action_zh: str, action_en: str) -> None:
-    if not is_organiser(actor, contest):
-        raise not_permitted(action_zh, action_en)
-
-
-def reason_required(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise error("reason_required", fields={"reason": ["reason_required"]})
-    return reason
-
 
 # --------------------------------------------------------------------------------------------
 # Tiers
@@ -82,7 +67,7 @@ def _tier_check(tier: AwardTier) -> None:
 
 @transaction.atomic
 def tier_create(*, actor, contest: Contest, name: str, **values) -> AwardTier:
-    organiser_required(actor, contest, "设置奖项", "set award tiers")
+    permission_require(actor, "awards.set_award_tier", contest)
     tier = AwardTier(
         contest=contest, name=name, **{k: values[k] for k in values if k in _TIER_FIELDS}
     )
@@ -97,7 +82,7 @@ def tier_create(*, actor, contest: Contest, name: str, **values) -> AwardTier:
 
 @transaction.atomic
 def tier_update(*, actor, tier: AwardTier, **values) -> AwardTier:
-    organiser_required(actor, tier.contest, "设置奖项", "set award tiers")
+    permission_require(actor, "awards.set_award_tier", tier.contest)
     for key, value in values.items():
         if key in _TIER_FIELDS:
             setattr(tier, key, value)
@@ -116,7 +101,7 @@ def tier_update(*, actor, tier: AwardTier, **values) -> AwardTier:
 
 @transaction.atomic
 def tier_delete(*, actor, tier: AwardTier) -> None:
-    organiser_required(actor, tier.contest, "设置奖项", "set award tiers")
+    permission_require(actor, "awards.set_award_tier", tier.contest)
     if tier.awards.exists():
         raise error("tier_in_use")
     audit_record(
@@ -331,7 +316,7 @@ def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = Non
     replacement is audited). Refuses once any of the stage's awards is in a notice or final.
     Returns the new awards; each carries `glyph_issues` for names the certificate font lacks."""
     contest = stage.contest
-    organiser_required(actor, contest, "拟定获奖名单", "propose awards")
+    permission_require(actor, "awards.propose_awards", contest)
     snapshot = snapshot or latest_snapshot(stage)
     if snapshot is None or snapshot.stage_id != stage.pk:
         raise error("no_published_results")
@@ -473,13 +458,13 @@ def award_adjust(
     Before a notice opens, any change with a reason; during the notice, only as the outcome of an
     upheld `objection` (see `awards.services.notice.objection_resolve`); never once final.
     Every change is audited with the before and after and, when given, the objection."""
-    reason = reason_required(reason)
+    reason = reason_check(reason)
     if action not in AdjustAction.ALL:
         raise error("invalid_action", fields={"action": ["invalid_action"]})
     contest = award.contest if award is not None else contest
     if contest is None:
         raise error("contest_required")
-    organiser_required(actor, contest, "调整获奖名单", "adjust awards")
+    permission_require(actor, "awards.adjust_awards", contest)
     notice = objection.notice if objection is not None else None
     before = None
 

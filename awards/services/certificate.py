@@ -26,9 +26,10 @@ from awards.certificates.metadata import PDF_META_CONTENT, PDF_META_SIGNATURE, p
 from awards.enums import CertificateRole, CertificateStatus
 from awards.errors import error
 from awards.models import Certificate, CertificateTemplate
-from awards.services.award import organiser_required, reason_required
 from awards.services.certificate_template import certificate_layout
+from awards.validators import reason_check
 from contest.models import TeamMember
+from contest.permissions import permission_require
 from contest.selectors import contests_organised
 from judging.services.audit import audit_record
 
@@ -109,8 +110,8 @@ def store_pdf(certificate: Certificate, pdf: bytes) -> None:
 def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
     """Revoke a certificate: the verify page shows it as revoked and the stored PDF is re-rendered
     with a "已撤销 REVOKED" watermark. The signature stays (status is not signed)."""
-    reason = reason_required(reason)
-    organiser_required(actor, certificate.contest, "撤销证书", "revoke certificates")
+    reason = reason_check(reason)
+    permission_require(actor, "awards.revoke_certificate", certificate.contest)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == CertificateStatus.REVOKED:
         raise error("certificate_revoked")

@@ -23,12 +23,13 @@ from django.utils import timezone
 from awards.enums import AwardStatus, BatchStatus, CertificateRole
 from awards.errors import error
 from awards.models import Award, Certificate, CertificateBatch, CertificateTemplate
-from awards.services.award import names_missing_glyphs, organiser_required
+from awards.services.award import names_missing_glyphs
 from awards.services.certificate import certificate_render, certificate_signed_content, store_pdf
 from awards.services.certificate_template import certificate_layout
 from awards.tasks import certificate_batch_run_task
 from awards.workdays import local_date
 from contest.models import Contest, TeamMember
+from contest.permissions import permission_require
 from judging.services.audit import audit_record
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
     Refuses when no award is final, when a name (or the template's text) has a character the
     certificate font lacks, or when a batch is already running. Idempotent: the batch issues only
     certificates that do not exist yet."""
-    organiser_required(actor, contest, "颁发证书", "issue certificates")
+    permission_require(actor, "awards.issue_certificates", contest)
     Contest.objects.select_for_update().filter(pk=contest.pk).first()
     if not Award.objects.filter(contest=contest, status=AwardStatus.FINAL).exists():
         raise error("no_final_awards")

@@ -14,10 +14,11 @@ from django.db import transaction
 
 from awards.errors import error
 from awards.models import CertificateTemplate
-from awards.services.award import names_missing_glyphs, organiser_required
+from awards.services.award import names_missing_glyphs
 from contest.errors import ValidationFailed
 from contest.files import upload_check
 from contest.models import Contest
+from contest.permissions import permission_require
 from judging.services.audit import audit_record
 
 MAX_IMAGE_PIXELS = 40_000_000
@@ -149,7 +150,7 @@ def certificate_template_update(
     **fields,
 ) -> CertificateTemplate:
     """Set the contest's certificate template; uploaded images are checked by `image_check`."""
-    organiser_required(actor, contest, "设置证书模板", "edit the certificate template")
+    permission_require(actor, "awards.edit_certificate_template", contest)
     template, _ = CertificateTemplate.objects.get_or_create(contest=contest)
     for key in _TEMPLATE_TEXT_FIELDS:
         if key in fields:

@@ -24,11 +24,12 @@ from django.utils import timezone
 from awards.enums import AwardStatus, NoticeStatus, ObjectionStatus
 from awards.errors import error
 from awards.models import Award, AwardTier, Notice, Objection, ObjectionFile
-from awards.services.award import award_adjust, organiser_required
+from awards.services.award import award_adjust
 from awards.workdays import local_date, notice_window_end
 from contest.errors import NotPermitted
 from contest.files import upload_check
 from contest.models import Contest, Organisation, Stage, Team
+from contest.permissions import permission_require
 from contest.selectors import contests_organised, contests_visible
 from judging.services.audit import audit_record
 
@@ -81,7 +82,7 @@ def notice_open(
     if contest is None and stage is None:
         raise error("scope_required")
     contest = stage.contest if stage is not None else contest
-    organiser_required(actor, contest, "发布公示", "open a public notice")
+    permission_require(actor, "awards.open_notice", contest)
     if not 1 <= int(days) <= MAX_NOTICE_DAYS:
         raise error(
             "notice_days_range", max_days=MAX_NOTICE_DAYS, fields={"days": ["notice_days_range"]}
@@ -255,7 +256,7 @@ def objection_resolve(
     `{"action": "remove"|"change_tier"|"add", "award"?, "tier"?, "team"?, "organisation"?}`)
     are applied to the list through `award_adjust`, each audited with this objection."""
     notice = objection.notice
-    organiser_required(actor, notice.contest, "处理异议", "resolve objections")
+    permission_require(actor, "awards.resolve_objection", notice.contest)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != ObjectionStatus.OPEN:
         raise error("objection_resolved")
@@ -304,7 +305,7 @@ def objection_resolve(
 @transaction.atomic
 def notice_finalise(*, actor, notice: Notice, now: dt.datetime | None = None) -> Notice:
     """Make the list final: the window must have closed and every objection be resolved."""
-    organiser_required(actor, notice.contest, "确定获奖名单", "finalise the award list")
+    permission_require(actor, "awards.finalise_awards", notice.contest)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     phase = notice_phase(notice, now=now)
     if phase == NoticePhase.FINAL:
