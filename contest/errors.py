@@ -298,3 +298,10 @@ catalogue.conflict(
 catalogue.invalid("invalid_workbook", _("Cannot read the workbook: use the .xlsx template."))
 catalogue.invalid("template_mismatch", _("The header lacks columns: {columns}."))
 catalogue.invalid("import_rows_invalid", _("{count} errors; nothing was imported."))
+
+# Windows already passed, the contest tree (issue 9)
+catalogue.conflict(
+    "window_passed", _("The {window} passed at {at} (Beijing time); it cannot be moved now.")
+)
+catalogue.invalid("deadline_before_now", _("The {window} cannot be moved before now."))
+catalogue.invalid("contest_parent_cycle", _("A contest cannot be its own parent or ancestor."))

@@ -6,4 +6,8 @@ class JudgingConfig(AppConfig):
     verbose_name = "评审 Judging"
 
     def ready(self) -> None:
+        from contest.signals import decision_recorded
         from judging import permissions  # noqa: F401  (registers the judging rules)
+        from judging.receivers import decision_audit_record
+
+        decision_recorded.connect(decision_audit_record, dispatch_uid="judging.decision_audit")
