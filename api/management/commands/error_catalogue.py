@@ -42,7 +42,7 @@ def catalogue_markdown() -> str:
         "`{name}` marks a value filled in when the error is raised.",
         "",
         'To add a code: one line in the app\'s `errors.py` (`catalogue.conflict("code", _("English"))`),',
-        'raise it with `raise error("code", name=value)`, run `make messages`, write the Chinese in the',
+        'raise it with `raise error("<code>", name=value)`, run `make messages`, write the Chinese in the',
         "app's `locale/zh_Hans/LC_MESSAGES/django.po`, run `make messages` again and `make errors-doc`.",
         "A code is defined once, in the lowest app that raises it; higher apps reuse it.",
         "Errors that DRF itself raises before a service runs (`not_authenticated` 401,",
