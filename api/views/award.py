@@ -21,6 +21,7 @@ from api.serializers.award import (
     AwardTierWriteSerializer,
     ContestRefSerializer,
 )
+from awards import selectors as awards_selectors
 from awards.errors import error
 from awards.services import award as award_services
 from contest.selectors import contests_visible
@@ -48,7 +49,7 @@ class AwardTierViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        qs = award_services.tiers_organised(user=self.request.user)
+        qs = awards_selectors.tiers_organised(user=self.request.user)
         contest = int_param(self.request, "contest")
         if contest:
             qs = qs.filter(contest_id=contest)
@@ -95,7 +96,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = AwardSerializer
 
     def get_queryset(self):
-        qs = award_services.awards_organised(user=self.request.user)
+        qs = awards_selectors.awards_organised(user=self.request.user)
         for name in ("contest", "stage", "notice"):
             value = int_param(self.request, name)
             if value:
@@ -118,7 +119,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def _detail(self, award):
         return AwardSerializer(
-            award_services.awards_organised(user=self.request.user).get(pk=award.pk)
+            awards_selectors.awards_organised(user=self.request.user).get(pk=award.pk)
         ).data
 
     @extend_schema(request=AwardProposeSerializer, responses={201: AwardSerializer(many=True)})

@@ -26,13 +26,14 @@ from api.serializers.certificate import (
     PdfUploadSerializer,
 )
 from api.views.award import CONTEST_PARAM, attachment, int_param
+from awards import selectors as awards_selectors
 from awards.certificates.archive import certificates_zip_stream
 from awards.errors import error
-from awards.models import CertificateBatch, CertificateTemplate
+from awards.models import CertificateTemplate
 from awards.services import certificate as certificate_services
 from awards.services.certificate_batch import certificates_issue
 from awards.services.certificate_template import certificate_template_update
-from contest.selectors import contests_organised, contests_visible
+from contest.selectors import contests_visible
 
 
 def _organised_contest(view, request, pk):
@@ -98,7 +99,7 @@ class CertificateZipView(APIView):
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, pk):
         contest = _organised_contest(self, request, pk)
-        certificates = certificate_services.certificates_organised(user=request.user).filter(
+        certificates = awards_selectors.certificates_organised(user=request.user).filter(
             contest=contest
         )
         response = StreamingHttpResponse(
@@ -117,7 +118,7 @@ class CertificateBatchViewSet(
     serializer_class = CertificateBatchSerializer
 
     def get_queryset(self):
-        qs = CertificateBatch.objects.filter(contest__in=contests_organised(user=self.request.user))
+        qs = awards_selectors.certificate_batches_organised(user=self.request.user)
         contest = int_param(self.request, "contest")
         if contest:
             qs = qs.filter(contest_id=contest)
@@ -135,7 +136,7 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CertificateSerializer
 
     def get_queryset(self):
-        qs = certificate_services.certificates_visible(user=self.request.user)
+        qs = awards_selectors.certificates_visible(user=self.request.user)
         contest = int_param(self.request, "contest")
         if contest:
             qs = qs.filter(contest_id=contest)
@@ -150,9 +151,7 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def mine(self, request):
         """Your own certificates and your teams' team certificates."""
-        qs = certificate_services.certificates_mine(user=request.user).order_by(
-            "-issue_date", "seq"
-        )
+        qs = awards_selectors.certificates_mine(user=request.user).order_by("-issue_date", "seq")
         return Response(CertificateSerializer(qs, many=True).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})

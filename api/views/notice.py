@@ -26,6 +26,7 @@ from api.serializers.notice import (
     ObjectionSerializer,
 )
 from api.views.award import CONTEST_PARAM, attachment, int_param
+from awards import selectors as awards_selectors
 from awards.models import CalendarDay, ObjectionFile
 from awards.services import notice as notice_services
 from contest.selectors import contests_visible
@@ -38,7 +39,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = NoticeSerializer
 
     def get_queryset(self):
-        qs = notice_services.notices_public(user=self.request.user)
+        qs = awards_selectors.notices_public(user=self.request.user)
         contest = int_param(self.request, "contest")
         if contest:
             qs = qs.filter(contest_id=contest)
@@ -50,7 +51,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def _detail(self, notice):
         notice = self.get_queryset().get(pk=notice.pk)
-        awards = notice_services.notice_awards_public(notice=notice)
+        awards = awards_selectors.notice_awards_public(notice=notice)
         return NoticeDetailSerializer(notice, context={"awards": awards}).data
 
     @extend_schema(responses=NoticeDetailSerializer)
@@ -98,7 +99,7 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
-        qs = notice_services.objections_visible(user=self.request.user)
+        qs = awards_selectors.objections_visible(user=self.request.user)
         for name in ("notice", "award"):
             value = int_param(self.request, name)
             if value:
@@ -198,7 +199,7 @@ class ObjectionFileDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        objections = notice_services.objections_visible(user=request.user)
+        objections = awards_selectors.objections_visible(user=request.user)
         evidence = get_object_or_404(ObjectionFile.objects.filter(objection__in=objections), pk=pk)
         response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
         return attachment(response, evidence.original_name)

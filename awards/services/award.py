@@ -24,11 +24,8 @@ or changed, so they are fixed before certificates are issued.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -37,13 +34,15 @@ from django.db.models import Prefetch, QuerySet
 from awards.enums import ACTIVE_AWARD_STATUSES, AwardStatus, AwardTierKind
 from awards.errors import error
 from awards.models import Award, AwardTier
+from awards.selectors import RankedRow, snapshot_rows
 from awards.validators import reason_check
 from contest.models import Contest, Organisation, Stage, Team, TeamMember
 from contest.permissions import permission_require
-from contest.selectors import contests_organised
 from contest.services.common import full_clean_or_raise
 from judging.models import ResultSnapshot
+from judging.selectors import snapshot_latest
 from judging.services.audit import audit_record
+from judging.services.result import snapshot_verify
 
 # --------------------------------------------------------------------------------------------
 # Tiers
@@ -124,84 +123,6 @@ def _tier_data(tier: AwardTier) -> dict:
         "quota_percent": str(tier.quota_percent) if tier.quota_percent is not None else None,
         "order": tier.order,
     }
-
-
-def tiers_organised(*, user) -> QuerySet[AwardTier]:
-    return AwardTier.objects.filter(contest__in=contests_organised(user=user)).select_related(
-        "track", "challenge"
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Reading a snapshot
-
-
-@dataclass(frozen=True)
-class RankedRow:
-    """One row of a published ranking, whatever spelling the snapshot used for its keys."""
-
-    entry_id: int | None
-    team_id: int
-    group_key: str
-    group_name: str
-    rank: int | None
-    tied: bool
-    final_score: Decimal | None
-
-
-def _first(row: dict, *keys, default=None):
-    for key in keys:
-        if key in row and row[key] is not None:
-            return row[key]
-    return default
-
-
-def snapshot_rows(snapshot: ResultSnapshot) -> list[RankedRow]:
-    """The snapshot's rows. Accepts `{"rows": [...]}` or a bare list; a row names its team as
-    `team_id` or `team` (an id or `{"id", "code", "name"}`), its entry as `entry_id` or `entry`,
-    and its score as `final_score` or `final`."""
-    data = snapshot.data
-    raw_rows = data.get("rows", []) if isinstance(data, dict) else (data or [])
-    rows: list[RankedRow] = []
-    for raw in raw_rows:
-        team = _first(raw, "team_id", "team")
-        team_id = team.get("id") if isinstance(team, dict) else team
-        entry = _first(raw, "entry_id", "entry")
-        entry_id = entry.get("id") if isinstance(entry, dict) else entry
-        group = raw.get("group")
-        group_key = str(_first(raw, "group_key", default="") or "")
-        group_name = _first(raw, "group_name", default="") or (
-            group.get("name", "") if isinstance(group, dict) else ""
-        )
-        score = _first(raw, "final_score", "final")
-        rank = raw.get("rank")
-        if team_id is None:
-            continue
-        rows.append(
-            RankedRow(
-                entry_id=int(entry_id) if entry_id is not None else None,
-                team_id=int(team_id),
-                group_key=group_key,
-                group_name=str(group_name or group_key),
-                rank=int(rank) if rank is not None else None,
-                tied=bool(raw.get("tied", False)),
-                final_score=Decimal(str(score)) if score is not None else None,
-            )
-        )
-    return rows
-
-
-def snapshot_intact(snapshot: ResultSnapshot) -> bool:
-    """The snapshot's rows still hash to its stored sha256 (canonical JSON: sorted keys, no
-    spaces, UTF-8 — the form the results service hashes when publishing)."""
-    canonical = json.dumps(
-        snapshot.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
-    return hashlib.sha256(canonical).hexdigest() == snapshot.sha256
-
-
-def latest_snapshot(stage: Stage) -> ResultSnapshot | None:
-    return ResultSnapshot.objects.filter(stage=stage).order_by("-version").first()
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,10 +238,10 @@ def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = Non
     Returns the new awards; each carries `glyph_issues` for names the certificate font lacks."""
     contest = stage.contest
     permission_require(actor, "awards.propose_awards", contest)
-    snapshot = snapshot or latest_snapshot(stage)
+    snapshot = snapshot or snapshot_latest(stage)
     if snapshot is None or snapshot.stage_id != stage.pk:
         raise error("no_published_results")
-    if not snapshot_intact(snapshot):
+    if not snapshot_verify(snapshot):
         raise error("snapshot_tampered")
     published = Award.objects.filter(stage=stage, tier__kind=AwardTierKind.RANKED).exclude(
         status__in=[AwardStatus.PROPOSED, AwardStatus.REMOVED]
@@ -545,13 +466,3 @@ def award_adjust(
         },
     )
     return award
-
-
-# --------------------------------------------------------------------------------------------
-# Reads
-
-
-def awards_organised(*, user) -> QuerySet[Award]:
-    return Award.objects.filter(contest__in=contests_organised(user=user)).select_related(
-        "tier", "team", "organisation", "stage"
-    )

@@ -19,7 +19,6 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from awards.certificates.metadata import PDF_META_CONTENT, PDF_META_SIGNATURE, pdf_info_append
@@ -28,9 +27,7 @@ from awards.errors import error
 from awards.models import Certificate, CertificateTemplate
 from awards.services.certificate_template import certificate_layout
 from awards.validators import reason_check
-from contest.models import TeamMember
 from contest.permissions import permission_require
-from contest.selectors import contests_organised
 from judging.services.audit import audit_record
 
 log = logging.getLogger(__name__)
@@ -230,41 +227,3 @@ def issuer_profile() -> dict:
         "publicKeyEd25519": public_key_b64(),
         "did": did_key(signing_key().public_key()),
     }
-
-
-# --------------------------------------------------------------------------------------------
-# ZIP of a contest's certificates, streamed
-
-
-# --------------------------------------------------------------------------------------------
-# Reads
-
-
-def _certificate_qs() -> QuerySet[Certificate]:
-    return Certificate.objects.select_related("contest", "award__tier")
-
-
-def certificates_mine(*, user) -> QuerySet[Certificate]:
-    """The user's own certificates and their teams' team certificates."""
-    if not (user and user.is_authenticated):
-        return Certificate.objects.none()
-    team_ids = TeamMember.objects.filter(user=user).values("team_id")
-    return _certificate_qs().filter(
-        Q(user=user) | Q(recipient_role=CertificateRole.TEAM, team_id__in=team_ids)
-    )
-
-
-def certificates_visible(*, user) -> QuerySet[Certificate]:
-    """Downloadable by the user: their own and their team's, or all of contests they organise."""
-    if not (user and user.is_authenticated):
-        return Certificate.objects.none()
-    team_ids = TeamMember.objects.filter(user=user).values("team_id")
-    return _certificate_qs().filter(
-        Q(user=user)
-        | Q(recipient_role=CertificateRole.TEAM, team_id__in=team_ids)
-        | Q(contest__in=contests_organised(user=user))
-    )
-
-
-def certificates_organised(*, user) -> QuerySet[Certificate]:
-    return _certificate_qs().filter(contest__in=contests_organised(user=user))

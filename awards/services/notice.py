@@ -18,7 +18,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from awards.enums import AwardStatus, NoticeStatus, ObjectionStatus
@@ -30,7 +29,6 @@ from contest.errors import NotPermitted
 from contest.files import upload_check
 from contest.models import Contest, Organisation, Stage, Team
 from contest.permissions import permission_require
-from contest.selectors import contests_organised, contests_visible
 from judging.services.audit import audit_record
 
 EVIDENCE_TYPES = ("pdf", "png", "jpeg")
@@ -337,66 +335,3 @@ def notice_finalise(*, actor, notice: Notice, now: dt.datetime | None = None) ->
         data={"awards": final_ids, "final_on": local_date(now)},
     )
     return notice
-
-
-# --------------------------------------------------------------------------------------------
-# Reads
-
-
-def notices_public(*, user) -> QuerySet[Notice]:
-    """Notices of contests the user may see, with objection counts (never who objected). A notice
-    scheduled to open later is visible to the contest's organisers only, until it opens."""
-    started = Q(opens_at__lte=timezone.now()) | Q(contest__in=contests_organised(user=user))
-    return (
-        Notice.objects.filter(contest__in=contests_visible(user=user))
-        .filter(started)
-        .select_related("contest", "stage")
-        .annotate(
-            objections_total=Count("objections", distinct=True),
-            objections_open=Count(
-                "objections", filter=Q(objections__status=ObjectionStatus.OPEN), distinct=True
-            ),
-            objections_upheld=Count(
-                "objections", filter=Q(objections__status=ObjectionStatus.UPHELD), distinct=True
-            ),
-            objections_rejected=Count(
-                "objections", filter=Q(objections__status=ObjectionStatus.REJECTED), distinct=True
-            ),
-        )
-    )
-
-
-def notice_awards_public(*, notice: Notice) -> QuerySet[Award]:
-    """The list as published now: awards in the notice that have not been removed."""
-    return (
-        notice.awards.exclude(status=AwardStatus.REMOVED)
-        .select_related("tier", "team__lead_organisation", "organisation", "entry")
-        .annotate(
-            objections_total=Count("objections", distinct=True),
-            objections_open=Count(
-                "objections", filter=Q(objections__status=ObjectionStatus.OPEN), distinct=True
-            ),
-        )
-        .order_by("tier__order", "group_key", "rank", "team__code", "id")
-    )
-
-
-def objections_organised(*, user) -> QuerySet[Objection]:
-    return (
-        Objection.objects.filter(notice__contest__in=contests_organised(user=user))
-        .select_related("notice", "award__tier", "award__team", "objector", "resolved_by")
-        .prefetch_related("files")
-    )
-
-
-def objections_visible(*, user) -> QuerySet[Objection]:
-    """Organisers see their contests' objections; an objector sees their own."""
-    if not (user and user.is_authenticated):
-        return Objection.objects.none()
-    return (
-        Objection.objects.filter(
-            Q(notice__contest__in=contests_organised(user=user)) | Q(objector=user)
-        )
-        .select_related("notice", "award__tier", "award__team", "objector", "resolved_by")
-        .prefetch_related("files")
-    )
