@@ -15,13 +15,22 @@ class ConflictSource(models.TextChoices):
     SAME_PROVINCE = "same_province", "同省 Same province"
     DECLARED_BY_JUDGE = "declared_by_judge", "评委申请回避 Declared by the judge"
     DECLARED_BY_ORGANISER = "declared_by_organiser", "组委会指定回避 Declared by the organiser"
+    CONTESTANT = "contestant", "参赛人员 On a team of the contest"
+    DECLARED_RELATION = "declared_relation", "亲属或学生 A declared relative or student"
 
 
 AUTO_CONFLICT_SOURCES = (
     ConflictSource.SAME_ORGANISATION,
     ConflictSource.TEAM_MEMBER,
     ConflictSource.SAME_PROVINCE,
+    ConflictSource.CONTESTANT,
+    ConflictSource.DECLARED_RELATION,
 )
+
+
+class RelationKind(models.TextChoices):
+    RELATIVE = "relative", "亲属 Relative"
+    STUDENT = "student", "学生 Student"
 
 
 class AssignmentSource(models.TextChoices):
@@ -59,3 +68,8 @@ class PromotionRule(models.TextChoices):
 class RecommendationStatus(models.TextChoices):
     RECOMMENDED = "recommended", "已推荐 Recommended"
     WITHDRAWN = "withdrawn", "已撤回 Withdrawn"
+
+
+class SnapshotStatus(models.TextChoices):
+    PUBLISHED = "published", "已公布 Published"
+    WITHDRAWN = "withdrawn", "已更正 Corrected"

@@ -133,3 +133,39 @@ catalogue.invalid("aggregation.duplicate_review", _("duplicate review"))
 catalogue.invalid("aggregation.tie_break", _("unknown tie-break rule"))
 catalogue.invalid("aggregation.trim_min_reviews", _("trim_min_reviews must be >= 3"))
 catalogue.invalid("aggregation.override_reason", _("an override needs a reason"))
+
+# Promotion and recommendation: only entries submitted and not refused
+catalogue.conflict(
+    "entries_not_eligible",
+    _(
+        "Only entries that were submitted and not refused can be picked to {action}; "
+        "not: {entries}."
+    ),
+)
+
+# Phases (judging.phases) and the correction (更正)
+catalogue.conflict(
+    "stage_results_published",
+    _("The results of this stage are published; a change needs a correction."),
+)
+catalogue.conflict(
+    "stage_under_correction",
+    _("The results of this stage are under correction; publish the corrected results first."),
+)
+catalogue.conflict("stage_phase_forbids", _("Not possible in the stage's current phase ({phase})."))
+catalogue.conflict(
+    "review_not_in_correction",
+    _("Under the correction only the reviews it names can be scored again."),
+)
+catalogue.invalid(
+    "correction_reviews_invalid",
+    _("Not submitted reviews of this stage: {reviews}."),
+)
+catalogue.invalid(
+    "tie_break_criterion_unknown",
+    _("Unknown tie-break criterion '{key}'; the stage's criteria are: {known}."),
+)
+catalogue.conflict(
+    "results_outdated",
+    _("The stored results are out of date; compute them again before publishing."),
+)

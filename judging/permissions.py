@@ -63,3 +63,8 @@ permission_define("judging.promote_entries", is_organiser, _("promote entries"))
 permission_define(
     "judging.recommend_entries", is_organiser, _("recommend entries to the parent contest")
 )
+
+# The correction (更正) of published results (`obj`: the contest)
+permission_define(
+    "judging.open_correction", is_organiser, _("open a correction of published results")
+)

@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.db import models
 
-from judging.enums import AggregationMethod, PromotionRule, RankingScope, RecommendationStatus
+from judging.enums import (
+    AggregationMethod,
+    PromotionRule,
+    RankingScope,
+    RecommendationStatus,
+    SnapshotStatus,
+)
 
 
 class ResultSettings(models.Model):
@@ -58,9 +64,10 @@ class EntryResult(models.Model):
     entry = models.ForeignKey("contest.Entry", on_delete=models.CASCADE, related_name="results")
     group_key = models.CharField(max_length=64, blank=True)
     review_count = models.PositiveSmallIntegerField(default=0)
-    raw_score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
-    normalised_score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
-    final_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # full precision of `judging.aggregation.SCORE_PLACES` (4): rounding is for display only
+    raw_score = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    normalised_score = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    final_score = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)
     tied = models.BooleanField(default=False)
     decided_by = models.CharField(max_length=64, blank=True)
@@ -86,6 +93,31 @@ class ResultSnapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True)
+    # what the ranking was computed from (reviews, settings, overrides, entries), so that
+    # `judging.snapshot.snapshot_data_from_inputs` rebuilds `data` byte for byte
+    inputs = models.JSONField(default=dict, blank=True)
+    # the contest's audit chain head right after the publication was recorded on it
+    chain_head = models.CharField(max_length=64, blank=True)
+    chain_rows = models.PositiveIntegerField(default=0)
+    # 更正: a correction withdraws the snapshot; the next publication replaces it
+    status = models.CharField(
+        max_length=16, choices=SnapshotStatus.choices, default=SnapshotStatus.PUBLISHED
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    correction_review_ids = models.JSONField(
+        default=list, blank=True, help_text="the reviews the correction reopened"
+    )
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, related_name="replaces", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["stage", "-version"]
