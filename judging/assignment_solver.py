@@ -15,12 +15,17 @@ assignments we want one of minimal total cost, where a (judge, entry) pair costs
 Fixed pairs (pre-assignments an organiser made by hand) are kept as they are and count toward
 the entry's ``k`` and the judge's load.
 
-Load spread. The objective is linear, so on its own it would pile reviews on the best-matching
-judges. Evenness is therefore a *constraint*, not a cost: set every judge of a panel to
-``min_load = floor(avg)`` and ``max_load = ceil(avg)`` with ``avg = reviews / judges``
-(``load_bounds_even``), and every feasible solution has a load spread of at most 1 — the
-solver then finds the best expertise match among the evenly spread assignments. Looser bounds
-trade evenness for better matches; the organiser chooses.
+Load spread. The expertise cost is linear, so on its own it would pile reviews on the
+best-matching judges (6/5/3/2/1/1 over six judges). With ``balance=True`` the solver balances
+first and matches expertise second, lexicographically: the judge -> sink arc is split into unit
+arcs, the t-th review of a judge (counting ``base_load`` and fixed pairs) costing
+``M * (2t - 1)``, so the flow minimises the sum of squared loads before anything else (``M``
+exceeds any difference in expertise cost). The load vectors of a transportation problem are the
+bases of a polymatroid, whose minimum-square base also minimises the largest and maximises the
+smallest load (Fujishige): whenever the conflicts and bounds allow a spread of at most 1, the
+optimum has it, and among all such assignments (they share one sum of squares) it has the least
+expertise cost. Where conflicts or existing loads make 1 impossible, loads are as even as they
+can be. The bounds stay hard constraints. ``load_bounds_even`` gives the same spread as bounds.
 
 Why a min-cost flow, and why OR-Tools' SimpleMinCostFlow
 -------------------------------------------------------
@@ -98,6 +103,7 @@ class JudgeNode:
     tags: frozenset[str] = frozenset()
     min_load: int = 0
     max_load: int
+    base_load: int = 0  # reviews the judge already has on entries outside the problem (a top-up)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "panels", frozenset(self.panels))
@@ -120,6 +126,7 @@ class AssignmentProblem:
     fixed: Collection[Pair] = ()
     base_cost: int = 10
     panel_names: Mapping[Hashable | None, str] = field(default_factory=dict)
+    balance: bool = False  # balance loads first, expertise second (see the module docstring)
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -129,7 +136,7 @@ class AssignmentProblem:
             if len(set(ids)) != len(ids):
                 raise ValueError(f"duplicate {kind} ids")
         for j in self.judges:
-            if j.min_load < 0 or j.max_load < 0:
+            if j.min_load < 0 or j.max_load < 0 or j.base_load < 0:
                 raise ValueError(f"judge {j.name}: loads must be non-negative")
 
     def pair_cost(self, judge: JudgeNode, entry: EntryNode) -> int:
@@ -198,6 +205,9 @@ class FeasibilityReport:
     issues: list[FeasibilityIssue] = field(default_factory=list)
     short_entries: list[ShortEntry] = field(default_factory=list)
     short_judges: list[ShortJudge] = field(default_factory=list)
+    # Counts over the whole problem: entries, entries_complete (k fixed judges already),
+    # reviews_fixed, reviews_needed, judges, judges_at_capacity, entries_short.
+    summary: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -266,8 +276,10 @@ def assignment_validate(problem: AssignmentProblem, pairs: Iterable[Pair]) -> li
         loads[j] += 1
     errors += [f"entry {e} has {n} judges" for e, n in per_entry.items() if n != problem.k]
     for j in problem.judges:
-        if not j.min_load <= loads[j.id] <= j.max_load:
-            errors.append(f"judge {j.id} load {loads[j.id]} outside [{j.min_load}, {j.max_load}]")
+        if not j.min_load <= loads[j.id] + j.base_load <= j.max_load:
+            errors.append(
+                f"judge {j.id} load {loads[j.id] + j.base_load} outside [{j.min_load}, {j.max_load}]"
+            )
     errors += [f"fixed pair {p} missing" for p in set(problem.fixed) - set(pairs)]
     return errors
 
@@ -292,6 +304,9 @@ class _Prepared:
     components: list[_Component]
     report: FeasibilityReport
     fixed: list[tuple[int, int]]  # (global judge index, global entry index)
+
+
+SAMPLE = 5  # names quoted in a summary line
 
 
 def _n(x: int) -> str:
@@ -390,7 +405,8 @@ def _prepare(problem: AssignmentProblem) -> _Prepared:
     # A judge over their max through fixed pairs alone.
     fixed_load = np.bincount(fx[:, 0], minlength=len(judges)) if len(fx) else None
     if fixed_load is not None:
-        for ji in np.flatnonzero(fixed_load > np.array([j.max_load for j in judges])):
+        room = np.array([j.max_load - j.base_load for j in judges])
+        for ji in np.flatnonzero(fixed_load > room):
             j = judges[ji]
             report.add(
                 "fixed_above_max",
@@ -408,6 +424,18 @@ def _prepare(problem: AssignmentProblem) -> _Prepared:
                 f"Entry “{e.name}” has {fixed_per_entry[ei]} fixed judges, more than k = {k}",
                 entry=e.id,
             )
+    fixed_e = np.bincount(fx[:, 1], minlength=len(entries)) if len(fx) else np.zeros(len(entries))
+    fixed_j = np.bincount(fx[:, 0], minlength=len(judges)) if len(fx) else np.zeros(len(judges))
+    load = fixed_j + np.array([j.base_load for j in judges], dtype=np.int64)
+    report.summary = {
+        "entries": len(entries),
+        "entries_complete": int((fixed_e >= k).sum()),
+        "entries_short": len(report.short_entries),
+        "reviews_fixed": len(fixed),
+        "reviews_needed": int(np.maximum(k - fixed_e, 0).sum()),
+        "judges": len(judges),
+        "judges_at_capacity": int((load >= np.array([j.max_load for j in judges])).sum()),
+    }
     return _Prepared(components, report, fixed)
 
 
@@ -464,9 +492,12 @@ def _check_component(
     en_panel = ", ".join(e for _, e in labels)
     n_e, n_j = len(entries), len(judges)
     reviews = n_e * k
-    maxes = np.array([j.max_load for j in judges], dtype=np.int64)
-    mins = np.array([j.min_load for j in judges], dtype=np.int64)
+    bases = np.array([j.base_load for j in judges], dtype=np.int64)
+    # Bounds on what this problem may still give each judge (a top-up's base load taken off).
+    maxes = np.maximum(np.array([j.max_load for j in judges], dtype=np.int64) - bases, 0)
+    mins = np.maximum(np.array([j.min_load for j in judges], dtype=np.int64) - bases, 0)
     capacity, min_total = int(maxes.sum()), int(mins.sum())
+    no_base = not bases.any()
 
     if n_j == 0:
         report.add(
@@ -478,10 +509,10 @@ def _check_component(
         )
     elif reviews > capacity:
         deficit = reviews - capacity
-        top = int(maxes.max())
+        top = max(j.max_load for j in judges)
         add = math.ceil(deficit / top) if top else None
-        raise_to = math.ceil(reviews / n_j)
-        uniform = len(set(maxes.tolist())) == 1
+        raise_to = math.ceil((reviews + int(bases.sum())) / n_j)
+        uniform = no_base and len(set(maxes.tolist())) == 1
         zh_cap = (
             f"{n_j} 位评委 × 上限 {top} = {_n(capacity)}"
             if uniform
@@ -513,7 +544,7 @@ def _check_component(
                 break
             total -= m
             remove += 1
-        uniform = len(set(mins.tolist())) == 1
+        uniform = no_base and len(set(mins.tolist())) == 1
         zh_min = (
             f"{n_j} 位评委 × 下限 {mins[0]} = {_n(min_total)}"
             if uniform
@@ -538,17 +569,32 @@ def _check_component(
     # Per entry: conflict-free judges on the panel who still have room, plus fixed ones.
     room = (maxes - comp.fixed_j) > 0
     available_e = (comp.eligible & room).sum(axis=1) + comp.fixed_e
-    for li in np.flatnonzero(available_e < k):
+    short = np.flatnonzero(available_e < k)
+    for li in short:
         e = entries[li]
-        n = int(available_e[li])
-        report.short_entries.append(ShortEntry(e.id, e.name, n, k))
+        report.short_entries.append(ShortEntry(e.id, e.name, int(available_e[li]), k))
+    if len(short):
+        # One line for the panel, not one per entry: the count, a few names, and what to change.
+        sample = [entries[li].name for li in short[:SAMPLE]]
+        more = len(short) > SAMPLE
+        add = int(k - available_e[short].min())
+        full = int((~room).sum())
+        zh_full = f"，或提高 {full} 位已满额评委的上限" if full else ""
+        en_full = f", or raise the max of the {full} judges at capacity" if full else ""
         report.add(
-            "entry_short",
-            f"作品《{e.name}》仅有 {n} 位无回避冲突的评委，需要 {k} 位",
-            f"Entry “{e.name}” has only {n} conflict-free judges, needs {k}",
-            entry=e.id,
-            available=n,
+            "entries_short",
+            f"【{zh_panel}】{_n(len(short))} 件作品无回避冲突且有余量的评委不足 {k} 位"
+            f"（如{'、'.join(f'《{n}》' for n in sample)}{'等' if more else ''}）："
+            f"请为该评审组增加 {add} 位无回避冲突的评委{zh_full}",
+            f"[{en_panel}] {_n(len(short))} entries have fewer than {k} conflict-free judges "
+            f"with room (e.g. {', '.join(f'“{n}”' for n in sample)}{', …' if more else ''}): "
+            f"add {add} judges without a conflict to the panel{en_full}",
+            panel=comp.panels,
+            count=len(short),
             needed=k,
+            judges_to_add=add,
+            judges_at_capacity=full,
+            sample=sample,
         )
     # Per judge: entries they may review, plus fixed ones, against their minimum.
     available_j = comp.eligible.sum(axis=0) + comp.fixed_j
@@ -612,6 +658,28 @@ def _arcs(
     return ae, aj, problem.base_cost - overlap
 
 
+def _balance_arcs(smcf, comp, ae, aj, cost, need, lo, hi, start, sink, n_e) -> None:
+    """Judge -> sink as unit arcs of rising cost: the t-th review of a judge (its ``start``
+    reviews already counted) costs ``M * (2t - 1)``, so the flow minimises the sum of squared
+    loads first; ``M`` is larger than any difference in expertise cost between two assignments.
+    The ``lo`` forced units leave at the judge's node demand and cost the same in every solution.
+    """
+    n_j = len(comp.judges)
+    span = int(cost.max() - cost.min()) if len(cost) else 0
+    m = span * int(need.sum()) + 1
+    # A judge can take no more reviews than the arcs into it.
+    cap = np.minimum(hi - lo, np.bincount(aj, minlength=n_j) - lo).clip(min=0)
+    tails = np.repeat(np.arange(n_e, n_e + n_j, dtype=np.int64), cap)
+    offsets = np.arange(int(cap.sum()), dtype=np.int64) - np.repeat(np.cumsum(cap) - cap, cap)
+    t = np.repeat(start + lo, cap) + offsets + 1  # the load this unit brings the judge to
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        tails,
+        np.full(len(tails), sink, dtype=np.int64),
+        np.ones(len(tails), dtype=np.int64),
+        m * (2 * t - 1),
+    )
+
+
 def _solve_component(
     problem: AssignmentProblem, comp: _Component
 ) -> tuple[np.ndarray, np.ndarray, int] | None:
@@ -620,8 +688,9 @@ def _solve_component(
 
     n_e, n_j = len(comp.entries), len(comp.judges)
     ae, aj, cost = _arcs(problem, comp)
-    maxes = np.array([problem.judges[i].max_load for i in comp.judges], dtype=np.int64)
-    mins = np.array([problem.judges[i].min_load for i in comp.judges], dtype=np.int64)
+    bases = np.array([problem.judges[i].base_load for i in comp.judges], dtype=np.int64)
+    maxes = np.array([problem.judges[i].max_load for i in comp.judges], dtype=np.int64) - bases
+    mins = np.array([problem.judges[i].min_load for i in comp.judges], dtype=np.int64) - bases
     hi = maxes - comp.fixed_j
     lo = np.maximum(mins - comp.fixed_j, 0)
     need = problem.k - comp.fixed_e
@@ -632,9 +701,15 @@ def _solve_component(
         ae, n_e + aj, np.ones(len(ae), dtype=np.int64), cost
     )
     judge_nodes = np.arange(n_e, n_e + n_j, dtype=np.int64)
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        judge_nodes, np.full(n_j, sink, dtype=np.int64), hi - lo, np.zeros(n_j, dtype=np.int64)
-    )
+    if problem.balance:
+        _balance_arcs(smcf, comp, ae, aj, cost, need, lo, hi, bases + comp.fixed_j, sink, n_e)
+    else:
+        smcf.add_arcs_with_capacity_and_unit_cost(
+            judge_nodes,
+            np.full(n_j, sink, dtype=np.int64),
+            hi - lo,
+            np.zeros(n_j, dtype=np.int64),
+        )
     supplies = np.concatenate([need, -lo, [-(int(need.sum()) - int(lo.sum()))]])
     smcf.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies.astype(np.int64))
     status = smcf.solve()
@@ -659,8 +734,9 @@ def _diagnose_component(
 
     n_e, n_j = len(comp.entries), len(comp.judges)
     ae, aj = np.nonzero(comp.eligible)
-    maxes = np.array([problem.judges[i].max_load for i in comp.judges], dtype=np.int64)
-    mins = np.array([problem.judges[i].min_load for i in comp.judges], dtype=np.int64)
+    bases = np.array([problem.judges[i].base_load for i in comp.judges], dtype=np.int64)
+    maxes = np.array([problem.judges[i].max_load for i in comp.judges], dtype=np.int64) - bases
+    mins = np.array([problem.judges[i].min_load for i in comp.judges], dtype=np.int64) - bases
     hi = np.maximum(maxes - comp.fixed_j, 0)
     lo = np.minimum(np.maximum(mins - comp.fixed_j, 0), hi)
     need = np.maximum(problem.k - comp.fixed_e, 0)

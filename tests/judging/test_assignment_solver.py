@@ -1,5 +1,6 @@
 """The pure judge-assignment solver: optimality against brute force, hard rules, reports."""
 
+import dataclasses
 import itertools
 import random
 
@@ -250,9 +251,12 @@ def test_check_entry_with_too_few_conflict_free_judges_listed_by_name():
     report = assignment_check(problem)
 
     assert report.messages == [
-        "作品《矿山安全监测》仅有 2 位无回避冲突的评委，需要 3 位 / "
-        "Entry “矿山安全监测” has only 2 conflict-free judges, needs 3"
+        "【应急管理】1 件作品无回避冲突且有余量的评委不足 3 位（如《矿山安全监测》）："
+        "请为该评审组增加 1 位无回避冲突的评委 / "
+        "[应急管理] 1 entries have fewer than 3 conflict-free judges with room "
+        "(e.g. “矿山安全监测”): add 1 judges without a conflict to the panel"
     ]
+    assert report.summary["entries_short"] == 1
     assert [(s.id, s.name, s.available, s.needed) for s in report.short_entries] == [
         ("e1", "矿山安全监测", 2, 3)
     ]
@@ -383,3 +387,85 @@ def test_solve_joint_minimums_reported_after_counts_pass():
     report = raised.value.report
     assert [i.code for i in report.issues] == ["judge_short_joint"]
     assert [(s.available, s.min_load) for s in report.short_judges] == [(0, 1)]
+
+
+# --- balance (balance=True): loads first, expertise second -------------------------------------
+
+
+def _skewed(n_entries: int, n_judges: int, *, base=None) -> AssignmentProblem:
+    # Judge 0 matches every entry best, judge 1 next: a linear cost piles reviews on them.
+    entries = [EntryNode(id=i, name=f"作品{i}", tags={"a", "b", "c"}) for i in range(n_entries)]
+    tags = [{"a", "b", "c"}, {"a", "b"}, {"a"}] + [set()] * n_judges
+    judges = [
+        JudgeNode(
+            id=j, name=f"评委{j}", tags=tags[j], max_load=60, base_load=(base or {}).get(j, 0)
+        )
+        for j in range(n_judges)
+    ]
+    return AssignmentProblem(entries=entries, judges=judges, k=3, balance=True)
+
+
+def test_balance_six_judges_eighteen_reviews_three_each():
+    result = assignment_solve(_skewed(6, 6))
+    assert sorted(result.loads.values()) == [3, 3, 3, 3, 3, 3]
+    unbalanced = assignment_solve(dataclasses.replace(_skewed(6, 6), balance=False))
+    assert max(unbalanced.loads.values()) - min(unbalanced.loads.values()) > 1
+
+
+@pytest.mark.parametrize(("n_entries", "n_judges"), [(7, 4), (5, 6), (11, 5), (13, 7)])
+def test_balance_uneven_numbers_spread_at_most_one(n_entries, n_judges):
+    problem = _skewed(n_entries, n_judges)
+    result = assignment_solve(problem)
+    assert assignment_validate(problem, result.pairs) == []
+    assert max(result.loads.values()) - min(result.loads.values()) <= 1
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_balance_is_min_squares_then_min_cost_by_brute_force(seed):
+    rnd = random.Random(seed)
+    entries = [
+        EntryNode(id=i, name=str(i), tags=set(rnd.sample("abcd", rnd.randint(0, 3))))
+        for i in range(5)
+    ]
+    judges = [
+        JudgeNode(
+            id=j,
+            name=str(j),
+            tags=set(rnd.sample("abcd", rnd.randint(0, 3))),
+            max_load=9,
+            base_load=rnd.choice([0, 0, 1, 2]),
+        )
+        for j in range(4)
+    ]
+    forbidden = {(rnd.randrange(4), rnd.randrange(5)) for _ in range(2)}
+    problem = AssignmentProblem(
+        entries=entries, judges=judges, k=2, balance=True, forbidden=forbidden
+    )
+    best = None
+    options = [
+        [
+            c
+            for c in itertools.combinations(range(4), 2)
+            if all((j, e.id) not in forbidden for j in c)
+        ]
+        for e in entries
+    ]
+    for combo in itertools.product(*options):
+        loads = [j.base_load for j in judges]
+        cost = 0
+        for e, chosen in zip(entries, combo, strict=True):
+            for j in chosen:
+                loads[j] += 1
+                cost += problem.pair_cost(judges[j], e)
+        key = (sum(x * x for x in loads), cost)
+        best = key if best is None or key < best else best
+    result = assignment_solve(problem)
+    loads = [result.loads[j.id] + j.base_load for j in judges]
+    assert (sum(x * x for x in loads), result.cost) == best
+
+
+def test_balance_counts_base_load():
+    # Judges 0 and 1 already have 2 reviews elsewhere: of the 12 new ones they get 2 each.
+    problem = _skewed(4, 4, base={0: 2, 1: 2})
+    result = assignment_solve(problem)
+    assert [result.loads[j] for j in range(4)] == [2, 2, 4, 4]
