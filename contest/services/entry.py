@@ -150,3 +150,30 @@ def entry_withdraw(*, actor, entry: Entry) -> Entry:
     entry.withdrawn_at = timezone.now()
     entry.save(update_fields=["status", "withdrawn_at", "updated_at"])
     return entry
+
+
+def entry_files_carry(*, source: Entry, target: Entry) -> list[EntryFile]:
+    """Start `target` (a promoted team's entry in a later stage) with `source`'s current files,
+    each as version 1 of its kind: new rows pointing at the same stored content, with the same
+    sha256, so the team need not upload the same plan again and may replace any of them (a new
+    upload of a kind adds version 2). Kinds `target` already has are left as they are. Call inside
+    the transaction that creates `target`."""
+    present = set(target.files.values_list("kind", flat=True))
+    carried = [
+        EntryFile(
+            entry=target,
+            kind=f.kind,
+            version=1,
+            is_current=True,
+            file=f.file.name,
+            original_name=f.original_name,
+            file_type=f.file_type,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            uploaded_by_id=f.uploaded_by_id,
+        )
+        for f in source.files.filter(is_current=True).order_by("kind")
+        if f.kind not in present
+    ]
+    return EntryFile.objects.bulk_create(carried)

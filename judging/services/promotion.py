@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry, Stage
 from contest.permissions import permission_require
+from contest.services.entry import entry_files_carry
 from judging.enums import PromotionRule, RecommendationStatus
 from judging.errors import error
-from judging.models import Promotion, Recommendation, Rubric
+from judging.models import Promotion, Recommendation, ResultSnapshot, Rubric
+from judging.phases import phase_require
 from judging.selectors import snapshot_latest
 from judging.services.audit import audit_record
 
@@ -31,6 +33,37 @@ def _invalid(code: str, field: str, **params):
     """The catalogue's error for `code`, flagged on `field`; an `entry_ids` param goes to details."""
     details = {k: params.pop(k) for k in ("entry_ids",) if k in params}
     return error(code, fields={field: [code]}, details=details, **params)
+
+
+# Statuses of an entry that was submitted and not refused: a draft never submitted, a withdrawn
+# entry (and any refusal — late, rejected at the formal check — recorded as its own status) is
+# not promotable or recommendable.
+ELIGIBLE_STATUSES = frozenset({EntryStatus.SUBMITTED})
+
+
+def _results_published_require(stage: Stage) -> None:
+    """Promotion and recommendation act on what was announced: the stage's published results
+    (`judging.phases`: not before publication, not while a correction is open). A stage never
+    published gets the specific `results_not_published`."""
+    if not ResultSnapshot.objects.filter(stage_id=stage.pk).exists():
+        raise error("results_not_published")
+    phase_require(stage, "promotion.apply")
+
+
+def _eligible_require(entries: list[Entry], *, action) -> None:
+    """Refuse, listing them in details, entries that were not submitted or were refused."""
+    bad = [e for e in entries if e.status not in ELIGIBLE_STATUSES]
+    if bad:
+        raise error(
+            "entries_not_eligible",
+            action=action,
+            entries="、".join(f"{e.title}（{e.get_status_display()}）" for e in bad),
+            fields={"entry_ids": ["entries_not_eligible"]},
+            details={
+                "entry_ids": [e.pk for e in bad],
+                "entries": [{"id": e.pk, "title": e.title, "status": e.status} for e in bad],
+            },
+        )
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -86,14 +119,19 @@ def promotion_apply(
     - top_n: the first `n` of each ranking group;
     - top_percent: the first ceil(ranked entries of the group × `percent` / 100) of each group;
     - threshold: every entry whose final score is at least `threshold`;
-    - hand_picked: exactly `entry_ids` (entries of from_stage that are not withdrawn).
-    The first three read the latest *published* snapshot of from_stage (what was announced and
-    can be verified), never the live results; without one they refuse. **Ties at the cut are
-    kept together**: the cut is on competition rank (1, 2, 2, 4), so with n = 2 and ranks
+    - hand_picked: exactly `entry_ids` (entries of from_stage).
+    Every rule needs the stage's results published and reads the latest published snapshot (what
+    was announced and can be verified), never the live results. Every rule takes only entries
+    that were submitted and not refused (`ELIGIBLE_STATUSES`): a selection holding a draft, a
+    withdrawn or a refused entry is refused whole (`entries_not_eligible`, the entries listed in
+    details), nothing promoted.
+
+    **Ties at the cut are kept together**: the cut is on competition rank (1, 2, 2, 4), so with n = 2 and ranks
     1, 2, 2 all three go through — a rule may promote more than n entries, never fewer.
 
     For each promoted entry a `Promotion` row is created and, unless the team already has one,
-    a draft `Entry` in to_stage with the title, summary and tags copied, so the team can submit.
+    a draft `Entry` in to_stage with the title, summary and tags copied and the current files
+    carried over as version 1 (same stored content and sha256; the team may replace them).
     Idempotent: entries promoted before are reported in `already` and left unchanged; a repeat
     call creates nothing. Audit-recorded when anything was created.
     """
@@ -103,27 +141,23 @@ def promotion_apply(
     if rule not in PromotionRule.values:
         raise _invalid("rule_invalid", "rule")
 
-    snapshot = None
+    _results_published_require(from_stage)
+    snapshot = snapshot_latest(from_stage)
     if rule == PromotionRule.HAND_PICKED:
-        wanted = list(dict.fromkeys(entry_ids or []))
-        if not wanted:
+        selected = list(dict.fromkeys(entry_ids or []))
+        if not selected:
             raise _invalid("entry_ids_required", "entry_ids", action=_("promote"))
-        found = set(
-            from_stage.entries.exclude(status=EntryStatus.WITHDRAWN)
-            .filter(pk__in=wanted)
-            .values_list("pk", flat=True)
-        )
-        missing = [e for e in wanted if e not in found]
-        if missing:
-            raise _invalid("entry_not_in_stage", "entry_ids", entry_ids=missing)
-        selected = wanted
     else:
-        snapshot = snapshot_latest(from_stage)
         if snapshot is None:
             raise error("results_not_published")
         selected = _selected_from_ranking(
             snapshot.data["rows"], rule=rule, n=n, percent=percent, threshold=threshold
         )
+    chosen = {e.pk: e for e in from_stage.entries.filter(pk__in=selected)}
+    missing = [e for e in selected if e not in chosen]
+    if missing:
+        raise _invalid("entry_not_in_stage", "entry_ids", entry_ids=missing)
+    _eligible_require([chosen[e] for e in selected], action=_("promote"))
 
     existing = set(
         Promotion.objects.select_for_update()
@@ -147,12 +181,16 @@ def promotion_apply(
             "team_id", flat=True
         )
     )
+    carried_from = [s[0] for s in sources if s[1] not in has_entry]
     drafts = [
         Entry(team_id=team_id, stage=to_stage, title=title, summary=summary, tags=tags)
         for _, team_id, title, summary, tags in sources
         if team_id not in has_entry
     ]
     Entry.objects.bulk_create(drafts)
+    files_carried = 0
+    for source_id, draft in zip(carried_from, drafts, strict=True):
+        files_carried += len(entry_files_carry(source=chosen[source_id], target=draft))
     if new:
         audit_record(
             contest=from_stage.contest_id,
@@ -168,6 +206,7 @@ def promotion_apply(
                 "snapshot_version": snapshot.version if snapshot else None,
                 "snapshot_sha256": snapshot.sha256 if snapshot else None,
                 "promoted": sorted(new),
+                "files_carried": files_carried,
             },
         )
     return PromotionOutcome(
@@ -188,6 +227,8 @@ def recommendation_create(
     hold (no quota set: no cap). Entries already recommended are not counted twice; a withdrawn
     recommendation is reactivated and counts again. Over the quota nothing is recorded and the
     error `quota_exceeded` gives the quota, how many are used and how many were asked for.
+    Only entries that were submitted and not refused, of stages whose results are published, can
+    be recommended (`entries_not_eligible`, `results_not_published`).
     """
     permission_require(actor, "judging.recommend_entries", contest)
     if contest.parent_id is None:
@@ -196,14 +237,16 @@ def recommendation_create(
     wanted = list(dict.fromkeys(entry_ids))
     if not wanted:
         raise _invalid("entry_ids_required", "entry_ids", action=_("recommend"))
-    found = set(
-        Entry.objects.filter(pk__in=wanted, team__contest=contest)
-        .exclude(status=EntryStatus.WITHDRAWN)
-        .values_list("pk", flat=True)
-    )
+    found = {
+        e.pk: e
+        for e in Entry.objects.filter(pk__in=wanted, team__contest=contest).select_related("stage")
+    }
     missing = [e for e in wanted if e not in found]
     if missing:
         raise _invalid("entry_not_in_contest", "entry_ids", entry_ids=missing)
+    for stage in {found[e].stage_id: found[e].stage for e in wanted}.values():
+        _results_published_require(stage)
+    _eligible_require([found[e] for e in wanted], action=_("recommend"))
     current = {
         r.entry_id: r for r in Recommendation.objects.filter(to_contest=parent, entry_id__in=wanted)
     }

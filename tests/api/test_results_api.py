@@ -368,7 +368,12 @@ def test_recommendation_quota_exceeded(client_for, db):
         )
         for t in ("甲", "乙")
     ]
+    judge = UserFactory()
+    for entry in entries:
+        score(entry, judge, 80)
     client = client_for(organiser)
+    client.post(url(stage, "results/compute/"))
+    client.post(url(stage, "results/publish/"))  # recommendation needs published results
     path = f"/api/contests/{contest.pk}/recommendations/"
 
     made = client.post(path, {"entry_ids": [entries[0].pk], "reason": "省赛第一名"})

@@ -1,12 +1,14 @@
 """Promotion (晋级) rules on a published ranking, and recommendation to the parent under quota."""
 
+import hashlib
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 
-from contest.enums import EntryStatus
+from contest.enums import EntryFileKind, EntryStatus
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
-from contest.models import Entry
+from contest.models import Entry, EntryFile
 from judging.enums import PromotionRule, RecommendationStatus
 from judging.models import AuditLog, Promotion, Recommendation
 from judging.services.promotion import promotion_apply, recommendation_create
@@ -202,6 +204,118 @@ def test_promotion_refuses_earlier_stage_bad_numbers_and_non_organiser(ranked):
     assert not Promotion.objects.exists()
 
 
+def _promotion_state() -> tuple[int, int, int]:
+    return (Promotion.objects.count(), Entry.objects.count(), EntryFile.objects.count())
+
+
+@pytest.mark.parametrize("status", [EntryStatus.DRAFT, EntryStatus.WITHDRAWN])
+def test_promotion_hand_picked_refuses_entries_not_submitted(ranked, status):
+    team = TeamFactory(contest=ranked.contest)
+    refused = Entry.objects.create(team=team, stage=ranked.stage, title="未交", status=status)
+    before = _promotion_state()
+
+    with pytest.raises(StateConflict) as error:
+        ranked.promote(PromotionRule.HAND_PICKED, entry_ids=[ranked.entries["A1"].pk, refused.pk])
+
+    assert error.value.code == "entries_not_eligible"
+    assert error.value.details["entry_ids"] == [refused.pk]
+    assert error.value.details["entries"] == [{"id": refused.pk, "title": "未交", "status": status}]
+    assert "未交" in error.value.message_en and "submitted" in error.value.message_en
+    assert _promotion_state() == before
+    assert not AuditLog.objects.filter(action="promotion.apply").exists()
+
+
+@pytest.mark.parametrize(
+    ("rule", "options"),
+    [
+        (PromotionRule.TOP_N, {"n": 1}),
+        (PromotionRule.TOP_PERCENT, {"percent": Decimal("20")}),
+        (PromotionRule.THRESHOLD, {"threshold": Decimal("89")}),
+    ],
+)
+def test_promotion_by_rank_refuses_a_ranked_entry_withdrawn_since(ranked, rule, options):
+    a1 = ranked.entries["A1"]
+    Entry.objects.filter(pk=a1.pk).update(status=EntryStatus.WITHDRAWN)
+    before = _promotion_state()
+
+    with pytest.raises(StateConflict) as error:
+        ranked.promote(rule, **options)
+
+    assert error.value.code == "entries_not_eligible"
+    assert error.value.details["entry_ids"] == [a1.pk]
+    assert _promotion_state() == before
+
+
+def test_promotion_hand_picked_needs_published_results(db):
+    contest = ContestFactory()
+    organiser = UserFactory()
+    ContestRoleFactory(contest=contest, user=organiser)
+    first = StageFactory(contest=contest, order=1)
+    second = StageFactory(contest=contest, order=2)
+    entry = Entry.objects.create(
+        team=TeamFactory(contest=contest), stage=first, title="甲", status=EntryStatus.SUBMITTED
+    )
+
+    with pytest.raises(StateConflict) as error:
+        promotion_apply(
+            actor=organiser,
+            from_stage=first,
+            to_stage=second,
+            rule=PromotionRule.HAND_PICKED,
+            entry_ids=[entry.pk],
+        )
+
+    assert error.value.code == "results_not_published"
+    assert not Promotion.objects.exists()
+    assert not Entry.objects.filter(stage=second).exists()
+
+
+def _stored_file(entry: Entry, kind: str, content: bytes, version: int = 1) -> EntryFile:
+    entry_file = EntryFile(
+        entry=entry,
+        kind=kind,
+        version=version,
+        is_current=True,
+        original_name=f"{kind}.pdf",
+        file_type="pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=entry.team.captain,
+    )
+    entry_file.file.save(f"{kind}.pdf", ContentFile(content), save=False)
+    entry_file.save()
+    return entry_file
+
+
+def test_promotion_carries_current_files_as_version_one(ranked):
+    a1 = ranked.entries["A1"]
+    old_plan = _stored_file(a1, EntryFileKind.PLAN, b"%PDF-1.4 old plan")
+    old_plan.is_current = False
+    old_plan.save(update_fields=["is_current"])
+    plan = _stored_file(a1, EntryFileKind.PLAN, b"%PDF-1.4 plan v2", version=2)
+    slides = _stored_file(a1, EntryFileKind.SLIDES, b"%PDF-1.4 slides")
+
+    ranked.promote(PromotionRule.HAND_PICKED, entry_ids=[a1.pk])
+
+    promoted = Entry.objects.get(stage=ranked.next_stage, team=a1.team)
+    carried = {f.kind: f for f in promoted.files.all()}
+    assert set(carried) == {EntryFileKind.PLAN, EntryFileKind.SLIDES}
+    for kind, source in ((EntryFileKind.PLAN, plan), (EntryFileKind.SLIDES, slides)):
+        copy = carried[kind]
+        assert (copy.version, copy.is_current) == (1, True)
+        assert (copy.sha256, copy.size, copy.file.name) == (
+            source.sha256,
+            source.size,
+            source.file.name,
+        )
+        with copy.file.open("rb") as stored:
+            assert hashlib.sha256(stored.read()).hexdigest() == source.sha256
+    assert a1.files.count() == 3  # the source keeps its own rows
+    log = AuditLog.objects.get(action="promotion.apply")
+    assert log.data["files_carried"] == 2
+
+
 class SubContest:
     """A national contest with quota 2 per sub-contest, and one provincial sub-contest."""
 
@@ -210,16 +324,21 @@ class SubContest:
         self.contest = ContestFactory(parent=self.parent)
         self.organiser = UserFactory()
         ContestRoleFactory(contest=self.contest, user=self.organiser)
-        stage = StageFactory(contest=self.contest, order=1)
+        self.stage = StageFactory(contest=self.contest, order=1)
         self.entries = [
             Entry.objects.create(
                 team=TeamFactory(contest=self.contest),
-                stage=stage,
+                stage=self.stage,
                 title=f"作品{i}",
                 status=EntryStatus.SUBMITTED,
             )
             for i in range(4)
         ]
+        judge = UserFactory()
+        for i, entry in enumerate(self.entries):
+            ReviewFactory(assignment__entry=entry, assignment__judge=judge, total=Decimal(90 - i))
+        ranking_compute(stage=self.stage)
+        results_publish(actor=self.organiser, stage=self.stage)
 
     def recommend(self, *entries, actor=None):
         return recommendation_create(
@@ -290,3 +409,29 @@ def test_recommend_to_parent_needs_parent_and_organiser(sub):
     with pytest.raises(ValidationFailed) as error:
         sub.recommend(other)
     assert error.value.code == "entry_not_in_contest"
+
+
+@pytest.mark.parametrize("status", [EntryStatus.DRAFT, EntryStatus.WITHDRAWN])
+def test_recommend_refuses_entries_not_submitted(sub, status):
+    Entry.objects.filter(pk=sub.entries[1].pk).update(status=status)
+
+    with pytest.raises(StateConflict) as error:
+        sub.recommend(sub.entries[0], sub.entries[1])
+
+    assert error.value.code == "entries_not_eligible"
+    assert error.value.details["entry_ids"] == [sub.entries[1].pk]
+    assert not Recommendation.objects.exists()
+    assert not AuditLog.objects.filter(action="promotion.recommend").exists()
+
+
+def test_recommend_needs_published_results(sub):
+    unpublished = StageFactory(contest=sub.contest, order=2)
+    entry = Entry.objects.create(
+        team=sub.entries[0].team, stage=unpublished, title="决赛作品", status=EntryStatus.SUBMITTED
+    )
+
+    with pytest.raises(StateConflict) as error:
+        sub.recommend(entry)
+
+    assert error.value.code == "results_not_published"
+    assert not Recommendation.objects.exists()
