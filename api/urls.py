@@ -36,6 +36,7 @@ from api.views.judging import (
     ReviewViewSet,
     RubricViewSet,
 )
+from api.views.notary import NotaryExportView
 from api.views.notice import (
     CalendarDayViewSet,
     NoticeViewSet,
@@ -45,6 +46,7 @@ from api.views.notice import (
 from api.views.organisation import OrganisationViewSet
 from api.views.result import (
     ConsistencyView,
+    CorrectionView,
     OverrideView,
     PromotionView,
     PublishView,
@@ -101,12 +103,18 @@ urlpatterns = [
     path("stages/<int:pk>/result-settings/", ResultSettingsView.as_view(), name="result-settings"),
     path("stages/<int:pk>/results/compute/", ResultsComputeView.as_view(), name="results-compute"),
     path("stages/<int:pk>/results/publish/", PublishView.as_view(), name="results-publish"),
+    path(
+        "stages/<int:pk>/results/correction/",
+        CorrectionView.as_view(),
+        name="results-correction",
+    ),
     path("stages/<int:pk>/results/", ResultListView.as_view(), name="results-list"),
     path("stages/<int:pk>/consistency/", ConsistencyView.as_view(), name="results-consistency"),
     path("stages/<int:pk>/overrides/", OverrideView.as_view(), name="results-overrides"),
     path("stages/<int:pk>/snapshots/", SnapshotListView.as_view(), name="results-snapshots"),
     path("stages/<int:pk>/promotions/", PromotionView.as_view(), name="results-promotions"),
     path("stages/<int:pk>/scores-export/", ScoresExportView.as_view(), name="scores-export"),
+    path("stages/<int:pk>/notary-export.zip", NotaryExportView.as_view(), name="notary-export"),
     path(
         "contests/<int:pk>/recommendations/",
         RecommendationView.as_view(),

@@ -15,9 +15,10 @@ ranking group (track / group / challenge), so entries without reviews are known 
 Numbers and rounding
 --------------------
 Inputs may be int, float or Decimal. All arithmetic runs in float64 (numpy). Every returned score
-is a `Decimal` rounded **half-up** (ROUND_HALF_UP, ties away from zero) to **2 decimals**.
+is a `Decimal` rounded **half-up** (ROUND_HALF_UP, ties away from zero) to **4 decimals**
+(`SCORE_PLACES`: the stored precision; rounding to 2 places is for display only).
 Before rounding, binary noise below 1e-8 is removed (the scaled value is rounded to 6 decimals
-first), so ``(84.16 + 84.17) / 2`` -- 84.16499999999999 in float -- rounds to 84.17, as it would
+first), so ``(84.1616 + 84.1617) / 2`` -- binary noise in float -- rounds to 84.1617, as it would
 by hand. **Ranking and ties use the rounded values**: two entries that show the same final score
 are tied on score; tie-break criterion means and each judge's totals (for first places) are
 compared after the same rounding.
@@ -36,6 +37,8 @@ from django.db import models
 from contest.errors import DomainError
 from judging.errors import error
 
+# Places of every score returned (and stored): 61.6667, not 61.67.
+SCORE_PLACES = 4
 # A standard deviation below this is treated as zero (all totals equal up to float noise).
 SD_EPSILON = 1e-9
 _NO_VALUE = np.iinfo(np.int64).max  # sort key for "no value": after every real value
@@ -70,7 +73,7 @@ class EntryAggregate:
 
     raw: the method applied to the judges' totals as submitted. normalised: the method applied to
     z-normalised totals (None unless normalisation is on). final: the panel override if any, else
-    normalised (when on) or raw. All three rounded half-up to 2 decimals; None without reviews
+    normalised (when on) or raw. All three rounded half-up to SCORE_PLACES (4) decimals; None without reviews
     (final can still come from an override). rank: competition rank within the group (1, 2, 2, 4)
     on the rounded final score and the tie-break chain; None (unranked, listed last) when there
     is no final score. tied: shares its rank with another entry after the whole chain.
@@ -330,9 +333,9 @@ def reviews_normalise(*, reviews: Iterable[Sequence[Any]], max_total: float) -> 
     """
     parsed = reviews_parse(reviews=reviews, max_total=max_total, entry_groups=None)
     normalised, overall_mean, overall_sd, counts, means, sds = _normalise(parsed, max_total)
-    raw_units = round_half_up_units(parsed.total).tolist()
-    norm_units = round_half_up_units(normalised).tolist()
-    dec = DecimalCache(2)
+    raw_units = round_half_up_units(parsed.total, SCORE_PLACES).tolist()
+    norm_units = round_half_up_units(normalised, SCORE_PLACES).tolist()
+    dec = DecimalCache(SCORE_PLACES)
     rows = [
         (parsed.entry_ids[e], parsed.judge_ids[j], dec[r], dec[n])
         for e, j, r, n in zip(
@@ -386,7 +389,7 @@ def _tie_break_keys(
             present = ~np.isnan(values)
             counts, sums = entry_sums(parsed.entry[present], values[present], n_entries)
             means = np.divide(sums, counts, out=np.zeros(n_entries), where=counts > 0)
-            keys.append(np.where(counts > 0, -round_half_up_units(means), _NO_VALUE))
+            keys.append(np.where(counts > 0, -round_half_up_units(means, SCORE_PLACES), _NO_VALUE))
         elif kind == TieBreakKind.FIRST_PLACES:
             keys.append(-_first_places(parsed, group_code))
         else:
@@ -401,10 +404,10 @@ def _tie_break_keys(
 
 def _first_places(parsed: ParsedReviews, group_code: np.ndarray) -> np.ndarray:
     """Per entry: how many judges gave it their highest total among the entries that judge
-    reviewed in the entry's group. Totals are compared rounded to 2 decimals; a judge whose top
+    reviewed in the entry's group. Totals are compared rounded to SCORE_PLACES; a judge whose top
     total is shared counts a first place for each of those entries."""
     n_groups = int(group_code.max()) + 1 if group_code.size else 1
-    units = round_half_up_units(parsed.total)
+    units = round_half_up_units(parsed.total, SCORE_PLACES)
     cell = parsed.judge * n_groups + group_code[parsed.entry]
     best = np.full(len(parsed.judge_ids) * n_groups, np.iinfo(np.int64).min)
     np.maximum.at(best, cell, units)
@@ -488,7 +491,7 @@ def results_compute(
     Ranking, per group of `entry_groups`: higher rounded final score first; entries with equal
     rounded scores go through `tie_breaks` in order (see `TieBreakKind`):
     - ("criterion", key): higher mean of that criterion over the entry's submitted reviews
-      (plain mean, neither trimmed nor normalised; rounded to 2 decimals; no value ranks last);
+      (plain mean, neither trimmed nor normalised; rounded to 4 decimals; no value ranks last);
     - ("first_places", None): more judges whose highest total (raw, rounded) among the entries
       they reviewed in this group went to this entry;
     - ("panel", {entry_id: order}): smaller order first; entries not listed come after.
@@ -548,13 +551,13 @@ def results_compute(
         [group_index.setdefault(g, len(group_index)) for g in parsed.entry_groups], dtype=np.int64
     )
     has_final = ~np.isnan(final)
-    final_units = round_half_up_units(final)
+    final_units = round_half_up_units(final, SCORE_PLACES)
     keys = _tie_break_keys(rules, parsed, group_code)
     order, rank, tied, decided = _rank(group_code, final_units, has_final, keys)
 
-    dec = DecimalCache(2)
-    raw_units = round_half_up_units(raw).tolist()
-    norm_units = round_half_up_units(normalised).tolist() if normalise else None
+    dec = DecimalCache(SCORE_PLACES)
+    raw_units = round_half_up_units(raw, SCORE_PLACES).tolist()
+    norm_units = round_half_up_units(normalised, SCORE_PLACES).tolist() if normalise else None
     has_raw = counts > 0
     rule_values = [(str(kind), argument) for kind, argument in rules]
     entries: dict[Hashable, EntryAggregate] = {}

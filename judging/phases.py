@@ -68,7 +68,7 @@ _RESULTS_OPEN = _BEFORE_RESULTS | {P.UNDER_CORRECTION}
 ACTIONS: dict[str, frozenset[StagePhase]] = {
     "review.save": _RESULTS_OPEN - {P.REVIEW_CLOSED},
     "review.submit": _RESULTS_OPEN - {P.REVIEW_CLOSED},
-    "review.reopen": _RESULTS_OPEN,
+    "review.reopen": _BEFORE_RESULTS,  # under a correction, the correction names the reviews
     "results.settings": _RESULTS_OPEN,
     "results.compute": _RESULTS_OPEN,
     "results.override": _RESULTS_OPEN,

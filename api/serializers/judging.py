@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
 from api.serializers.challenge import ReasonSerializer  # noqa: F401  one reason body
+from api.serializers.result import ExactDecimalField, decimal_string
 from contest.validators import FILE_TYPES
+from judging.enums import RelationKind
 from judging.models import AuditLog, Criterion, PanelMembership, Review, Rubric
 
 
@@ -62,8 +64,19 @@ class PanelInviteSerializer(serializers.ModelSerializer):
         validators = []
 
 
+class DeclaredRelationSerializer(serializers.Serializer):
+    """A relative or student the judge names in the declaration."""
+
+    name = serializers.CharField(max_length=64)
+    id_number = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, help_text="居民身份证号码, 18 characters"
+    )
+    relation = serializers.ChoiceField(choices=RelationKind.choices)
+
+
 class DeclarationSerializer(serializers.Serializer):
     declaration_accepted = serializers.BooleanField()
+    relations = DeclaredRelationSerializer(many=True, required=False)
 
 
 class ReviewBodySerializer(serializers.Serializer):
@@ -77,6 +90,7 @@ class ReviewBodySerializer(serializers.Serializer):
 
 class ReviewStateSerializer(serializers.ModelSerializer):
     scores = serializers.SerializerMethodField()
+    total = ExactDecimalField(allow_null=True)
 
     class Meta:
         model = Review
@@ -135,7 +149,7 @@ class JudgeAssignmentSerializer(serializers.Serializer):
 
     def get_total(self, a) -> str | None:
         review = getattr(a, "review", None)
-        return str(review.total) if review and review.total is not None else None
+        return decimal_string(review.total) if review and review.total is not None else None
 
 
 class JudgeAssignmentDetailSerializer(JudgeAssignmentSerializer):
@@ -173,6 +187,7 @@ class OrganiserReviewSerializer(serializers.ModelSerializer):
     judge_name = serializers.CharField(source="judge.real_name", read_only=True)
     team_code = serializers.CharField(source="entry.team.code", read_only=True)
     scores = serializers.SerializerMethodField()
+    total = ExactDecimalField(allow_null=True)
 
     class Meta:
         model = Review

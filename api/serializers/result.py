@@ -1,11 +1,51 @@
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from judging.aggregation import AggregationMethod, TieBreakKind
-from judging.enums import PromotionRule, RankingScope, RecommendationStatus
-from judging.models import EntryResult, PanelOverride, Recommendation, ResultSettings
+from judging.enums import PromotionRule, RankingScope, RecommendationStatus, SnapshotStatus
+from judging.models import (
+    EntryResult,
+    PanelOverride,
+    Recommendation,
+    ResultSettings,
+    ResultSnapshot,
+)
 
 SCORE = {"max_digits": 7, "decimal_places": 2, "allow_null": True}
+EXACT_PLACES = 4
+
+
+def decimal_string(value) -> str | None:
+    """A score as an exact decimal string with at least 4 places ("61.6667", "80.0000"): the
+    stored precision, never rounded here; rounding is for display only (the SPA)."""
+    if value is None:
+        return None
+    number = Decimal(str(value))
+    if number.as_tuple().exponent > -EXACT_PLACES:
+        number = number.quantize(Decimal(1).scaleb(-EXACT_PLACES))
+    return f"{number:f}"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "nullable": True,
+        "pattern": r"^-?\d+\.\d{4,}$",
+        "description": "exact decimal string, at least 4 places",
+    }
+)
+class ExactDecimalField(serializers.Field):
+    """Read-only: a stored score, total or aggregate as `decimal_string` gives it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return decimal_string(value)
 
 
 class TieBreakRuleSerializer(serializers.Serializer):
@@ -92,6 +132,9 @@ class EntryResultSerializer(serializers.ModelSerializer):
     team = ResultTeamSerializer(source="entry.team")
     group_name = serializers.SerializerMethodField()
     override_reason = serializers.CharField(allow_null=True)
+    raw_score = ExactDecimalField(allow_null=True)
+    normalised_score = ExactDecimalField(allow_null=True)
+    final_score = ExactDecimalField(allow_null=True)
 
     class Meta:
         model = EntryResult
@@ -164,7 +207,7 @@ class ConsistencySerializer(serializers.Serializer):
 class PanelOverrideWriteSerializer(serializers.Serializer):
     entry = serializers.IntegerField()
     score = serializers.DecimalField(
-        max_digits=7, decimal_places=3, required=False, allow_null=True, min_value=0
+        max_digits=9, decimal_places=4, required=False, allow_null=True, min_value=0
     )
     panel_order = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     reason = serializers.CharField(max_length=5000, allow_blank=True)
@@ -172,6 +215,7 @@ class PanelOverrideWriteSerializer(serializers.Serializer):
 
 class PanelOverrideSerializer(serializers.ModelSerializer):
     result = serializers.SerializerMethodField()
+    score = ExactDecimalField(allow_null=True)
 
     class Meta:
         model = PanelOverride
@@ -194,22 +238,57 @@ class SnapshotRowSerializer(serializers.Serializer):
     team_name = serializers.CharField()
     group_key = serializers.CharField()
     group_name = serializers.CharField()
-    raw = serializers.DecimalField(**SCORE)
-    normalised = serializers.DecimalField(**SCORE)
-    final = serializers.DecimalField(**SCORE)
+    raw = ExactDecimalField(allow_null=True)
+    normalised = ExactDecimalField(allow_null=True)
+    final = ExactDecimalField(allow_null=True)
     rank = serializers.IntegerField(allow_null=True)
     tied = serializers.BooleanField()
     overridden = serializers.BooleanField()
     review_count = serializers.IntegerField()
 
 
+class SnapshotLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+
 class ResultSnapshotSerializer(serializers.Serializer):
+    """A published snapshot. A snapshot withdrawn by a correction stays visible, marked
+    `status` "withdrawn" (已更正 Corrected) with the reason and the version that replaced it
+    (`replaced_by`, null while the correction is open). `chain_head`/`chain_rows`: the contest's
+    audit chain head (hash, row count) right after the publication was recorded."""
+
     id = serializers.IntegerField()
     stage = serializers.IntegerField(source="stage_id")
     version = serializers.IntegerField()
     sha256 = serializers.CharField()
     published_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=SnapshotStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawal_reason = serializers.CharField()
+    replaced_by = SnapshotLinkSerializer(allow_null=True)
+    replaces = serializers.SerializerMethodField()
+    chain_head = serializers.CharField()
+    chain_rows = serializers.IntegerField()
     rows = SnapshotRowSerializer(many=True, source="data.rows")
+
+    @extend_schema_field(SnapshotLinkSerializer(allow_null=True))
+    def get_replaces(self, snapshot):
+        try:
+            replaced = snapshot.replaces
+        except ResultSnapshot.DoesNotExist:
+            return None
+        return SnapshotLinkSerializer(replaced).data
+
+
+class CorrectionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, allow_blank=True)
+    review_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="the submitted reviews to reopen; all of the stage's when left out or empty",
+    )
 
 
 class PromotionRequestSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from api.permissions import Authenticated, ReadOpenWriteAuthenticated
 from api.serializers.result import (
     ConsistencySerializer,
+    CorrectionRequestSerializer,
     EntryResultSerializer,
     PanelOverrideSerializer,
     PanelOverrideWriteSerializer,
@@ -40,9 +41,10 @@ from judging.selectors import (
     result_settings_for,
     results_of_stage,
     scores_export_data,
-    snapshot_latest,
     snapshots_of_stage,
 )
+from judging.selectors.result import snapshots_public
+from judging.services.correction import results_correction_open
 from judging.services.promotion import promotion_apply, recommendation_create
 from judging.services.result import (
     panel_override_set,
@@ -215,8 +217,9 @@ class PublishView(APIView):
 
 
 class SnapshotListView(APIView):
-    """Published results. Anyone who can see the contest gets the latest snapshot (a list of one,
-    or empty before publication); organisers get every version, newest first."""
+    """Published results. Anyone who can see the contest gets the latest published snapshot and
+    every snapshot withdrawn by a correction (已更正, with its reason and what replaced it);
+    organisers get every version; newest first."""
 
     permission_classes = [ReadOpenWriteAuthenticated]
 
@@ -227,9 +230,28 @@ class SnapshotListView(APIView):
         if permission_check(request.user, "judging.view_result_history", stage.contest):
             snapshots = list(snapshots_of_stage(stage=stage))
         else:
-            latest = snapshot_latest(stage)
-            snapshots = [latest] if latest else []
+            snapshots = snapshots_public(stage=stage)
         return Response(ResultSnapshotSerializer(snapshots, many=True).data)
+
+
+class CorrectionView(APIView):
+    permission_classes = [Authenticated]
+
+    @extend_schema(request=CorrectionRequestSerializer, responses={201: ResultSnapshotSerializer})
+    def post(self, request, pk):
+        """更正: withdraw the published results with a reason and reopen the named reviews (all
+        when none are named); the stage is under correction until the next publication.
+        Returns the withdrawn snapshot."""
+        stage = stage_organised(request, pk)
+        data = CorrectionRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        snapshot = results_correction_open(
+            actor=request.user,
+            stage=stage,
+            reason=data.validated_data["reason"],
+            review_ids=data.validated_data.get("review_ids") or None,
+        )
+        return Response(ResultSnapshotSerializer(snapshot).data, status=201)
 
 
 class PromotionView(APIView):

@@ -43,7 +43,7 @@ class PanelOverride(models.Model):
 
     stage = models.ForeignKey("contest.Stage", on_delete=models.CASCADE, related_name="overrides")
     entry = models.ForeignKey("contest.Entry", on_delete=models.CASCADE, related_name="overrides")
-    score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    score = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
     panel_order = models.PositiveIntegerField(
         null=True, blank=True, help_text="Panel's order for ties"
     )

@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 from contest.enums import EntryStatus
 from contest.models import Challenge, Group, Stage, Track
 from judging.consistency import ConsistencyReport, consistency_compute
-from judging.enums import RankingScope, ReviewStatus
+from judging.enums import RankingScope, ReviewStatus, SnapshotStatus
 from judging.models import (
     Criterion,
     EntryResult,
@@ -97,6 +97,18 @@ def result_settings_for(*, stage: Stage) -> ResultSettings:
 
 def tie_break_criteria(tie_break: Iterable[dict]) -> list[str]:
     return sorted({r["key"] for r in tie_break if r.get("rule") == "criterion" and r.get("key")})
+
+
+def result_settings_dict(settings: ResultSettings) -> dict:
+    """The settings as recorded (audit rows) and frozen (snapshots)."""
+    return {
+        "method": settings.method,
+        "trim_min_reviews": settings.trim_min_reviews,
+        "normalise": settings.normalise,
+        "scope": settings.scope,
+        "tie_break": settings.tie_break,
+        "outlier_threshold": str(settings.outlier_threshold),
+    }
 
 
 @dataclass
@@ -227,12 +239,37 @@ def results_of_stage(*, stage: Stage, group_key: str | None = None) -> QuerySet[
 
 
 def snapshot_latest(stage: Stage) -> ResultSnapshot | None:
-    """The newest published snapshot of the stage (awards are proposed from this), or None."""
-    return ResultSnapshot.objects.filter(stage=stage).order_by("-version").first()
+    """The newest published snapshot of the stage (awards are proposed from this), or None:
+    a snapshot withdrawn by a correction (更正) is never the one awards follow."""
+    return (
+        ResultSnapshot.objects.filter(stage=stage, status=SnapshotStatus.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
 
 
 def snapshots_of_stage(*, stage: Stage) -> QuerySet[ResultSnapshot]:
-    return ResultSnapshot.objects.filter(stage=stage).order_by("-version")
+    """Every version, newest first (organisers), with what replaced each and what it replaced."""
+    return (
+        ResultSnapshot.objects.filter(stage=stage)
+        .select_related("replaced_by", "replaces")
+        .order_by("-version")
+    )
+
+
+def snapshots_public(*, stage: Stage) -> list[ResultSnapshot]:
+    """What the public sees: the latest published snapshot and every snapshot withdrawn by a
+    correction (shown as 已更正 with its reason and what replaced it), newest first."""
+    latest = (
+        ResultSnapshot.objects.filter(stage=stage, status=SnapshotStatus.PUBLISHED)
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    return list(
+        snapshots_of_stage(stage=stage).filter(
+            Q(status=SnapshotStatus.WITHDRAWN) | Q(pk__in=Subquery(latest))
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,3 +401,45 @@ def scores_export_data(*, stage: Stage) -> ScoreSheetData:
         for r in results_of_stage(stage=stage)
     ]
     return ScoreSheetData(criteria=criteria, reviews=review_rows, results=results)
+
+
+# --------------------------------------------------------------------------------------------
+# Frozen inputs of a publication
+
+
+def snapshot_inputs(
+    *, stage: Stage, settings: ResultSettings, results: list[EntryResult], version: int
+) -> dict | None:
+    """What the stored results were computed from, as JSON (format in `judging.snapshot`): the
+    counted reviews (as `stage_scoring_data` loads them for the ranking), the settings, the
+    合议 rows and the ranked entries' names and groups. None when a ranked entry has no stored
+    result row (the stored results are out of date)."""
+    data = stage_scoring_data(
+        stage=stage, scope=settings.scope, criteria=tie_break_criteria(settings.tie_break)
+    )
+    names = group_names(stage=stage, scope=settings.scope)
+    by_entry = {r.entry_id: r for r in results}
+    entries = []
+    for entry_id, group_key in sorted(data.entry_groups.items()):
+        row = by_entry.get(entry_id)
+        if row is None:
+            return None
+        team = row.entry.team
+        name = names.get(group_key, group_key)
+        entries.append([entry_id, group_key, name, row.entry.title, team.pk, team.code, team.name])
+    return {
+        "stage": stage.pk,
+        "contest": stage.contest_id,
+        "version": version,
+        "max_total": str(Rubric.MAX_TOTAL),
+        "settings": result_settings_dict(settings),
+        "computed_at": max(r.computed_at for r in results).isoformat(timespec="microseconds"),
+        "entries": entries,
+        "reviews": [[e, j, t, dict(sorted(s.items()))] for e, j, t, s in data.review_rows()],
+        "overrides": [
+            [entry_id, None if score is None else str(score), order, reason]
+            for entry_id, score, order, reason in sorted(
+                panel_overrides(stage=stage), key=lambda o: o[0]
+            )
+        ],
+    }

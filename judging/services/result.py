@@ -8,8 +8,6 @@ a result (settings, overrides, publication) is recorded in the contest's hash-ch
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,17 +22,27 @@ from contest.models import Entry, Stage
 from contest.permissions import permission_require
 from contest.services.common import full_clean_or_raise
 from judging.aggregation import AggregationMethod, TieBreakKind, results_compute
-from judging.enums import RankingScope
+from judging.enums import RankingScope, SnapshotStatus
 from judging.errors import error
-from judging.models import EntryResult, PanelOverride, ResultSettings, ResultSnapshot, Rubric
+from judging.models import (
+    Criterion,
+    EntryResult,
+    PanelOverride,
+    ResultSettings,
+    ResultSnapshot,
+    Rubric,
+)
+from judging.phases import phase_require
 from judging.selectors import (
-    group_names,
     panel_overrides,
     results_of_stage,
     stage_scoring_data,
     tie_break_criteria,
 )
+from judging.selectors.result import result_settings_dict, snapshot_inputs
 from judging.services.audit import audit_record
+from judging.signals import snapshot_published
+from judging.snapshot import snapshot_canonical, snapshot_data_from_inputs, snapshot_sha256
 
 BATCH_SIZE = 2000
 SETTINGS_FIELDS = ("method", "trim_min_reviews", "normalise", "scope", "tie_break")
@@ -50,10 +58,12 @@ def result_settings_ensure(*, stage: Stage) -> ResultSettings:
 # Tie-break chain
 
 
-def tie_break_check(tie_break) -> list[dict]:
+def tie_break_check(tie_break, *, stage: Stage | None = None) -> list[dict]:
     """Validate the stored form of the chain: an ordered list of
     ``{"rule": "criterion", "key": "<criterion key>"}``, ``{"rule": "first_places"}`` and
-    ``{"rule": "panel"}`` (the panel's order is taken from the 合议 rows' `panel_order`)."""
+    ``{"rule": "panel"}`` (the panel's order is taken from the 合议 rows' `panel_order`).
+    With a `stage`, a criterion key must be one of the stage's rubrics' criteria
+    (`tie_break_criterion_unknown` otherwise): a tie-break on nothing is never accepted."""
     if not isinstance(tie_break, list):
         raise _tie_break_invalid()
     clean = []
@@ -67,6 +77,18 @@ def tie_break_check(tie_break) -> list[dict]:
             clean.append({"rule": TieBreakKind.CRITERION.value, "key": key.strip()})
         else:
             clean.append({"rule": str(item["rule"])})
+    if stage is not None:
+        wanted = {c["key"] for c in clean if c["rule"] == TieBreakKind.CRITERION}
+        known = set(Criterion.objects.filter(rubric__stage=stage).values_list("key", flat=True))
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise error(
+                "tie_break_criterion_unknown",
+                key=unknown[0],
+                known="、".join(sorted(known)) or "—",
+                fields={"tie_break": ["tie_break_criterion_unknown"]},
+                details={"unknown": unknown},
+            )
     return clean
 
 
@@ -122,6 +144,7 @@ def ranking_compute(*, stage: Stage, actor=None) -> RankingSummary:
     """
     if actor is not None:
         permission_require(actor, "judging.compute_results", stage.contest)
+    phase_require(stage, "results.compute")
     with _gc_paused():
         return _ranking_compute(stage=stage, actor=actor)
 
@@ -285,14 +308,15 @@ def result_settings_update(*, actor, stage: Stage, **fields) -> ResultSettings:
     the audit log, and recompute the stored results. Fields: method, trim_min_reviews (at least
     3), normalise, scope, tie_break (see `tie_break_check`), outlier_threshold."""
     permission_require(actor, "judging.change_result_settings", stage.contest)
+    phase_require(stage, "results.settings")
     unknown = set(fields) - {*SETTINGS_FIELDS, "outlier_threshold"}
     if unknown:
         raise ValueError(f"unknown result settings: {sorted(unknown)}")
     settings = result_settings_ensure(stage=stage)
     settings = ResultSettings.objects.select_for_update().get(pk=settings.pk)
-    before = _settings_dict(settings)
+    before = result_settings_dict(settings)
     if "tie_break" in fields:
-        fields["tie_break"] = tie_break_check(fields["tie_break"])
+        fields["tie_break"] = tie_break_check(fields["tie_break"], stage=stage)
     if "trim_min_reviews" in fields and (fields["trim_min_reviews"] or 0) < 3:
         raise error("trim_min_reviews", fields={"trim_min_reviews": ["trim_min_reviews"]})
     if "method" in fields and fields["method"] not in AggregationMethod.values:
@@ -303,7 +327,7 @@ def result_settings_update(*, actor, stage: Stage, **fields) -> ResultSettings:
         setattr(settings, key, value)
     full_clean_or_raise(settings)
     settings.save()
-    after = _settings_dict(settings)
+    after = result_settings_dict(settings)
     audit_record(
         contest=stage.contest_id,
         actor=actor,
@@ -313,17 +337,6 @@ def result_settings_update(*, actor, stage: Stage, **fields) -> ResultSettings:
     )
     ranking_compute(stage=stage)
     return settings
-
-
-def _settings_dict(settings: ResultSettings) -> dict:
-    return {
-        "method": settings.method,
-        "trim_min_reviews": settings.trim_min_reviews,
-        "normalise": settings.normalise,
-        "scope": settings.scope,
-        "tie_break": settings.tie_break,
-        "outlier_threshold": str(settings.outlier_threshold),
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,7 +357,7 @@ def _score_check(score) -> Decimal | None:
             max_score=Rubric.MAX_TOTAL,
             fields={"score": ["score_out_of_range"]},
         )
-    return value.quantize(Decimal("0.001"))
+    return value.quantize(Decimal("0.0001"))
 
 
 @transaction.atomic
@@ -362,6 +375,7 @@ def panel_override_set(
     required; the old and new values go to the audit log; the stage's results are recomputed.
     Setting an entry again replaces its previous override."""
     permission_require(actor, "judging.set_panel_override", stage.contest)
+    phase_require(stage, "results.override")
     if entry.stage_id != stage.pk:
         raise error("entry_not_in_stage", fields={"entry": ["entry_not_in_stage"]})
     if not (isinstance(reason, str) and reason.strip()):
@@ -408,6 +422,7 @@ def panel_override_set(
 def panel_override_remove(*, actor, stage: Stage, entry: Entry, reason: str) -> None:
     """Lift an entry's 合议 (with a reason, audit-recorded) and recompute."""
     permission_require(actor, "judging.remove_panel_override", stage.contest)
+    phase_require(stage, "results.override")
     if not (isinstance(reason, str) and reason.strip()):
         raise error(
             "reason_required",
@@ -432,75 +447,105 @@ def panel_override_remove(*, actor, stage: Stage, entry: Entry, reason: str) -> 
 # Publication
 
 
+def snapshot_verify(snapshot: ResultSnapshot) -> bool:
+    """True when the stored rows still hash to the stored sha256."""
+    return snapshot_sha256(snapshot.data) == snapshot.sha256
+
+
+def snapshot_rebuild_verify(snapshot: ResultSnapshot) -> bool:
+    """True when the snapshot's frozen inputs recompute its data byte for byte."""
+    if not snapshot.inputs:
+        return False
+    rebuilt = snapshot_canonical(snapshot_data_from_inputs(snapshot.inputs))
+    return rebuilt == snapshot_canonical(snapshot.data)
+
+
 def _number(value) -> str | None:
     return None if value is None else str(value)
 
 
-def snapshot_canonical(data: dict) -> bytes:
-    """The bytes a snapshot's sha256 covers: keys sorted, no spaces, UTF-8."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+def _stored_matches(rows: list[dict], results) -> bool:
+    """The recomputed rows are what the organiser last computed and saw (the stored rows)."""
+
+    def key(values) -> tuple:
+        return tuple(sorted((k, values[k]) for k in STORED_KEYS))
+
+    stored = [
+        {
+            "entry": r.entry_id,
+            "group_key": r.group_key,
+            "raw": _number(r.raw_score),
+            "normalised": _number(r.normalised_score),
+            "final": _number(r.final_score),
+            "rank": r.rank,
+            "tied": r.tied,
+            "overridden": r.overridden,
+            "review_count": r.review_count,
+        }
+        for r in results
+    ]
+    return sorted(map(key, stored)) == sorted(map(key, rows))
 
 
-def snapshot_verify(snapshot: ResultSnapshot) -> bool:
-    """True when the stored rows still hash to the stored sha256."""
-    return hashlib.sha256(snapshot_canonical(snapshot.data)).hexdigest() == snapshot.sha256
+STORED_KEYS = (
+    "entry",
+    "group_key",
+    "raw",
+    "normalised",
+    "final",
+    "rank",
+    "tied",
+    "overridden",
+    "review_count",
+)
 
 
 @transaction.atomic
 def results_publish(*, actor, stage: Stage) -> ResultSnapshot:
     """Freeze the stage's stored results as `ResultSnapshot` version n + 1 (organisers).
 
-    The snapshot copies the stored rows as they are — what the organiser last computed and saw;
-    publishing does not recompute — with, per entry: entry id, team id/code/name, group key and
-    name, raw, normalised and final score, rank, tied, review count. Scores are strings (exact
-    decimals). Its sha256 covers the canonical JSON (`snapshot_canonical`), so later changes to
-    reviews or to the live results never alter a published snapshot, and tampering shows.
-    Awards are proposed from the latest snapshot (`judging.selectors.snapshot_latest`).
+    Allowed before any publication and under a correction (`judging.phases`); published
+    results are frozen (`stage_results_published`). The snapshot keeps its frozen inputs (the
+    counted reviews, the settings, the 合议 rows, the entries) and its `data` is built from them
+    by the pure `judging.snapshot.snapshot_data_from_inputs`, which must reproduce the stored
+    rows the organiser last computed and saw (`results_outdated` otherwise: compute again).
+    Per entry: entry id, team id/code/name, group key and name, raw, normalised and final score
+    (exact decimal strings, 4 places), rank, tied, review count. Its sha256 covers the canonical
+    JSON (`snapshot_canonical`). The publication is recorded on the contest's audit chain and the
+    chain head right after it (hash, row count) is stored on the snapshot. Under a correction
+    the withdrawn snapshot is linked to the new one (`replaced_by`). Sends
+    `judging.signals.snapshot_published`. Awards are proposed from the latest published
+    snapshot (`judging.selectors.snapshot_latest`).
     """
     permission_require(actor, "judging.publish_results", stage.contest)
+    phase_require(stage, "results.publish")
     settings = result_settings_ensure(stage=stage)
-    ResultSettings.objects.select_for_update().filter(pk=settings.pk).first()
+    settings = ResultSettings.objects.select_for_update().get(pk=settings.pk)
     results = list(results_of_stage(stage=stage))
     if not results:
         raise error("results_not_computed")
-    names = group_names(stage=stage, scope=settings.scope)
     version = (ResultSnapshot.objects.filter(stage=stage).aggregate(v=Max("version"))["v"] or 0) + 1
-    data = {
-        "stage": stage.pk,
-        "contest": stage.contest_id,
-        "version": version,
-        "settings": _settings_dict(settings),
-        "computed_at": max(r.computed_at for r in results).isoformat(timespec="microseconds"),
-        "rows": [
-            {
-                "entry": r.entry_id,
-                "title": r.entry.title,
-                "team": r.entry.team_id,
-                "team_code": r.entry.team.code,
-                "team_name": r.entry.team.name,
-                "group_key": r.group_key,
-                "group_name": names.get(r.group_key, r.group_key),
-                "raw": _number(r.raw_score),
-                "normalised": _number(r.normalised_score),
-                "final": _number(r.final_score),
-                "rank": r.rank,
-                "tied": r.tied,
-                "overridden": r.overridden,
-                "review_count": r.review_count,
-            }
-            for r in results
-        ],
-    }
+    inputs = snapshot_inputs(stage=stage, settings=settings, results=results, version=version)
+    if inputs is None:
+        raise error("results_outdated")
+    data = snapshot_data_from_inputs(inputs)
+    if not _stored_matches(data["rows"], results):
+        raise error("results_outdated")
+    replaces = (
+        ResultSnapshot.objects.select_for_update()
+        .filter(stage=stage, status=SnapshotStatus.WITHDRAWN, replaced_by__isnull=True)
+        .order_by("-version")
+        .first()
+    )
     snapshot = ResultSnapshot.objects.create(
         stage=stage,
         version=version,
         data=data,
-        sha256=hashlib.sha256(snapshot_canonical(data)).hexdigest(),
+        inputs=inputs,
+        sha256=snapshot_sha256(data),
         published_by=actor,
     )
-    audit_record(
+    row = audit_record(
         contest=stage.contest_id,
         actor=actor,
         action="results.publish",
@@ -510,6 +555,15 @@ def results_publish(*, actor, stage: Stage) -> ResultSnapshot:
             "version": version,
             "sha256": snapshot.sha256,
             "rows": len(results),
+            "replaces": replaces.version if replaces else None,
         },
+    )
+    snapshot.chain_head, snapshot.chain_rows = row.hash, row.seq
+    snapshot.save(update_fields=["chain_head", "chain_rows"])
+    if replaces is not None:
+        replaces.replaced_by = snapshot
+        replaces.save(update_fields=["replaced_by"])
+    snapshot_published.send(
+        sender=ResultSnapshot, snapshot=snapshot, replaces=replaces, actor=actor
     )
     return snapshot

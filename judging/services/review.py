@@ -20,8 +20,10 @@ from contest.permissions import permission_require
 from judging.enums import ReviewStatus
 from judging.errors import error
 from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
+from judging.phases import StagePhase, phase_require, stage_phase
 from judging.selectors.conflict import conflict_exists, conflicted_teams
 from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
+from judging.services.correction import correction_review_ids
 from judging.services.rubric import review_total, rubric_for_entry
 from judging.tasks import results_recompute_task
 
@@ -44,6 +46,24 @@ def _review_window_check(stage) -> None:
         raise error("review_not_open")
     if stage.review_closes_at and now >= stage.review_closes_at:
         raise error("review_closed")
+
+
+def _scoring_phase_check(stage, action: str) -> StagePhase:
+    """The stage's phase allows scoring (`judging.phases`): published results are frozen; under
+    a correction the review window is over and only the reviews it names may change (the
+    caller checks them with `_correction_check`); otherwise the review window applies."""
+    phase = stage_phase(stage)
+    if phase not in (StagePhase.RESULTS_PUBLISHED, StagePhase.UNDER_CORRECTION):
+        _review_window_check(stage)
+    phase_require(stage, action)
+    return phase
+
+
+def _correction_check(assignment: Assignment) -> None:
+    named = correction_review_ids(assignment.stage) or set()
+    review_id = Review.objects.filter(assignment=assignment).values_list("pk", flat=True).first()
+    if review_id is None or review_id not in named:
+        raise error("review_not_in_correction")
 
 
 def _parse_scores(rubric: Rubric, scores: dict, *, complete: bool) -> dict[str, Decimal]:
@@ -127,7 +147,8 @@ def review_save(*, actor, assignment: Assignment, scores: dict, comment: str = "
         pk=assignment.pk
     )
     judge_access_check(judge=actor, assignment=assignment)
-    _review_window_check(assignment.stage)
+    if _scoring_phase_check(assignment.stage, "review.save") == StagePhase.UNDER_CORRECTION:
+        _correction_check(assignment)
     review = _review_for(assignment)
     if review.status == ReviewStatus.SUBMITTED:
         raise error("review_submitted")
@@ -147,7 +168,8 @@ def review_submit(
         pk=assignment.pk
     )
     judge_access_check(judge=actor, assignment=assignment)
-    _review_window_check(assignment.stage)
+    if _scoring_phase_check(assignment.stage, "review.submit") == StagePhase.UNDER_CORRECTION:
+        _correction_check(assignment)
     review = _review_for(assignment)
     if review.status == ReviewStatus.SUBMITTED:
         raise error("review_submitted")
@@ -192,6 +214,7 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
     review = Review.objects.select_for_update().select_related("stage__contest").get(pk=review.pk)
     contest = review.stage.contest
     permission_require(actor, "judging.reopen_review", contest)
+    phase_require(review.stage, "review.reopen")
     if not reason.strip():
         raise error(
             "reason_required",
@@ -251,8 +274,7 @@ def reviews_submit_bulk(*, submissions: list[ReviewSubmission]) -> list[Review]:
         )
     )
     stages = {a.stage_id: a.stage for a in assignments.values()}
-    for stage in stages.values():
-        _review_window_check(stage)
+    phases = {pk: _scoring_phase_check(stage, "review.submit") for pk, stage in stages.items()}
     can_review = {
         (m.stage_id, m.judge_id): m.can_review
         for m in PanelMembership.objects.filter(stage_id__in=list(stages))
@@ -316,6 +338,8 @@ def reviews_submit_bulk(*, submissions: list[ReviewSubmission]) -> list[Review]:
                 review.submitted_at = submission.submitted_at
             reviews.append(review)
             continue
+        if phases[assignment.stage_id] == StagePhase.UNDER_CORRECTION:
+            raise error("review_not_in_correction")  # a new review is never a named one
         team = assignment.entry.team
         key = (team.contest_id, judge.pk)
         if key not in conflicted:

@@ -10,6 +10,7 @@ from contest.models import Entry, Stage
 from contest.permissions import permission_require
 from judging.errors import error
 from judging.models import Criterion, Review, ReviewScore, Rubric
+from judging.phases import phase_require
 from judging.services.audit import audit_record
 
 WEIGHT_TOTAL = Decimal("100")
@@ -56,6 +57,7 @@ def rubric_create(
     *, actor, stage: Stage, name: str, criteria: list[dict], track=None, group=None
 ) -> Rubric:
     permission_require(actor, "judging.set_rubric", stage.contest)
+    phase_require(stage, "rubric.create")
     _criteria_check(criteria)
     if Rubric.objects.filter(stage=stage, track=track, group=group).exists():
         raise error("rubric_exists")
@@ -74,6 +76,7 @@ def rubric_update(
     rubric = Rubric.objects.select_for_update().select_related("stage__contest").get(pk=rubric.pk)
     contest = rubric.stage.contest
     permission_require(actor, "judging.change_rubric", contest)
+    phase_require(rubric.stage, "rubric.change")
     _criteria_check(criteria)
     scored = ReviewScore.objects.filter(review__rubric=rubric).exists()
     before = [

@@ -118,7 +118,7 @@ def test_ranking_compute_stores_rows_per_track(world):
     b = world.entry("乙")
     c = world.entry("丙", track=world.track_b)
     world.entry("丁")  # submitted, not reviewed yet
-    world.scores(a, [80, 85, 91])  # 256 / 3 = 85.333 -> 85.33
+    world.scores(a, [80, 85, 91])  # 256 / 3 = 85.3333 at full stored precision
     world.scores(b, [90, 70])  # 160 / 2 = 80
     world.scores(c, [60])
 
@@ -126,7 +126,7 @@ def test_ranking_compute_stores_rows_per_track(world):
 
     ka, kb = str(world.track_a.pk), str(world.track_b.pk)
     assert stored(world.stage) == {
-        "甲": (ka, 3, Decimal("85.33"), Decimal("85.33"), 1, False),
+        "甲": (ka, 3, Decimal("85.3333"), Decimal("85.3333"), 1, False),
         "乙": (ka, 2, Decimal("80.000"), Decimal("80.00"), 2, False),
         "丁": (ka, 0, None, None, None, False),
         "丙": (kb, 1, Decimal("60.000"), Decimal("60.00"), 1, False),
@@ -264,8 +264,8 @@ def test_panel_override_set_recorded_and_changes_rank(world):
     assert log.reason == "评审组合议：现场演示"
     assert log.actor == world.organiser
     assert log.data["entry"] == c.pk
-    assert log.data["score"] == "95.000"
-    assert log.data["result_before"] == {"final_score": "70.00", "rank": 3}
+    assert log.data["score"] == "95.0000"
+    assert log.data["result_before"] == {"final_score": "70.0000", "rank": 3}
     assert audit_verify(contest=world.contest).ok
 
 
@@ -359,7 +359,7 @@ def test_results_settings_update_recorded_and_recomputed(world):
         actor=world.organiser, stage=world.stage, method="trimmed_mean", trim_min_reviews=5
     )
 
-    assert stored(world.stage)["甲"][3] == Decimal("78.33")  # (85 + 80 + 70) / 3
+    assert stored(world.stage)["甲"][3] == Decimal("78.3333")  # (85 + 80 + 70) / 3
     assert EntryResult.objects.get(entry=a).trimmed is True
     log = AuditLog.objects.get(contest=world.contest, action="results.settings")
     assert log.data["before"]["method"] == "mean"
@@ -410,9 +410,9 @@ def test_results_publish_freezes_snapshot(world):
         "team_name": a.team.name,
         "group_key": str(world.track_a.pk),
         "group_name": "工业制造",
-        "raw": "90.000",
+        "raw": "90.0000",
         "normalised": None,
-        "final": "90.00",
+        "final": "90.0000",
         "rank": 1,
         "tied": False,
         "overridden": False,
@@ -421,18 +421,58 @@ def test_results_publish_freezes_snapshot(world):
     log = AuditLog.objects.get(action="results.publish")
     assert log.data["sha256"] == snapshot.sha256
 
-    # a later score change and recompute do not touch the published snapshot
+    assert (snapshot.chain_head, snapshot.chain_rows) == (log.hash, log.seq)
+
+    # published results are frozen: no recompute, no republication
     review.total = Decimal("99")
     review.save()
-    ranking_compute(stage=world.stage)
+    for frozen_call in (
+        lambda: ranking_compute(stage=world.stage),
+        lambda: results_publish(actor=world.organiser, stage=world.stage),
+    ):
+        with pytest.raises(StateConflict) as refused:
+            frozen_call()
+        assert refused.value.code == "stage_results_published"
     frozen = ResultSnapshot.objects.get(pk=snapshot.pk)
     assert {r["title"]: r["rank"] for r in frozen.data["rows"]} == {"甲": 1, "乙": 2}
     assert snapshot_verify(frozen)
+    assert ResultSnapshot.objects.filter(stage=world.stage).count() == 1
+    assert snapshot_latest(world.stage) == snapshot
 
-    second = results_publish(actor=world.organiser, stage=world.stage)
-    assert second.version == 2
-    assert {r["title"]: r["rank"] for r in second.data["rows"]} == {"乙": 1, "甲": 2}
-    assert snapshot_latest(world.stage) == second
+
+def test_published_ranking_recomputes_byte_for_byte_from_frozen_inputs(world):
+    """Invariant: every published ranking recomputes byte for byte from its frozen inputs."""
+    from judging.snapshot import snapshot_canonical, snapshot_data_from_inputs
+    from judging.services.result import snapshot_rebuild_verify
+
+    a, b, c, d = (world.entry(t) for t in ("甲", "乙", "丙", "丁"))
+    world.scores(a, [80, 85, 91], innovation=[8, 9, 9])  # 85.3333
+    world.scores(b, [85, 86, 85], innovation=[9, 9, 8])  # 85.3333: tie, broken by innovation
+    world.scores(c, [70, 75, 71])
+    world.entry("戊", track=world.track_b)  # no reviews: unranked
+    world.scores(d, [60])
+    result_settings_update(
+        actor=world.organiser,
+        stage=world.stage,
+        tie_break=[{"rule": "criterion", "key": "innovation"}],
+    )
+    panel_override_set(
+        actor=world.organiser, stage=world.stage, entry=d, score="61.6667", reason="合议"
+    )
+    snapshot = results_publish(actor=world.organiser, stage=world.stage)
+    stored_snapshot = ResultSnapshot.objects.get(pk=snapshot.pk)  # through the JSON column
+
+    rebuilt = snapshot_canonical(snapshot_data_from_inputs(stored_snapshot.inputs))
+
+    assert rebuilt == snapshot_canonical(stored_snapshot.data)
+    assert snapshot_rebuild_verify(stored_snapshot) and snapshot_verify(stored_snapshot)
+    rows = {r["title"]: r for r in stored_snapshot.data["rows"]}
+    assert (rows["甲"]["final"], rows["乙"]["final"]) == ("85.3333", "85.3333")
+    assert rows["丁"]["final"] == "61.6667" and rows["戊"]["rank"] is None
+    # the inputs say what the ranking came from: a changed input gives other bytes
+    inputs = stored_snapshot.inputs
+    inputs["reviews"][0][2] = 100.0
+    assert snapshot_canonical(snapshot_data_from_inputs(inputs)) != rebuilt
 
 
 def test_results_publish_needs_computed_results(world):
