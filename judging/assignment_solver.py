@@ -513,16 +513,15 @@ def _check_component(
         add = math.ceil(deficit / top) if top else None
         raise_to = math.ceil((reviews + int(bases.sum())) / n_j)
         uniform = no_base and len(set(maxes.tolist())) == 1
-        zh_cap = (
-            f"{n_j} 位评委 × 上限 {top} = {_n(capacity)}"
-            if uniform
-            else f"{n_j} 位评委上限合计 {_n(capacity)}"
-        )
-        en_cap = (
-            f"{n_j} judges × {top} max = {_n(capacity)}"
-            if uniform
-            else f"{n_j} judges, max loads total {_n(capacity)}"
-        )
+        if uniform:
+            zh_cap = f"{n_j} 位评委 × 上限 {top} = {_n(capacity)}"
+            en_cap = f"{n_j} judges × {top} max = {_n(capacity)}"
+        elif no_base:
+            zh_cap = f"{n_j} 位评委上限合计 {_n(capacity)}"
+            en_cap = f"{n_j} judges, max loads total {_n(capacity)}"
+        else:  # a top-up: the judges' existing reviews already use part of their maximum
+            zh_cap = f"{n_j} 位评委尚可再评 {_n(capacity)} 次"
+            en_cap = f"{n_j} judges with room for {_n(capacity)} more"
         zh_add = f"增加 {add} 位评委（上限 {top}）或" if add else ""
         en_add = f"add {add} judges (max {top}) or " if add else ""
         report.add(

@@ -73,3 +73,8 @@ class RecommendationStatus(models.TextChoices):
 class SnapshotStatus(models.TextChoices):
     PUBLISHED = "published", "已公布 Published"
     WITHDRAWN = "withdrawn", "已更正 Corrected"
+
+
+class AssignmentMode(models.TextChoices):
+    FULL = "full", "全部重排 Full"
+    TOP_UP = "top_up", "补足 Top up"

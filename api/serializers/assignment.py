@@ -4,13 +4,31 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contest.models import Entry, User
-from judging.enums import ReviewStatus
+from judging.enums import AssignmentMode, ReviewStatus
 from judging.models import Assignment, AssignmentRun
 from judging.services.assignment_feasibility import K_MAX
 
 
 class KSerializer(serializers.Serializer):
     k = serializers.IntegerField(min_value=1, max_value=K_MAX, help_text="Judges per entry")
+    mode = serializers.ChoiceField(
+        choices=AssignmentMode.choices,
+        default=AssignmentMode.FULL,
+        help_text="full: replace unreviewed automatic assignments; top_up: keep every "
+        "assignment and assign only the entries below k",
+    )
+
+
+class FeasibilitySummarySerializer(serializers.Serializer):
+    entries = serializers.IntegerField(help_text="Entries to assign (a top-up: those below k)")
+    entries_complete = serializers.IntegerField(help_text="Entries with k kept judges already")
+    entries_short = serializers.IntegerField(
+        help_text="Entries with fewer than k conflict-free judges with room"
+    )
+    reviews_fixed = serializers.IntegerField(help_text="Kept assignments counted toward k")
+    reviews_needed = serializers.IntegerField(help_text="Reviews still to assign")
+    judges = serializers.IntegerField()
+    judges_at_capacity = serializers.IntegerField(help_text="Judges at their max load already")
 
 
 class FeasibilityIssueSerializer(serializers.Serializer):
@@ -38,10 +56,11 @@ class ShortJudgeSerializer(serializers.Serializer):
 
 class FeasibilityReportSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
+    summary = FeasibilitySummarySerializer()
     messages_zh = serializers.ListField(child=serializers.CharField())
     messages_en = serializers.ListField(child=serializers.CharField())
     issues = FeasibilityIssueSerializer(many=True)
-    short_entries = ShortEntrySerializer(many=True)
+    short_entries = ShortEntrySerializer(many=True, help_text="At most 10; the count is in summary")
     short_judges = ShortJudgeSerializer(many=True)
 
 
@@ -49,6 +68,15 @@ class RunReportSerializer(serializers.Serializer):
     """A run's report: empty while queued or running; `error` only when the run failed."""
 
     ok = serializers.BooleanField(required=False)
+    outcome = serializers.ChoiceField(
+        choices=["assigned", "nothing_to_assign", "infeasible"], required=False
+    )
+    summary = FeasibilitySummarySerializer(required=False)
+    loads = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Each panel judge's load on the stage after the run, by judge id",
+    )
     messages_zh = serializers.ListField(child=serializers.CharField(), required=False)
     messages_en = serializers.ListField(child=serializers.CharField(), required=False)
     issues = FeasibilityIssueSerializer(many=True, required=False)
@@ -66,6 +94,7 @@ class AssignmentRunSerializer(serializers.ModelSerializer):
             "id",
             "stage",
             "k",
+            "mode",
             "status",
             "progress",
             "report",

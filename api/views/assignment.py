@@ -60,18 +60,20 @@ class FeasibilityView(StageScopedMixin, APIView):
         stage = self.get_stage()
         data = KSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = assignment_feasibility(stage=stage, k=data.validated_data["k"])
+        report = assignment_feasibility(stage=stage, **data.validated_data)
         return Response(feasibility_report_as_dict(report))
 
 
 class RunCreateView(StageScopedMixin, APIView):
     @extend_schema(request=KSerializer, responses={202: AssignmentRunSerializer})
     def post(self, request, stage_id):
-        """Start an automatic assignment run; poll `/api/assignment-runs/{id}/` for progress."""
+        """Start an automatic assignment run (`mode=top_up`: only entries below k, every existing
+        assignment kept); refused with `no_submitted_entries` or `all_entries_assigned` when there
+        is nothing to assign. Poll `/api/assignment-runs/{id}/` for progress."""
         stage = self.get_stage()
         data = KSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = services.assignment_start(actor=request.user, stage=stage, k=data.validated_data["k"])
+        run = services.assignment_start(actor=request.user, stage=stage, **data.validated_data)
         run.refresh_from_db()  # without a broker the task has already run
         return Response(AssignmentRunSerializer(run).data, status=202)
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from judging.enums import AssignmentSource, RunStatus
+from judging.enums import AssignmentMode, AssignmentSource, RunStatus
 
 
 class Assignment(models.Model):
@@ -37,6 +37,14 @@ class AssignmentRun(models.Model):
         "contest.Stage", on_delete=models.CASCADE, related_name="assignment_runs"
     )
     k = models.PositiveSmallIntegerField("每件作品评委数 Judges per entry")
+    mode = models.CharField(
+        "方式 Mode",
+        max_length=16,
+        choices=AssignmentMode.choices,
+        default=AssignmentMode.FULL,
+        help_text="full: replace unreviewed automatic assignments; top_up: keep every "
+        "assignment and assign only entries below k",
+    )
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="percent")
     report = models.JSONField(default=dict, blank=True)
@@ -52,3 +60,24 @@ class AssignmentRun(models.Model):
         verbose_name = "分配任务 Assignment run"
         verbose_name_plural = "分配任务 Assignment runs"
         ordering = ["-created_at"]
+
+
+class EntryRedaction(models.Model):
+    """Terms a blind judge must not read in an entry's title and summary (shown as ■■).
+
+    Set by the organiser after the anonymity check; the entry's own text is left as the team wrote
+    it, the judge-facing copy is redacted (`judging.anonymise.text_redact`).
+    """
+
+    entry = models.OneToOneField(
+        "contest.Entry", on_delete=models.CASCADE, related_name="redaction"
+    )
+    terms = models.JSONField("遮蔽词 Redacted terms", default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "匿名遮蔽 Redaction"
+        verbose_name_plural = "匿名遮蔽 Redactions"

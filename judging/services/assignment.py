@@ -11,8 +11,14 @@ Rules that every route here keeps:
   that track's panel, else the whole stage).
 * A judge's load on the stage stays within the membership's ``[min_load, max_load]`` (the run
   enforces both; a manual change enforces the maximum).
-* An assignment with a review stays: a run replaces only automatic assignments with no review;
-  manual ones and reviewed ones are kept and count as fixed pre-assignments.
+* An assignment with a review stays: a full run replaces only automatic assignments with no
+  review; manual ones and reviewed ones are kept and count as fixed pre-assignments. A top-up run
+  (``mode=top_up``) keeps every assignment and assigns only entries below ``k``.
+* Balanced by default: within each panel every judge's load (existing assignments included)
+  stays within 1 of every other's wherever the conflicts allow, and among such assignments the
+  expertise cost is minimal (the solver's ``balance``).
+* Nothing fails silently: a run with nothing to assign is refused (``no_submitted_entries``,
+  ``all_entries_assigned``) rather than reported "done, 0 assigned".
 """
 
 from __future__ import annotations
@@ -31,12 +37,13 @@ from judging.assignment_solver import (
     assignment_check,
     assignment_solve,
 )
-from judging.enums import AssignmentSource, PanelStatus, ReviewStatus, RunStatus
+from judging.enums import AssignmentMode, AssignmentSource, PanelStatus, ReviewStatus, RunStatus
 from judging.errors import error
 from judging.models import Assignment, AssignmentRun, PanelMembership, Review
 from judging.selectors.conflict import conflict_exists, conflict_reasons
 from judging.services.assignment_feasibility import (
     accepted_panel,
+    assignment_need_check,
     feasibility_report_as_dict,
     forbidden_pairs,
     k_check,
@@ -54,13 +61,22 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at
 # --------------------------------------------------------------------------------------------
 
 
-def assignment_start(*, actor, stage: Stage, k: int) -> AssignmentRun:
-    """Queue an automatic assignment run; the task starts once this transaction commits."""
+def assignment_start(
+    *, actor, stage: Stage, k: int, mode: str = AssignmentMode.FULL
+) -> AssignmentRun:
+    """Queue an automatic assignment run; the task starts once this transaction commits.
+
+    Refused when there is nothing to assign: no submitted entry, or every one already has ``k``
+    judges the run would keep (``mode=top_up``: any assignment; a full run: manual or reviewed).
+    """
 
     permission_require(actor, "judging.assign_judges", stage.contest)
     k_check(k)
+    if mode not in AssignmentMode.values:
+        raise error("assignment_mode_invalid", modes=", ".join(AssignmentMode.values))
     with transaction.atomic():
-        run = AssignmentRun(stage=stage, k=k, created_by=actor)
+        need = assignment_need_check(stage=stage, k=k, mode=mode)
+        run = AssignmentRun(stage=stage, k=k, mode=mode, created_by=actor)
         full_clean_or_raise(run)
         run.save()
         audit_record(
@@ -68,7 +84,7 @@ def assignment_start(*, actor, stage: Stage, k: int) -> AssignmentRun:
             actor=actor,
             action="assignment.queue",
             obj=run,
-            data={"stage": stage.pk, "k": k},
+            data={"stage": stage.pk, "k": k, "mode": mode, **need},
         )
         transaction.on_commit(lambda: assignment_run_task.delay(run.pk))
     return run
@@ -112,6 +128,8 @@ def _run_finish(run: AssignmentRun, status: str, **fields) -> None:
         data={
             "stage": run.stage_id,
             "k": run.k,
+            "mode": run.mode,
+            "outcome": (run.report or {}).get("outcome"),
             "status": status,
             "assigned": run.assigned,
             "cost": run.cost,
@@ -133,11 +151,23 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
     run.progress = 5
     run.save(update_fields=["status", "progress"])
     try:
-        built = stage_problem_build(stage=stage, k=run.k)
+        built = stage_problem_build(stage=stage, k=run.k, mode=run.mode)
         report = assignment_check(built.problem)
         if not report.ok:
             _run_finish(
-                run, RunStatus.INFEASIBLE, report=feasibility_report_as_dict(report), progress=100
+                run,
+                RunStatus.INFEASIBLE,
+                report={**feasibility_report_as_dict(report), "outcome": "infeasible"},
+                progress=100,
+            )
+            return run
+        if not report.summary.get("reviews_needed"):
+            # Entries assigned between the start and the run: say so, change nothing.
+            _run_finish(
+                run,
+                RunStatus.DONE,
+                report={**feasibility_report_as_dict(report), "outcome": "nothing_to_assign"},
+                progress=100,
             )
             return run
         AssignmentRun.objects.filter(pk=run.pk).update(progress=10)
@@ -152,16 +182,17 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
             _run_finish(
                 run,
                 RunStatus.INFEASIBLE,
-                report=feasibility_report_as_dict(exc.report),
+                report={**feasibility_report_as_dict(exc.report), "outcome": "infeasible"},
                 progress=100,
             )
             return run
 
         with transaction.atomic():
             Stage.objects.select_for_update().filter(pk=stage.pk).first()  # one writer per stage
-            Assignment.objects.filter(
-                stage=stage, source=AssignmentSource.AUTO, review__isnull=True
-            ).delete()
+            if run.mode != AssignmentMode.TOP_UP:
+                Assignment.objects.filter(
+                    stage=stage, source=AssignmentSource.AUTO, review__isnull=True
+                ).delete()
             existing = set(
                 Assignment.objects.filter(stage=stage).values_list("judge_id", "entry_id")
             )
@@ -182,7 +213,13 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
             _run_finish(
                 run,
                 RunStatus.DONE,
-                report=feasibility_report_as_dict(report),
+                report={
+                    **feasibility_report_as_dict(report),
+                    "outcome": "assigned",
+                    "loads": {
+                        str(j.id): result.loads[j.id] + j.base_load for j in built.problem.judges
+                    },
+                },
                 cost=result.cost,
                 assigned=len(new),
                 progress=100,

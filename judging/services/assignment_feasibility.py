@@ -5,11 +5,12 @@ report. Reads only; the run that writes assignments is `judging.services.assignm
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Hashable
 from dataclasses import asdict, dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from contest.enums import EntryStatus
 from contest.models import Entry, Stage
@@ -20,12 +21,13 @@ from judging.assignment_solver import (
     JudgeNode,
     assignment_check,
 )
-from judging.enums import AssignmentSource, PanelStatus
+from judging.enums import AssignmentMode, AssignmentSource, PanelStatus
 from judging.errors import error
 from judging.models import Assignment, JudgeProfile, PanelMembership
 from judging.selectors.conflict import conflicted_teams
 
 K_MAX = 20
+DETAIL_SAMPLE = 10  # short entries named in a report; the counts are in its summary
 
 
 @dataclass
@@ -43,12 +45,12 @@ def accepted_panel(stage: Stage) -> list[PanelMembership]:
     )
 
 
+def submitted_entries_qs(stage: Stage) -> QuerySet[Entry]:
+    return Entry.objects.filter(stage=stage, status=EntryStatus.SUBMITTED)
+
+
 def submitted_entries(stage: Stage) -> list[Entry]:
-    return list(
-        Entry.objects.filter(stage=stage, status=EntryStatus.SUBMITTED)
-        .select_related("team__track")
-        .order_by("id")
-    )
+    return list(submitted_entries_qs(stage).select_related("team__track").order_by("id"))
 
 
 def _entry_panel(entry: Entry, track_panels: set[int]) -> int | None:
@@ -78,11 +80,44 @@ def forbidden_pairs(
     return forbidden
 
 
-def _kept_assignments(stage: Stage) -> QuerySet[Assignment]:
-    """Assignments a run keeps: manual ones, and any with a review (draft or submitted)."""
-    return Assignment.objects.filter(stage=stage).filter(
-        Q(source=AssignmentSource.MANUAL) | Q(review__isnull=False)
+def _kept_assignments(stage: Stage, mode: str = AssignmentMode.FULL) -> QuerySet[Assignment]:
+    """Assignments a run keeps: a full run keeps manual ones and any with a review (draft or
+    submitted) and replaces the rest; a top-up keeps every one."""
+    kept = Assignment.objects.filter(stage=stage)
+    if mode == AssignmentMode.TOP_UP:
+        return kept
+    return kept.filter(Q(source=AssignmentSource.MANUAL) | Q(review__isnull=False))
+
+
+def assignment_need(*, stage: Stage, k: int, mode: str = AssignmentMode.FULL) -> dict[str, int]:
+    """What a run would have to do, counted cheaply: submitted entries, how many already have
+    ``k`` kept judges, and the reviews still to assign."""
+    kept = dict(
+        submitted_entries_qs(stage)
+        .annotate(
+            kept=Count(
+                "assignments",
+                filter=Q(assignments__in=_kept_assignments(stage, mode)),
+                distinct=True,
+            )
+        )
+        .values_list("pk", "kept")
     )
+    return {
+        "entries": len(kept),
+        "entries_complete": sum(1 for n in kept.values() if n >= k),
+        "reviews_needed": sum(max(k - n, 0) for n in kept.values()),
+    }
+
+
+def assignment_need_check(*, stage: Stage, k: int, mode: str = AssignmentMode.FULL) -> dict:
+    """Refuse a run with nothing to assign, saying which case it is."""
+    need = assignment_need(stage=stage, k=k, mode=mode)
+    if need["entries"] == 0:
+        raise error("no_submitted_entries", details=need)
+    if need["reviews_needed"] == 0:
+        raise error("all_entries_assigned", entries=need["entries"], k=k, details=need)
+    return need
 
 
 def k_check(k: int) -> None:
@@ -90,10 +125,21 @@ def k_check(k: int) -> None:
         raise error("invalid_k", k_max=K_MAX, fields={"k": ["invalid_k"]})
 
 
-def stage_problem_build(*, stage: Stage, k: int) -> StageProblem:
+def stage_problem_build(
+    *, stage: Stage, k: int, mode: str = AssignmentMode.FULL, balance: bool = True
+) -> StageProblem:
+    """The stage's problem. Kept assignments are fixed pairs; in a top-up, entries that already
+    have ``k`` judges leave the problem and their reviews count as the judges' ``base_load``.
+    ``balance``: loads within 1 of each other in a panel wherever the conflicts allow."""
     k_check(k)
     memberships = accepted_panel(stage)
     entries = submitted_entries(stage)
+    kept_pairs = list(_kept_assignments(stage, mode).values_list("judge_id", "entry_id"))
+    if mode == AssignmentMode.TOP_UP:
+        per_entry: dict[int, int] = {}
+        for _, e in kept_pairs:
+            per_entry[e] = per_entry.get(e, 0) + 1
+        entries = [e for e in entries if per_entry.get(e.pk, 0) < k]
     track_panels = {m.track_id for m in memberships if m.track_id is not None}
     expertise = dict(
         JudgeProfile.objects.filter(user_id__in=[m.judge_id for m in memberships]).values_list(
@@ -129,8 +175,18 @@ def stage_problem_build(*, stage: Stage, k: int) -> StageProblem:
     # does not count toward k: the results leave such a review out.
     fixed = [
         (j, e)
-        for j, e in _kept_assignments(stage).values_list("judge_id", "entry_id")
+        for j, e in kept_pairs
         if j in judge_ids and e in entry_ids and (j, e) not in forbidden
+    ]
+    # Kept reviews outside the problem (complete entries in a top-up, withdrawn entries) still
+    # count toward the judge's load.
+    fixed_set = set(fixed)
+    base: dict[int, int] = {}
+    for j, e in kept_pairs:
+        if (j, e) not in fixed_set:
+            base[j] = base.get(j, 0) + 1
+    judge_nodes = [
+        dataclasses.replace(n, base_load=min(base.get(n.id, 0), n.max_load)) for n in judge_nodes
     ]
     panel_names: dict[Hashable | None, str] = {
         m.track_id: m.track.name for m in memberships if m.track_id is not None
@@ -142,6 +198,7 @@ def stage_problem_build(*, stage: Stage, k: int) -> StageProblem:
         forbidden=frozenset(forbidden),
         fixed=fixed,
         panel_names=panel_names,
+        balance=balance,
     )
     return StageProblem(
         problem=problem,
@@ -154,10 +211,12 @@ def feasibility_report_as_dict(report: FeasibilityReport) -> dict:
     """The report as plain JSON (stored on the run and returned by the API)."""
     body = {
         "ok": report.ok,
+        "summary": report.summary,
         "messages_zh": report.messages_zh,
         "messages_en": report.messages_en,
         "issues": [{"code": i.code, "zh": i.zh, "en": i.en, "data": i.data} for i in report.issues],
-        "short_entries": [asdict(s) for s in report.short_entries],
+        # a sample: the count is summary.entries_short
+        "short_entries": [asdict(s) for s in report.short_entries[:DETAIL_SAMPLE]],
         "short_judges": [asdict(s) for s in report.short_judges],
     }
     # numpy integers from the solver become plain ones
@@ -166,7 +225,10 @@ def feasibility_report_as_dict(report: FeasibilityReport) -> dict:
     )
 
 
-def assignment_feasibility(*, stage: Stage, k: int) -> FeasibilityReport:
+def assignment_feasibility(
+    *, stage: Stage, k: int, mode: str = AssignmentMode.FULL
+) -> FeasibilityReport:
     """Whether the stage's submitted entries can each get ``k`` conflict-free judges of their panel
-    within the judges' load bounds, keeping manual and reviewed assignments; with the numbers."""
-    return assignment_check(stage_problem_build(stage=stage, k=k).problem)
+    within the judges' load bounds, counting the assignments the run would keep (manual and
+    reviewed ones; every one in a top-up); summarised per panel, with the numbers."""
+    return assignment_check(stage_problem_build(stage=stage, k=k, mode=mode).problem)

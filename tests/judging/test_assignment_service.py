@@ -150,9 +150,13 @@ def test_run_infeasible_stores_report_and_assigns_nothing(
     assert [s["name"] for s in run.report["short_entries"]] == [
         f"{e.title}（{e.team.name}）" for e in entries
     ]
+    names = ", ".join(f"“{e.title}（{e.team.name}）”" for e in entries)
     assert run.report["messages_en"][0] == (
-        f"Entry “{entries[0].title}（{entries[0].team.name}）” has only 2 conflict-free judges, needs 3"
+        f"[whole-stage panel] 3 entries have fewer than 3 conflict-free judges with room "
+        f"(e.g. {names}): add 1 judges without a conflict to the panel"
     )
+    assert run.report["outcome"] == "infeasible"
+    assert run.report["summary"]["entries_short"] == 3
     assert Assignment.objects.count() == 0
 
 
@@ -261,18 +265,21 @@ def test_feasibility_ignores_unaccepted_judges_and_unsubmitted_entries(stage):
 
     assert report.ok is False
     assert report.messages_en == [
-        f"Entry “{entry.title}（{entry.team.name}）” has only 1 conflict-free judges, needs 2"
+        f"[whole-stage panel] 1 entries have fewer than 2 conflict-free judges with room "
+        f"(e.g. “{entry.title}（{entry.team.name}）”): add 1 judges without a conflict to the panel"
     ]
+    assert (report.summary["entries"], report.summary["judges"]) == (1, 1)
 
 
-def test_run_on_a_stage_without_entries_assigns_nothing(
-    stage, organiser, django_capture_on_commit_callbacks
-):
+def test_run_on_a_stage_without_entries_is_refused_as_nothing_to_assign(stage, organiser):
     judge_on(stage)
+    before = AuditLog.objects.count()
 
-    run = run_now(django_capture_on_commit_callbacks, actor=organiser, stage=stage, k=3)
+    with pytest.raises(StateConflict) as exc:
+        assignment_start(actor=organiser, stage=stage, k=3)
 
-    assert (run.status, run.assigned, run.progress) == (RunStatus.DONE, 0, 100)
+    assert exc.value.code == "no_submitted_entries"
+    assert (AssignmentRun.objects.count(), AuditLog.objects.count()) == (0, before)
 
 
 def test_task_returns_quietly_when_the_run_is_gone(db):
