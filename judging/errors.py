@@ -169,3 +169,18 @@ catalogue.conflict(
     "results_outdated",
     _("The stored results are out of date; compute them again before publishing."),
 )
+
+# Assignment runs with nothing to do, and the blind-stage check (anonymity)
+catalogue.conflict(
+    "no_submitted_entries", _("The stage has no submitted entries: there is nothing to assign.")
+)
+catalogue.conflict(
+    "all_entries_assigned",
+    _("All {entries} submitted entries already have {k} judges: there is nothing to assign."),
+)
+catalogue.invalid("assignment_mode_invalid", _("Unknown assignment mode; use one of: {modes}."))
+catalogue.conflict("stage_not_blind", _("The stage is not blind: there is nothing to anonymise."))
+catalogue.invalid("redaction_terms_required", _("Give the terms to redact."))
+catalogue.invalid(
+    "redaction_term_absent", _("“{term}” does not occur in the entry's title or summary.")
+)

@@ -68,3 +68,7 @@ permission_define(
 permission_define(
     "judging.open_correction", is_organiser, _("open a correction of published results")
 )
+
+# The blind-stage check and redaction (`obj`: the contest)
+permission_define("judging.check_anonymity", is_organiser, _("check entries for names"))
+permission_define("judging.redact_entry", is_organiser, _("redact entries"))
