@@ -170,6 +170,16 @@ catalogue.conflict(
     _("The stored results are out of date; compute them again before publishing."),
 )
 
+# Conflicts of interest at the panel (issue 9)
+catalogue.conflict(
+    "judge_is_contestant",
+    _("{judge_name} is on a team of this contest and cannot be one of its judges."),
+)
+catalogue.conflict(
+    "organisation_not_stated",
+    _("State your organisation, or that you have none, before signing the declaration."),
+)
+
 # Assignment runs with nothing to do, and the blind-stage check (anonymity)
 catalogue.conflict(
     "no_submitted_entries", _("The stage has no submitted entries: there is nothing to assign.")
@@ -184,3 +194,6 @@ catalogue.invalid("redaction_terms_required", _("Give the terms to redact."))
 catalogue.invalid(
     "redaction_term_absent", _("“{term}” does not occur in the entry's title or summary.")
 )
+
+# The notary export
+catalogue.conflict("notary_nothing_published", _("The stage has no published results to export."))

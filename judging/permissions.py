@@ -72,3 +72,6 @@ permission_define(
 # The blind-stage check and redaction (`obj`: the contest)
 permission_define("judging.check_anonymity", is_organiser, _("check entries for names"))
 permission_define("judging.redact_entry", is_organiser, _("redact entries"))
+
+# The notary export of a stage's published results and the contest's chain (`obj`: the contest)
+permission_define("judging.export_notary", is_organiser, _("export the notary package"))
