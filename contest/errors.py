@@ -305,3 +305,7 @@ catalogue.conflict(
 )
 catalogue.invalid("deadline_before_now", _("The {window} cannot be moved before now."))
 catalogue.invalid("contest_parent_cycle", _("A contest cannot be its own parent or ancestor."))
+catalogue.invalid(
+    "organisation_choice_invalid",
+    _("State one of: an organisation, a new organisation (name and USCC), or none."),
+)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from contest.models import Organisation
 from contest.permissions import permission_check
 from contest.validators import validate_mobile
 
@@ -23,6 +24,10 @@ class ContestRoleBriefSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, default=None
+    )
+    organisation_stated = serializers.BooleanField(read_only=True)
     roles = serializers.SerializerMethodField()
     can_create_contest = serializers.SerializerMethodField()
     is_judge = serializers.SerializerMethodField()
@@ -35,6 +40,9 @@ class MeSerializer(serializers.ModelSerializer):
             "mobile",
             "real_name",
             "organisation",
+            "organisation_name",
+            "organisation_stated",
+            "id_number",
             "province",
             "is_superuser",
             "is_staff",
@@ -81,3 +89,25 @@ class RegisterSerializer(serializers.Serializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(list(exc.messages)) from exc
         return value
+
+
+class NewOrganisationSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Organisation._meta.get_field("kind").choices)
+    uscc = serializers.CharField(max_length=40, help_text="统一社会信用代码, 18 characters")
+    province = serializers.CharField(max_length=32)
+    city = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    """PATCH /api/auth/me/: state your organisation (one of `organisation`, `new_organisation`,
+    `organisation_none`) and/or record your citizen ID number."""
+
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=False
+    )
+    new_organisation = NewOrganisationSerializer(required=False)
+    organisation_none = serializers.BooleanField(required=False)
+    id_number = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, help_text="居民身份证号码, 18 characters"
+    )

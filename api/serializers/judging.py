@@ -3,6 +3,7 @@ from rest_framework import serializers
 from api.serializers.challenge import ReasonSerializer  # noqa: F401  one reason body
 from api.serializers.result import ExactDecimalField, decimal_string
 from contest.validators import FILE_TYPES
+from judging.anonymise import judge_text
 from judging.enums import RelationKind
 from judging.models import AuditLog, Criterion, PanelMembership, Review, Rubric
 
@@ -129,9 +130,13 @@ class JudgeAssignmentSerializer(serializers.Serializer):
     code = serializers.SerializerMethodField()
     team_name = serializers.SerializerMethodField()
     track_name = serializers.SerializerMethodField()
-    title = serializers.CharField(source="entry.title")
+    title = serializers.SerializerMethodField()
     review_status = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
+
+    def get_title(self, a) -> str:
+        """With the organiser's redactions (■■) of a blind stage."""
+        return judge_text(a, "title")
 
     def get_code(self, a) -> str:
         return a.anonymous_code if a.stage.blind else a.entry.team.code
@@ -153,11 +158,14 @@ class JudgeAssignmentSerializer(serializers.Serializer):
 
 
 class JudgeAssignmentDetailSerializer(JudgeAssignmentSerializer):
-    summary = serializers.CharField(source="entry.summary")
+    summary = serializers.SerializerMethodField()
     tags = serializers.ListField(source="entry.tags", child=serializers.CharField())
     files = serializers.SerializerMethodField()
     rubric = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()
+
+    def get_summary(self, a) -> str:
+        return judge_text(a, "summary")
 
     def get_files(self, a) -> list[dict]:
         return [

@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.db import transaction
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -11,10 +12,11 @@ from api.serializers.auth import (
     LoginResponseSerializer,
     LoginSerializer,
     MeSerializer,
+    MeUpdateSerializer,
     RegisterSerializer,
 )
 from contest.errors import error
-from contest.services.user import user_register
+from contest.services.user import user_id_number_set, user_organisation_set, user_register
 
 User = get_user_model()
 
@@ -75,6 +77,26 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, tags=["auth"])
     def get(self, request):
+        user = User.objects.prefetch_related("contest_roles").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)
+
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer, tags=["auth"])
+    @transaction.atomic
+    def patch(self, request):
+        """State your organisation (an existing one by id, a new one by name and USCC, or none)
+        and/or record your citizen ID number; all or nothing."""
+        data = MeUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if {"organisation", "new_organisation", "organisation_none"} & set(values):
+            user_organisation_set(
+                user=request.user,
+                organisation=values.get("organisation"),
+                new_organisation=values.get("new_organisation"),
+                none=values.get("organisation_none", False),
+            )
+        if "id_number" in values:
+            user_id_number_set(user=request.user, id_number=values["id_number"])
         user = User.objects.prefetch_related("contest_roles").get(pk=request.user.pk)
         return Response(MeSerializer(user).data)
 

@@ -73,6 +73,7 @@ class JudgePanelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user,
             membership=membership,
             declaration_accepted=data.validated_data["declaration_accepted"],
+            relations=data.validated_data.get("relations", []),
         )
         return Response(PanelMembershipSerializer(membership).data)
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from contest.identity import validate_id_number
 from contest.validators import validate_mobile
 
 
@@ -50,6 +51,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.SET_NULL,
         related_name="people",
     )
+    # When the person last stated their organisation, or that they have none (organisation
+    # empty): a judge must have stated it before signing a panel declaration.
+    organisation_stated_at = models.DateTimeField(
+        "单位声明时间 Organisation stated at", null=True, blank=True
+    )
+    id_number = models.CharField(
+        "居民身份证号码 Citizen ID number",
+        max_length=18,
+        blank=True,
+        validators=[validate_id_number],
+    )
     province = models.CharField("省份 Province", max_length=32, blank=True)
     is_staff = models.BooleanField("后台权限 Staff", default=False)
     is_active = models.BooleanField("启用 Active", default=True)
@@ -72,6 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return f"{self.real_name} <{self.email or self.mobile}>"
+
+    @property
+    def organisation_stated(self) -> bool:
+        return self.organisation_id is not None or self.organisation_stated_at is not None
 
     @property
     def is_platform_admin(self) -> bool:

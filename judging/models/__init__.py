@@ -1,6 +1,6 @@
 from .assignment import Assignment, AssignmentRun
 from .audit import AuditLog
-from .conflict import Conflict
+from .conflict import Conflict, DeclaredRelation
 from .panel import JudgeProfile, PanelMembership
 from .result import (
     EntryResult,
@@ -19,6 +19,7 @@ __all__ = [
     "AuditLog",
     "Conflict",
     "Criterion",
+    "DeclaredRelation",
     "EntryResult",
     "JudgeProfile",
     "PanelMembership",

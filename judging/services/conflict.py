@@ -1,10 +1,14 @@
 """Conflicts of interest (回避) — a hard constraint that no route may break.
 
-A judge conflicts with a team when (a) the judge's organisation is the team's lead organisation or a
-co-applicant (organisations are unique by 统一社会信用代码), (b) the judge is a member or advisor of
-the team, (c) the contest sets same-province recusal and the team's lead organisation (or, for a
-team of people, its captain) is in the judge's province, or (d) the judge or an organiser declared
-it. (a)–(c) are checked live as well as stored, so a member who joins after detection still counts.
+A judge conflicts with a team when (a) an organisation of the judge (the judge profile's or the
+one the person stated) is, by 统一社会信用代码, the team's lead organisation, a co-applicant, or the
+own organisation of one of its members or advisors, (b) the judge is the captain, a member or an
+advisor of the team, or of any team of the contest (a contestant judges none of its teams),
+(c) the contest sets same-province recusal and the team's lead organisation (or, for a team of
+people, its captain) is in the judge's province, (d) the judge or an organiser declared it, or
+(e) a member or advisor is a relative or student the judge named in the declaration (by ID
+number, or by real name where no ID number is on record). (a)–(c) and (e) are checked live as
+well as stored, so a member who joins after detection still counts.
 """
 
 from __future__ import annotations
@@ -15,22 +19,27 @@ from contest.models import Contest, Team
 from contest.permissions import permission_require
 from judging.enums import ConflictSource
 from judging.errors import error
-from judging.models import Conflict, JudgeProfile, PanelMembership
+from judging.models import Conflict, PanelMembership
 from judging.selectors.conflict import conflict_reasons, conflicted_teams
 from judging.services.audit import audit_record
 
 
 @transaction.atomic
 def conflicts_detect(*, contest: Contest) -> int:
-    """Store the automatically detected conflicts of every judge on any panel of the contest."""
+    """Store the automatically detected conflicts of every judge on any panel of the contest,
+    each new one on the audit chain. (The rules are also applied live on every read, so a
+    conflict that arises after this run still keeps the judge away from the team.)"""
+    from django.contrib.auth import get_user_model
+
     judge_ids = set(
         PanelMembership.objects.filter(stage__contest=contest).values_list("judge_id", flat=True)
     )
     created = 0
-    for profile_user in JudgeProfile.objects.filter(user_id__in=judge_ids).select_related("user"):
-        judge = profile_user.user
-        for team in conflicted_teams(judge=judge, contest=contest).select_related(
-            "lead_organisation", "captain", "contest"
+    for judge in get_user_model().objects.filter(pk__in=judge_ids).order_by("pk"):
+        for team in (
+            conflicted_teams(judge=judge, contest=contest)
+            .select_related("lead_organisation", "captain", "contest")
+            .order_by("pk")
         ):
             for source in conflict_reasons(judge=judge, team=team):
                 if source in (
@@ -38,10 +47,18 @@ def conflicts_detect(*, contest: Contest) -> int:
                     ConflictSource.DECLARED_BY_ORGANISER,
                 ):
                     continue
-                _, was_created = Conflict.objects.get_or_create(
+                conflict, was_created = Conflict.objects.get_or_create(
                     contest=contest, judge=judge, team=team, source=source
                 )
-                created += int(was_created)
+                if was_created:
+                    created += 1
+                    audit_record(
+                        contest=contest,
+                        actor=None,
+                        action="conflict.detect",
+                        obj=conflict,
+                        data={"judge": judge.pk, "team": team.pk, "source": source},
+                    )
     return created
 
 

@@ -1,4 +1,9 @@
-"""Judge panels: invitations to a stage (whole stage or one track) and the declaration."""
+"""Judge panels: invitations to a stage (whole stage or one track) and the declaration.
+
+A captain, member or advisor of any team of the contest is never its judge: refused at the
+invitation and at the acceptance (and, should they join a team later, every entry of the contest
+leaves their worklist through `judging.selectors.conflict`). Before signing, the judge must have
+stated their organisation or that they have none, and lists their relatives and students."""
 
 from __future__ import annotations
 
@@ -7,11 +12,14 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
+from contest.identity import id_number_normalise
 from contest.models import Stage
 from contest.permissions import permission_require
+from contest.services.common import full_clean_or_raise
 from judging.enums import PanelStatus
 from judging.errors import error
-from judging.models import JudgeProfile, PanelMembership
+from judging.models import DeclaredRelation, JudgeProfile, PanelMembership
+from judging.selectors.conflict import judge_is_contestant, judge_usccs
 from judging.services.audit import audit_record
 
 DECLARATION_TEXT = (
@@ -58,6 +66,8 @@ def judge_invite(
         raise error("invalid_load")
     if PanelMembership.objects.filter(stage=stage, judge=judge).exists():
         raise error("already_on_panel")
+    if judge_is_contestant(judge=judge, contest=stage.contest):
+        raise error("judge_is_contestant", judge_name=judge.real_name)
     JudgeProfile.objects.get_or_create(user=judge, defaults={"province": judge.province})
     return PanelMembership.objects.create(
         stage=stage,
@@ -69,14 +79,50 @@ def judge_invite(
     )
 
 
+def _judge_organisation_stated(judge) -> bool:
+    judge = type(judge).objects.get(pk=judge.pk)
+    return (
+        judge.organisation_stated
+        or JudgeProfile.objects.filter(user_id=judge.pk, organisation__isnull=False).exists()
+    )
+
+
+def _relations_clean(
+    *, membership: PanelMembership, judge, relations: list[dict]
+) -> list[DeclaredRelation]:
+    rows = []
+    for item in relations:
+        row = DeclaredRelation(
+            membership=membership,
+            contest=membership.stage.contest,
+            judge=judge,
+            name=(item.get("name") or "").strip(),
+            id_number=id_number_normalise(item.get("id_number") or ""),
+            relation=item.get("relation") or "",
+        )
+        full_clean_or_raise(row)
+        rows.append(row)
+    return rows
+
+
 @transaction.atomic
 def panel_accept(
-    *, actor, membership: PanelMembership, declaration_accepted: bool
+    *,
+    actor,
+    membership: PanelMembership,
+    declaration_accepted: bool,
+    relations: list[dict] | None = None,
 ) -> PanelMembership:
-    """The judge accepts the invitation; only with the signed declaration can they see entries."""
+    """The judge accepts the invitation; only with the signed declaration can they see entries.
+
+    Refused while the judge is on a team of the contest, and until they have stated their
+    organisation (or none). `relations` lists the relatives and students the judge names
+    ({name, id_number, relation: relative | student}); they are stored with the declaration and
+    conflict with every team that has such a member or advisor. The declaration, the judge's
+    organisations (USCC) and the relations (ID numbers as SHA-256) go on the audit chain."""
     membership = (
         PanelMembership.objects.select_for_update()
-        .select_related("stage__contest")
+        .select_related("stage__contest", "judge")
         .get(pk=membership.pk)
     )
     permission_require(actor, "judging.accept_invitation", membership)
@@ -84,20 +130,39 @@ def panel_accept(
         raise error(
             "declaration_required", fields={"declaration_accepted": ["declaration_required"]}
         )
+    judge = membership.judge
+    contest = membership.stage.contest
+    if judge_is_contestant(judge=judge, contest=contest):
+        raise error("judge_is_contestant", judge_name=judge.real_name)
+    if not _judge_organisation_stated(judge):
+        raise error("organisation_not_stated", fields={"organisation": ["organisation_not_stated"]})
     if membership.status == PanelStatus.ACCEPTED and membership.declaration_accepted_at:
         return membership
+    rows = _relations_clean(membership=membership, judge=judge, relations=list(relations or []))
     membership.status = PanelStatus.ACCEPTED
     membership.declaration_accepted_at = timezone.now()
     membership.declaration_text = DECLARATION_TEXT
     membership.save()
+    DeclaredRelation.objects.bulk_create(rows)
     audit_record(
-        contest=membership.stage.contest,
+        contest=contest,
         actor=actor,
         action="panel.declaration",
         obj=membership,
         data={
             "stage": membership.stage_id,
             "declaration_sha": hashlib.sha256(DECLARATION_TEXT.encode()).hexdigest(),
+            "organisations": sorted(judge_usccs(judge=judge)),
+            "relations": [
+                {
+                    "name": r.name,
+                    "relation": r.relation,
+                    "id_sha": hashlib.sha256(r.id_number.encode()).hexdigest()
+                    if r.id_number
+                    else "",
+                }
+                for r in rows
+            ],
         },
     )
     return membership

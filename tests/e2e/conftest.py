@@ -352,6 +352,7 @@ def judging_stage(world: World, *, teams: int = 5, judges: int = 3, accept: bool
     judges invited to the panel (accepted with the declaration when `accept`)."""
     from contest.models import Entry
     from contest.services.team import team_create
+    from contest.services.user import user_organisation_set
     from judging.services.panel import judge_invite, panel_accept
     from judging.services.rubric import rubric_create
 
@@ -387,6 +388,7 @@ def judging_stage(world: World, *, teams: int = 5, judges: int = 3, accept: bool
         judge = make_user(f"judge{n + 1}@example.com", f"评委{'甲乙丙丁戊'[n]}")
         membership = judge_invite(actor=world.organiser, stage=stage, judge=judge)
         if accept:
+            user_organisation_set(user=judge, none=True)
             panel_accept(actor=judge, membership=membership, declaration_accepted=True)
         people.append(judge)
     return Judging(world, stage, entries, people)
@@ -410,10 +412,10 @@ def score_everything(judging: Judging) -> int:
 
 
 def award_tiers(world: World):
-    from awards.services.award import tier_create
+    from awards.services.award import award_tier_create
 
     return [
-        tier_create(
+        award_tier_create(
             actor=world.organiser,
             contest=world.contest,
             name=name,

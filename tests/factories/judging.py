@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contest.enums import ContestRoleKind
 from contest.models import Contest, Entry, EntryFile, Stage, Team
+from contest.services.user import user_organisation_set
 from judging.enums import AssignmentSource, PanelStatus, ReviewStatus
 from judging.models import (
     Assignment,
@@ -200,6 +201,7 @@ def build_world(*, blind: bool = False, sign: bool = True, judge_org=None) -> Wo
     entry_file.save()
     judge = UserFactory(real_name="李评委")
     judge_profile_upsert(user=judge, organisation=judge_org, province="浙江", expertise=["工业"])
+    user_organisation_set(user=judge, organisation=judge_org, none=judge_org is None)
     membership = judge_invite(actor=organiser, stage=stage, judge=judge)
     if sign:
         membership = panel_accept(actor=judge, membership=membership, declaration_accepted=True)

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from contest.errors import DomainError
 from contest.models import Entry
+from contest.services.user import user_organisation_set
 from judging.enums import AssignmentSource
 from judging.models import Assignment, AuditLog, Review
 from judging.services.audit import audit_verify
@@ -37,6 +38,7 @@ def _setup():
     world = build_world()
     second_judge = UserFactory(real_name="王评委")
     judge_profile_upsert(user=second_judge, organisation=None, province="浙江", expertise=["工业"])
+    user_organisation_set(user=second_judge, none=True)
     membership = judge_invite(actor=world.organiser, stage=world.stage, judge=second_judge)
     panel_accept(actor=second_judge, membership=membership, declaration_accepted=True)
     other = Entry.objects.create(
