@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.views.anonymity import AnonymityCheckView, RedactionView
 from api.views.assignment import (
     AssignmentDetailView,
     AssignmentSwapView,
@@ -140,6 +141,12 @@ urlpatterns = [
         StageAssignmentsView.as_view(),
         name="stage-assignments",
     ),
+    path(
+        "stages/<int:stage_id>/anonymity-check/",
+        AnonymityCheckView.as_view(),
+        name="stage-anonymity-check",
+    ),
+    path("stages/<int:stage_id>/redactions/", RedactionView.as_view(), name="stage-redactions"),
     path(
         "stages/<int:stage_id>/judge-progress/",
         JudgeProgressView.as_view(),

@@ -25,7 +25,7 @@ def assignments_of_judge(*, user, stage: Stage | None = None) -> QuerySet[Assign
     qs = (
         Assignment.objects.filter(judge=user)
         .filter(Exists(accepted))
-        .select_related("stage__contest", "entry__team__track", "review")
+        .select_related("stage__contest", "entry__team__track", "entry__redaction", "review")
     )
     if stage is not None:
         qs = qs.filter(stage=stage)
