@@ -174,3 +174,133 @@ def test_session_login_csrf_enforced(person):
 
     assert client.post("/api/auth/logout/", HTTP_X_CSRFTOKEN=fresh).status_code == 204
     assert_error(client.get("/api/auth/me/"), 401, "not_authenticated")
+
+
+# A user's own organisation and citizen ID number (PATCH /api/auth/me/)
+
+
+def _valid_uscc() -> str:
+    from tests.factories.contest import make_uscc
+
+    return make_uscc()
+
+
+@pytest.mark.django_db
+def test_me_states_a_new_organisation_by_name_and_uscc(client_for):
+    from contest.models import Organisation
+    from tests.factories.contest import UserFactory
+
+    user = UserFactory()
+    uscc = _valid_uscc()
+    response = client_for(user).patch(
+        "/api/auth/me/",
+        {
+            "new_organisation": {
+                "name": "杭州数智科技有限公司",
+                "kind": Organisation._meta.get_field("kind").choices[0][0],
+                "uscc": uscc,
+                "province": "浙江",
+            }
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    org = Organisation.objects.get(uscc=uscc)
+    assert (response.json()["organisation"], response.json()["organisation_name"]) == (
+        org.pk,
+        "杭州数智科技有限公司",
+    )
+    user.refresh_from_db()
+    assert user.organisation_id == org.pk and user.organisation_stated_at is not None
+
+
+@pytest.mark.django_db
+def test_me_new_organisation_with_bad_uscc_refused_and_nothing_changed(client_for):
+    from contest.models import Organisation
+    from tests.factories.contest import UserFactory
+
+    user = UserFactory()
+    uscc = _valid_uscc()
+    bad = uscc[:-1] + ("1" if uscc[-1] != "1" else "2")
+    before = Organisation.objects.count()
+    response = client_for(user).patch(
+        "/api/auth/me/",
+        {
+            "new_organisation": {
+                "name": "错误代码公司",
+                "kind": Organisation._meta.get_field("kind").choices[0][0],
+                "uscc": bad,
+                "province": "浙江",
+            },
+            "id_number": "",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_uscc"
+    assert response.json()["message_en"] == (
+        "Invalid unified social credit code (18 characters with a GB 32100-2015 check character)."
+    )
+    assert (
+        response.json()["message_zh"]
+        == "统一社会信用代码无效（应为18位，且校验码符合 GB 32100-2015）"
+    )
+    assert Organisation.objects.count() == before
+    user.refresh_from_db()
+    assert (user.organisation_id, user.organisation_stated_at) == (None, None)
+
+
+@pytest.mark.django_db
+def test_me_existing_organisation_and_then_none(client_for):
+    from tests.factories.contest import OrganisationFactory, UserFactory
+
+    user = UserFactory()
+    org = OrganisationFactory()
+    client = client_for(user)
+    assert (
+        client.patch("/api/auth/me/", {"organisation": org.pk}, format="json").json()[
+            "organisation"
+        ]
+        == org.pk
+    )
+    cleared = client.patch("/api/auth/me/", {"organisation_none": True}, format="json")
+    assert cleared.status_code == 200
+    assert (cleared.json()["organisation"], cleared.json()["organisation_stated"]) == (None, True)
+
+
+@pytest.mark.django_db
+def test_me_two_organisation_choices_refused_and_nothing_changed(client_for):
+    from tests.factories.contest import OrganisationFactory, UserFactory
+
+    user = UserFactory()
+    org = OrganisationFactory()
+    response = client_for(user).patch(
+        "/api/auth/me/", {"organisation": org.pk, "organisation_none": True}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "organisation_choice_invalid"
+    assert response.json()["message_en"] == (
+        "State one of: an organisation, a new organisation (name and USCC), or none."
+    )
+    user.refresh_from_db()
+    assert (user.organisation_id, user.organisation_stated_at) == (None, None)
+
+
+@pytest.mark.django_db
+def test_me_id_number_checked(client_for):
+    from contest.identity import id_number_check_character
+    from tests.factories.contest import UserFactory
+
+    user = UserFactory()
+    first17 = "11010519491231002"
+    good = first17 + id_number_check_character(first17)
+    bad = first17 + ("0" if good[-1] != "0" else "1")
+    client = client_for(user)
+    refused = client.patch("/api/auth/me/", {"id_number": bad}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_id_number"
+    user.refresh_from_db()
+    assert user.id_number == ""
+    accepted = client.patch("/api/auth/me/", {"id_number": good.lower()}, format="json")
+    assert accepted.status_code == 200
+    assert accepted.json()["id_number"] == good.upper()

@@ -1,0 +1,135 @@
+"""The conflict rules of issue 9 at the service level: the bulk recusal check of the results
+agrees with `conflict_exists` for the new rules (contestants, members' own organisations, the
+judge's stated organisation, declared relatives and students), and detection records each new
+conflict on the audit chain."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from contest.enums import MemberRole
+from contest.identity import id_number_check_character, id_number_is_valid
+from contest.models import Entry
+from judging.enums import ConflictSource, RankingScope, RelationKind
+from judging.models import AuditLog, Conflict, DeclaredRelation, PanelMembership
+from judging.selectors import conflict_exists, conflict_reasons
+from judging.selectors.result import stage_scoring_data
+from judging.services.audit import audit_verify
+from judging.services.conflict import conflicts_detect
+from tests.factories.contest import (
+    ContestFactory,
+    OrganisationFactory,
+    StageFactory,
+    TeamFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+from tests.factories.judging import JudgeProfileFactory, ReviewFactory, RubricFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _id(seq: int) -> str:
+    first17 = f"11010519900307{seq:03d}"
+    return first17 + id_number_check_character(first17)
+
+
+def test_id_number_check_character_follows_gb_11643():
+    # The standard's worked example: 11010519491231002X.
+    assert id_number_check_character("11010519491231002") == "X"
+    assert id_number_is_valid("11010519491231002X")
+    assert not id_number_is_valid("110105194912310021")
+    assert not id_number_is_valid("11010519491331002X")  # month 13
+
+
+def test_bulk_recusal_agrees_with_conflict_exists_for_the_new_rules():
+    contest = ContestFactory()
+    stage = StageFactory(contest=contest, order=1)
+    rubric = RubricFactory(stage=stage)
+    org = OrganisationFactory()
+    other = OrganisationFactory()
+    judges = {
+        "colleague_of_member": JudgeProfileFactory(organisation=org).user,
+        "stated_org": UserFactory(organisation=OrganisationFactory()),
+        "contestant": JudgeProfileFactory(organisation=other).user,
+        "relative_by_id": JudgeProfileFactory(organisation=other).user,
+        "student_by_name": JudgeProfileFactory(organisation=other).user,
+        "clear": JudgeProfileFactory(organisation=other).user,
+    }
+    entries = []
+    for name in ("甲队", "乙队", "丙队"):
+        team = TeamFactory(contest=contest, name=name)
+        entries.append(Entry.objects.create(team=team, stage=stage, title=name, status="submitted"))
+    first, second, third = (e.team for e in entries)
+    TeamMemberFactory(team=first, user=UserFactory(organisation=org), role=MemberRole.MEMBER)
+    TeamMemberFactory(
+        team=second,
+        user=UserFactory(organisation=judges["stated_org"].organisation),
+        role=MemberRole.ADVISOR,
+    )
+    TeamMemberFactory(team=third, user=judges["contestant"], role=MemberRole.MEMBER)
+    TeamMemberFactory(team=second, user=UserFactory(real_name="林亲属", id_number=_id(1)))
+    TeamMemberFactory(team=first, user=UserFactory(real_name="黄学生", id_number=""))
+    for key, name, id_number, relation in (
+        ("relative_by_id", "林某", _id(1), RelationKind.RELATIVE),
+        ("student_by_name", "黄学生", _id(2), RelationKind.STUDENT),
+    ):
+        membership = PanelMembership.objects.create(stage=stage, judge=judges[key])
+        DeclaredRelation.objects.create(
+            membership=membership,
+            contest=contest,
+            judge=judges[key],
+            name=name,
+            id_number=id_number,
+            relation=relation,
+        )
+    reviews = {}
+    for judge in judges.values():
+        for entry in entries:
+            review = ReviewFactory(
+                assignment__entry=entry, assignment__judge=judge, rubric=rubric, total=Decimal(70)
+            )
+            reviews[review.pk] = (judge, entry.team)
+
+    data = stage_scoring_data(stage=stage, scope=RankingScope.STAGE)
+
+    expected = {pk for pk, (j, t) in reviews.items() if conflict_exists(judge=j, team=t)}
+    assert data.excluded_review_ids == expected
+    by_pair = {(j.pk, t.pk) for j, t in reviews.values() if conflict_exists(judge=j, team=t)}
+    assert by_pair == {
+        (judges["colleague_of_member"].pk, first.pk),
+        (judges["stated_org"].pk, second.pk),
+        *((judges["contestant"].pk, t.pk) for t in (first, second, third)),
+        (judges["relative_by_id"].pk, second.pk),
+        (judges["student_by_name"].pk, first.pk),
+    }
+    assert conflict_reasons(judge=judges["contestant"], team=first) == [ConflictSource.CONTESTANT]
+    assert conflict_reasons(judge=judges["contestant"], team=third) == [ConflictSource.TEAM_MEMBER]
+    assert conflict_reasons(judge=judges["relative_by_id"], team=second) == [
+        ConflictSource.DECLARED_RELATION
+    ]
+    assert conflict_reasons(judge=judges["colleague_of_member"], team=first) == [
+        ConflictSource.SAME_ORGANISATION
+    ]
+
+
+def test_conflicts_detect_records_each_new_conflict_on_the_chain():
+    contest = ContestFactory()
+    stage = StageFactory(contest=contest, order=1)
+    org = OrganisationFactory()
+    judge = JudgeProfileFactory(organisation=org).user
+    PanelMembership.objects.create(stage=stage, judge=judge)
+    team = TeamFactory(contest=contest)
+    TeamMemberFactory(team=team, user=UserFactory(organisation=org))
+
+    assert conflicts_detect(contest=contest) == 1
+    assert conflicts_detect(contest=contest) == 0  # nothing new: no second row
+    conflict = Conflict.objects.get(judge=judge, team=team)
+    assert conflict.source == ConflictSource.SAME_ORGANISATION
+    rows = AuditLog.objects.filter(contest=contest, action="conflict.detect")
+    assert [(r.object_id, r.data["source"]) for r in rows] == [
+        (str(conflict.pk), ConflictSource.SAME_ORGANISATION)
+    ]
+    assert audit_verify(contest=contest).ok
