@@ -217,4 +217,4 @@ def build_world(*, blind: bool = False, sign: bool = True, judge_org=None) -> Wo
 
 FULL_SCORES = {"impact": "8.5", "novelty": "7", "data_value": "15"}
 # 8.5/10×40 + 7/10×35 + 15/20×25 = 34 + 24.5 + 18.75 = 77.25
-FULL_TOTAL = "77.250"
+FULL_TOTAL = "77.2500"  # exact decimal string, at least 4 places (API)

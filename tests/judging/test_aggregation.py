@@ -38,25 +38,29 @@ FIVE = {"J1": 90, "J2": 85, "J3": 80, "J4": 70, "J5": 60}
 def test_results_mean_of_judges():
     result = compute({"A": {"J1": 80, "J2": 85, "J3": 91}})["A"]
     # (80 + 85 + 91) / 3 = 256 / 3 = 85.333...
-    assert result.raw == Decimal("85.33")
-    assert result.final == Decimal("85.33")
+    assert result.raw == Decimal("85.3333")  # full stored precision, 4 places
+    assert result.final == Decimal("85.3333")
     assert result.normalised is None
     assert result.review_count == 3
     assert (result.trimmed, result.trim_fallback, result.overridden) == (False, False, False)
 
 
 def test_results_mean_rounds_half_up():
-    results = compute({"A": {"J1": 84.16, "J2": 84.17}, "B": {"J1": 85.83, "J2": 85.84}})
-    # (84.16 + 84.17) / 2 = 84.165 -> 84.17 (float gives 84.16499999999999; half-even would be 84.16)
-    assert results["A"].final == Decimal("84.17")
-    # (85.83 + 85.84) / 2 = 85.835 -> 85.84
-    assert results["B"].final == Decimal("85.84")
+    results = compute({"A": {"J1": 84.161, "J2": 84.17}, "B": {"J1": 85.833, "J2": 85.84}})
+    # (84.161 + 84.17) / 2 = 84.1655 -> 84.1655 exactly at 4 places, no binary noise kept
+    assert results["A"].final == Decimal("84.1655")
+    # (84.1611 + 84.1616) / 2 = 84.16135 -> 84.1614 (half-up; half-even would give 84.1614 too)
+    c = compute({"C": {"J1": 84.1611, "J2": 84.1616}, "D": {"J1": 84.1613, "J2": 84.1616}})
+    assert c["C"].final == Decimal("84.1614")
+    # (84.1613 + 84.1616) / 2 = 84.16145 -> 84.1615 (half-up; half-even would be 84.1614)
+    assert c["D"].final == Decimal("84.1615")
+    assert results["B"].final == Decimal("85.8365")
 
 
 def test_results_trimmed_mean_with_five_judges():
     result = compute({"A": FIVE}, method=AggregationMethod.TRIMMED_MEAN)["A"]
     # drop 90 and 60: (85 + 80 + 70) / 3 = 235 / 3 = 78.333...
-    assert result.raw == Decimal("78.33")
+    assert result.raw == Decimal("78.3333")
     assert (result.trimmed, result.trim_fallback) == (True, False)
     assert result.review_count == 5
 
@@ -144,9 +148,9 @@ def test_results_zscore_judge_with_one_review_gets_overall_mean():
     # J1 has one review: z = 0 -> 60.00
     # J2: mean 50, sd 10 -> z(B) = +1 -> 76.3299..., z(C) = -1 -> 43.6700...
     assert (e["A"].normalised, e["B"].normalised, e["C"].normalised) == (
-        Decimal("60.00"),
-        Decimal("76.33"),
-        Decimal("43.67"),
+        Decimal("60.0000"),
+        Decimal("76.3299"),
+        Decimal("43.6701"),
     )
 
 
@@ -208,9 +212,12 @@ def test_results_ties_share_rank_competition_style():
 
 
 def test_results_ties_judged_on_rounded_score():
-    # 80.004 and 80.001 both show as 80.00, so they are tied
-    e = compute({"A": {"J1": 80.004}, "B": {"J1": 80.001}})
+    # 80.00004 and 80.00001 both are 80.0000 at the stored precision, so they are tied
+    e = compute({"A": {"J1": 80.00004}, "B": {"J1": 80.00001}})
     assert (e["A"].rank, e["B"].rank, e["A"].tied) == (1, 1, True)
+    # 80.004 and 80.001 differ at the stored precision (they only look equal rounded to 2)
+    e = compute({"A": {"J1": 80.004}, "B": {"J1": 80.001}})
+    assert (e["A"].rank, e["B"].rank, e["A"].tied) == (1, 2, False)
 
 
 def test_results_ranks_restart_in_each_group():
