@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contest.models import Entry
 from judging.enums import AssignmentSource, ReviewStatus
-from judging.models import Assignment, AuditLog, Review, ReviewScore, ResultSnapshot
+from judging.models import Assignment, AuditLog, ResultSnapshot, Review, ReviewScore
 from judging.services.audit import audit_verify
 from judging.services.result import snapshot_rebuild_verify, snapshot_verify
 from judging.signals import snapshot_published, snapshot_withdrawn

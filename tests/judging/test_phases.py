@@ -8,10 +8,14 @@ import pytest
 from django.utils import timezone
 
 from contest.errors import StateConflict
-from judging.models import AuditLog, PanelOverride, Review, ResultSnapshot, Rubric
+from judging.models import AuditLog, PanelOverride, ResultSnapshot, Review, Rubric
 from judging.phases import ACTIONS, StagePhase, phase_allows, phase_require, stage_phase
-from judging.services.result import panel_override_remove, panel_override_set, ranking_compute
-from judging.services.result import results_publish
+from judging.services.result import (
+    panel_override_remove,
+    panel_override_set,
+    ranking_compute,
+    results_publish,
+)
 from judging.services.review import ReviewSubmission, review_submit, reviews_submit_bulk
 from judging.services.rubric import rubric_update
 from tests.factories.judging import CRITERIA, FULL_SCORES, build_world

@@ -444,8 +444,8 @@ def test_results_publish_freezes_snapshot(world):
 
 def test_published_ranking_recomputes_byte_for_byte_from_frozen_inputs(world):
     """Invariant: every published ranking recomputes byte for byte from its frozen inputs."""
-    from judging.snapshot import snapshot_canonical, snapshot_data_from_inputs
     from judging.services.result import snapshot_rebuild_verify
+    from judging.snapshot import snapshot_canonical, snapshot_data_from_inputs
 
     a, b, c, d = (world.entry(t) for t in ("甲", "乙", "丙", "丁"))
     world.scores(a, [80, 85, 91], innovation=[8, 9, 9])  # 85.3333
