@@ -19,7 +19,7 @@ from judging.models import ResultSnapshot
 # Award tiers and awards
 
 
-def tiers_organised(*, user) -> QuerySet[AwardTier]:
+def award_tiers_organised(*, user) -> QuerySet[AwardTier]:
     return AwardTier.objects.filter(contest__in=contests_organised(user=user)).select_related(
         "track", "challenge"
     )

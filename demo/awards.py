@@ -9,7 +9,7 @@ from django.utils import timezone
 from awards.certificates.signing import signing_key
 from awards.enums import AwardTierKind, BatchStatus
 from awards.models import Award, Certificate
-from awards.services.award import award_adjust, awards_propose, tier_create
+from awards.services.award import award_add, award_tier_create, awards_propose
 from awards.services.certificate_batch import certificate_batch_run, certificates_issue
 from awards.services.certificate_template import certificate_template_update
 from awards.services.notice import notice_finalise, notice_open
@@ -80,7 +80,7 @@ def award_list(seed: DemoState) -> None:
     """Three ranked tiers proposed from the published results, and one special award by hand."""
     actor = seed.organiser
     for order, (name, quota) in enumerate((("一等奖", 1), ("二等奖", 1), ("三等奖", 2)), 1):
-        tier_create(
+        award_tier_create(
             actor=actor,
             contest=seed.contest,
             name=name,
@@ -88,7 +88,7 @@ def award_list(seed: DemoState) -> None:
             quota_count=quota,
             order=order,
         )
-    special = tier_create(
+    special = award_tier_create(
         actor=actor,
         contest=seed.contest,
         name="技术创新奖",
@@ -111,9 +111,8 @@ def award_list(seed: DemoState) -> None:
         .first()
     )
     if unawarded is not None:
-        award_adjust(
+        award_add(
             actor=actor,
-            action="add",
             reason="评审委员会推荐：数据融合技术路线具有突出创新性。",
             contest=seed.contest,
             tier=special,

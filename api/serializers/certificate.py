@@ -115,9 +115,9 @@ class CertificateSerializer(serializers.ModelSerializer):
         return reverse("certificate-badge", args=[certificate.pk])
 
     def get_verify_url(self, certificate) -> str:
-        from awards.services.certificate import verification_url
+        from awards.services.certificate import certificate_verification_url
 
-        return verification_url(certificate.serial)
+        return certificate_verification_url(certificate.serial)
 
 
 class CertificateVerifySerializer(serializers.Serializer):

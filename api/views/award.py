@@ -49,7 +49,7 @@ class AwardTierViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        qs = awards_selectors.tiers_organised(user=self.request.user)
+        qs = awards_selectors.award_tiers_organised(user=self.request.user)
         contest = int_param(self.request, "contest")
         if contest:
             qs = qs.filter(contest_id=contest)
@@ -69,7 +69,7 @@ class AwardTierViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise error("invalid", fields={"contest": ["required"], "name": ["required"]})
         if not contests_visible(user=request.user).filter(pk=contest.pk).exists():
             raise Http404
-        tier = award_services.tier_create(actor=request.user, contest=contest, **values)
+        tier = award_services.award_tier_create(actor=request.user, contest=contest, **values)
         return Response(AwardTierSerializer(tier).data, status=201)
 
     @extend_schema(request=AwardTierWriteSerializer, responses=AwardTierSerializer)
@@ -79,12 +79,12 @@ class AwardTierViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("contest", None)
-        tier = award_services.tier_update(actor=request.user, tier=tier, **values)
+        tier = award_services.award_tier_update(actor=request.user, tier=tier, **values)
         return Response(AwardTierSerializer(tier).data)
 
     def destroy(self, request, pk=None):
         tier = get_object_or_404(self.get_queryset(), pk=pk)
-        award_services.tier_delete(actor=request.user, tier=tier)
+        award_services.award_tier_delete(actor=request.user, tier=tier)
         return Response(status=204)
 
 
@@ -143,7 +143,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         values = dict(data.validated_data)
         if not contests_visible(user=request.user).filter(pk=values["contest"].pk).exists():
             raise Http404
-        award = award_services.award_adjust(actor=request.user, action="add", **values)
+        award = award_services.award_add(actor=request.user, **values)
         return Response(self._detail(award), status=201)
 
     @extend_schema(request=AwardChangeTierSerializer, responses=AwardSerializer)
@@ -152,8 +152,8 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         award = get_object_or_404(self.get_queryset(), pk=pk)
         data = AwardChangeTierSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        award = award_services.award_adjust(
-            actor=request.user, action="change_tier", award=award, **data.validated_data
+        award = award_services.award_tier_change(
+            actor=request.user, award=award, **data.validated_data
         )
         return Response(self._detail(award))
 
@@ -163,9 +163,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         award = get_object_or_404(self.get_queryset(), pk=pk)
         data = AwardReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        award = award_services.award_adjust(
-            actor=request.user, action="remove", award=award, **data.validated_data
-        )
+        award = award_services.award_remove(actor=request.user, award=award, **data.validated_data)
         return Response(self._detail(award))
 
     @extend_schema(

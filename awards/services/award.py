@@ -17,7 +17,7 @@ so the list can be traced to a frozen, hashed ranking. Per ranking group (the sn
 * Entries without a rank (no valid reviews) get nothing.
 
 Special awards (技术创新奖) and organiser awards (优秀组织奖, to an organisation) are added by hand
-with `award_adjust(action="add")`. Every change is recorded in the audit chain with a reason.
+with `award_add`. Every change is recorded in the audit chain with a reason.
 Names the certificate font cannot print are flagged on each award (`glyph_issues`) when proposed
 or changed, so they are fixed before certificates are issued.
 """
@@ -65,7 +65,7 @@ def _tier_check(tier: AwardTier) -> None:
 
 
 @transaction.atomic
-def tier_create(*, actor, contest: Contest, name: str, **values) -> AwardTier:
+def award_tier_create(*, actor, contest: Contest, name: str, **values) -> AwardTier:
     permission_require(actor, "awards.set_award_tier", contest)
     tier = AwardTier(
         contest=contest, name=name, **{k: values[k] for k in values if k in _TIER_FIELDS}
@@ -80,7 +80,7 @@ def tier_create(*, actor, contest: Contest, name: str, **values) -> AwardTier:
 
 
 @transaction.atomic
-def tier_update(*, actor, tier: AwardTier, **values) -> AwardTier:
+def award_tier_update(*, actor, tier: AwardTier, **values) -> AwardTier:
     permission_require(actor, "awards.set_award_tier", tier.contest)
     for key, value in values.items():
         if key in _TIER_FIELDS:
@@ -99,7 +99,7 @@ def tier_update(*, actor, tier: AwardTier, **values) -> AwardTier:
 
 
 @transaction.atomic
-def tier_delete(*, actor, tier: AwardTier) -> None:
+def award_tier_delete(*, actor, tier: AwardTier) -> None:
     permission_require(actor, "awards.set_award_tier", tier.contest)
     if tier.awards.exists():
         raise error("tier_in_use")
@@ -329,13 +329,6 @@ def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = Non
 # Adjusting
 
 
-class AdjustAction:
-    ADD = "add"
-    CHANGE_TIER = "change_tier"
-    REMOVE = "remove"
-    ALL = (ADD, CHANGE_TIER, REMOVE)
-
-
 def _award_data(award: Award) -> dict:
     return {
         "tier": award.tier_id,
@@ -361,90 +354,8 @@ def _tier_in_contest(tier: AwardTier | None, contest_id: int) -> AwardTier:
     return tier
 
 
-@transaction.atomic
-def award_adjust(
-    *,
-    actor,
-    action: str,
-    reason: str,
-    award: Award | None = None,
-    contest: Contest | None = None,
-    tier: AwardTier | None = None,
-    team: Team | None = None,
-    organisation: Organisation | None = None,
-    objection=None,
-) -> Award:
-    """The organiser changes the list: add an award, change an award's tier, or remove one.
-
-    Before a notice opens, any change with a reason; during the notice, only as the outcome of an
-    upheld `objection` (see `awards.services.notice.objection_resolve`); never once final.
-    Every change is audited with the before and after and, when given, the objection."""
-    reason = reason_check(reason)
-    if action not in AdjustAction.ALL:
-        raise error("invalid_action", fields={"action": ["invalid_action"]})
-    contest = award.contest if award is not None else contest
-    if contest is None:
-        raise error("contest_required")
-    permission_require(actor, "awards.adjust_awards", contest)
-    notice = objection.notice if objection is not None else None
-    before = None
-
-    if action == AdjustAction.ADD:
-        tier = _tier_in_contest(tier, contest.pk)
-        if (team is None) == (organisation is None):
-            raise error("recipient_required", fields={"team": ["recipient_required"]})
-        if team is not None and team.contest_id != contest.pk:
-            raise error("team_not_in_contest")
-        if organisation is not None and tier.kind != AwardTierKind.ORGANISER:
-            raise error("organisation_needs_organiser_tier")
-        if team is not None and tier.kind == AwardTierKind.ORGANISER:
-            raise error("organiser_tier_needs_organisation")
-        if notice is None and contest.awards.filter(status=AwardStatus.FINAL).exists():
-            raise error("award_final")
-        duplicate = Award.objects.filter(tier=tier, status__in=ACTIVE_AWARD_STATUSES)
-        duplicate = (
-            duplicate.filter(team=team) if team else duplicate.filter(organisation=organisation)
-        )
-        if duplicate.exists():
-            raise error("award_exists")
-        award = Award(
-            contest=contest,
-            tier=tier,
-            team=team,
-            organisation=organisation,
-            status=AwardStatus.IN_NOTICE if notice else AwardStatus.PROPOSED,
-            notice=notice,
-            reason=reason,
-            created_by=actor,
-        )
-        full_clean_or_raise(award, exclude=["glyph_issues"])
-        award.save()
-    else:
-        if award is None:
-            raise error("award_required")
-        award = Award.objects.select_for_update().select_related("tier").get(pk=award.pk)
-        _editable_check(award, objection)
-        before = _award_data(award)
-        if action == AdjustAction.CHANGE_TIER:
-            tier = _tier_in_contest(tier, contest.pk)
-            if tier.pk == award.tier_id:
-                raise error("tier_unchanged")
-            if (tier.kind == AwardTierKind.ORGANISER) != bool(award.organisation_id):
-                raise error("tier_kind_mismatch")
-            clash = Award.objects.filter(
-                tier=tier,
-                team_id=award.team_id,
-                organisation_id=award.organisation_id,
-                status__in=ACTIVE_AWARD_STATUSES,
-            )
-            if clash.exists():
-                raise error("award_exists")
-            award.tier = tier
-        else:
-            award.status = AwardStatus.REMOVED
-        award.reason = reason
-        award.save()
-
+def _award_saved(*, actor, award: Award, action: str, reason: str, before, objection) -> Award:
+    """Reload the award, refresh its glyph issues (unless removed) and audit the change."""
     award = (
         Award.objects.select_related("tier", "team", "organisation")
         .prefetch_related(_members_prefetch())
@@ -454,7 +365,7 @@ def award_adjust(
         award.glyph_issues = award_glyph_issues(award)
         award.save(update_fields=["glyph_issues", "updated_at"])
     audit_record(
-        contest=contest,
+        contest=award.contest_id,
         actor=actor,
         action=f"award.{action}",
         obj=award,
@@ -466,3 +377,119 @@ def award_adjust(
         },
     )
     return award
+
+
+def _award_locked(award: Award, objection) -> Award:
+    award = Award.objects.select_for_update().select_related("tier").get(pk=award.pk)
+    _editable_check(award, objection)
+    return award
+
+
+@transaction.atomic
+def award_add(
+    *,
+    actor,
+    contest: Contest,
+    tier: AwardTier | None,
+    reason: str,
+    team: Team | None = None,
+    organisation: Organisation | None = None,
+    objection=None,
+) -> Award:
+    """Add an award by hand (a special award to a team, an organiser award to an organisation,
+    or a correction), with a reason.
+
+    Before a notice opens, with a reason; during the notice, only as the outcome of an upheld
+    `objection` (the award joins that notice; see `awards.services.notice.objection_resolve`);
+    never once the contest's list is final. Audited as `award.add`."""
+    reason = reason_check(reason)
+    permission_require(actor, "awards.adjust_awards", contest)
+    notice = objection.notice if objection is not None else None
+    tier = _tier_in_contest(tier, contest.pk)
+    if (team is None) == (organisation is None):
+        raise error("recipient_required", fields={"team": ["recipient_required"]})
+    if team is not None and team.contest_id != contest.pk:
+        raise error("team_not_in_contest")
+    if organisation is not None and tier.kind != AwardTierKind.ORGANISER:
+        raise error("organisation_needs_organiser_tier")
+    if team is not None and tier.kind == AwardTierKind.ORGANISER:
+        raise error("organiser_tier_needs_organisation")
+    if notice is None and contest.awards.filter(status=AwardStatus.FINAL).exists():
+        raise error("award_final")
+    duplicate = Award.objects.filter(tier=tier, status__in=ACTIVE_AWARD_STATUSES)
+    duplicate = duplicate.filter(team=team) if team else duplicate.filter(organisation=organisation)
+    if duplicate.exists():
+        raise error("award_exists")
+    award = Award(
+        contest=contest,
+        tier=tier,
+        team=team,
+        organisation=organisation,
+        status=AwardStatus.IN_NOTICE if notice else AwardStatus.PROPOSED,
+        notice=notice,
+        reason=reason,
+        created_by=actor,
+    )
+    full_clean_or_raise(award, exclude=["glyph_issues"])
+    award.save()
+    return _award_saved(
+        actor=actor, award=award, action="add", reason=reason, before=None, objection=objection
+    )
+
+
+@transaction.atomic
+def award_tier_change(
+    *, actor, award: Award, tier: AwardTier | None, reason: str, objection=None
+) -> Award:
+    """Move an award to another tier of its contest (of the same kind: organiser tiers for
+    organisations, other tiers for teams), with a reason. When it may change: see `award_add`.
+    Audited as `award.change_tier` with the before and after."""
+    reason = reason_check(reason)
+    permission_require(actor, "awards.adjust_awards", award.contest)
+    award = _award_locked(award, objection)
+    before = _award_data(award)
+    tier = _tier_in_contest(tier, award.contest_id)
+    if tier.pk == award.tier_id:
+        raise error("tier_unchanged")
+    if (tier.kind == AwardTierKind.ORGANISER) != bool(award.organisation_id):
+        raise error("tier_kind_mismatch")
+    clash = Award.objects.filter(
+        tier=tier,
+        team_id=award.team_id,
+        organisation_id=award.organisation_id,
+        status__in=ACTIVE_AWARD_STATUSES,
+    )
+    if clash.exists():
+        raise error("award_exists")
+    award.tier = tier
+    award.reason = reason
+    award.save()
+    return _award_saved(
+        actor=actor,
+        award=award,
+        action="change_tier",
+        reason=reason,
+        before=before,
+        objection=objection,
+    )
+
+
+@transaction.atomic
+def award_remove(*, actor, award: Award, reason: str, objection=None) -> Award:
+    """Remove an award from the list, with a reason; the row stays, marked removed. When it may
+    change: see `award_add`. Audited as `award.remove` with the before and after."""
+    reason = reason_check(reason)
+    permission_require(actor, "awards.adjust_awards", award.contest)
+    award = _award_locked(award, objection)
+    before = _award_data(award)
+    award.status = AwardStatus.REMOVED
+    award.reason = reason
+    award.save()
+    return _award_saved(
+        actor=actor,
+        award=award,
+        action="remove",
+        reason=reason,
+        before=before,
+        objection=objection,
+    )

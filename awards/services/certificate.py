@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 VERIFY_PATH = "/verify/{serial}"
 
 
-def verification_url(serial: str) -> str:
+def certificate_verification_url(serial: str) -> str:
     return settings.SITE_URL + VERIFY_PATH.format(serial=serial)
 
 
@@ -85,7 +85,7 @@ def certificate_render(certificate: Certificate, layout) -> bytes:
         contest_name=certificate.contest_name,
         track_name=certificate.track_name,
         issue_date=certificate.issue_date,
-        verification_url=verification_url(certificate.serial),
+        verification_url=certificate_verification_url(certificate.serial),
         issuing_bodies=tuple(certificate.issuing_bodies or ()),
         status=certificate.status,
     )
@@ -98,7 +98,7 @@ def certificate_render(certificate: Certificate, layout) -> bytes:
     )
 
 
-def store_pdf(certificate: Certificate, pdf: bytes) -> None:
+def certificate_pdf_store(certificate: Certificate, pdf: bytes) -> None:
     certificate.sha256 = hashlib.sha256(pdf).hexdigest()
     certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(pdf), save=False)
 
@@ -117,7 +117,9 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
     certificate.revoked_by = actor
     certificate.revoke_reason = reason
     template = CertificateTemplate.objects.filter(contest_id=certificate.contest_id).first()
-    store_pdf(certificate, certificate_render(certificate, certificate_layout(template)))
+    certificate_pdf_store(
+        certificate, certificate_render(certificate, certificate_layout(template))
+    )
     certificate.save()
     audit_record(
         contest=certificate.contest_id,
@@ -197,7 +199,7 @@ def certificate_badge(*, certificate: Certificate) -> dict:
     award = certificate.award
     track = f"（{certificate.track_name}）" if certificate.track_name else ""
     return open_badge_credential(
-        credential_id=verification_url(certificate.serial),
+        credential_id=certificate_verification_url(certificate.serial),
         issuer_id=issuer_url(),
         issuer_name="、".join(certificate.issuing_bodies) or certificate.contest_name,
         recipient_name=certificate.recipient_name,

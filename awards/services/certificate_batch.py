@@ -24,7 +24,11 @@ from awards.enums import AwardStatus, BatchStatus, CertificateRole
 from awards.errors import error
 from awards.models import Award, Certificate, CertificateBatch, CertificateTemplate
 from awards.services.award import names_missing_glyphs
-from awards.services.certificate import certificate_render, certificate_signed_content, store_pdf
+from awards.services.certificate import (
+    certificate_pdf_store,
+    certificate_render,
+    certificate_signed_content,
+)
 from awards.services.certificate_template import certificate_layout
 from awards.tasks import certificate_batch_run_task
 from awards.workdays import local_date
@@ -91,7 +95,7 @@ def _existing_keys(contest: Contest) -> set[tuple[int, str, int | None]]:
     )
 
 
-def serial_prefix(contest: Contest, template: CertificateTemplate | None) -> str:
+def certificate_serial_prefix(contest: Contest, template: CertificateTemplate | None) -> str:
     prefix = (template.serial_prefix if template else "") or re.sub(
         r"[^A-Za-z0-9]", "", contest.code
     )[:12]
@@ -180,7 +184,7 @@ def certificate_batch_run(*, batch_id: int) -> None:
 def _issue_missing(batch: CertificateBatch, contest: Contest) -> list[str]:
     template = CertificateTemplate.objects.filter(contest=contest).first()
     layout = certificate_layout(template)
-    prefix = serial_prefix(contest, template)
+    prefix = certificate_serial_prefix(contest, template)
     issue_date = (template.issue_date if template else None) or local_date(timezone.now())
     bodies = list(template.issuing_bodies) if template else []
     existing = _existing_keys(contest)
@@ -215,7 +219,7 @@ def _issue_missing(batch: CertificateBatch, contest: Contest) -> list[str]:
                 from awards.certificates.signing import certificate_sign
 
                 certificate.signature = certificate_sign(certificate_signed_content(certificate))
-                store_pdf(certificate, certificate_render(certificate, layout))
+                certificate_pdf_store(certificate, certificate_render(certificate, layout))
                 certificate.save()
         except IntegrityError:  # issued meanwhile by another run: the constraint keeps it single
             continue

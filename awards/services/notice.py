@@ -8,7 +8,8 @@
   on behalf of an organisation must carry at least one file (its sealed letter). Who objected is
   visible to organisers only.
 * `objection_resolve`: upheld or rejected with reasoning; an upheld objection may change the list
-  (`award_adjust` with the objection attached). Both are audited.
+  (`award_add`, `award_tier_change`, `award_remove` with the objection attached). Both are
+  audited.
 * `notice_finalise`: once the window has closed and no objection is open, the list becomes final.
 """
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from awards.enums import AwardStatus, NoticeStatus, ObjectionStatus
 from awards.errors import error
 from awards.models import Award, AwardTier, Notice, Objection, ObjectionFile
-from awards.services.award import award_adjust
+from awards.services.award import award_add, award_remove, award_tier_change
 from awards.workdays import local_date, notice_window_end
 from contest.errors import NotPermitted
 from contest.files import upload_check
@@ -220,8 +221,7 @@ def objection_submit(
 
 def _change_from_spec(change: dict, contest_id: int) -> dict:
     """Resolve the ids of one requested list change, all within the contest."""
-    action = change.get("action")
-    values = {"action": action}
+    values = {"action": change.get("action")}
     award_id = change.get("award")
     if award_id is not None:
         values["award"] = Award.objects.filter(pk=award_id, contest_id=contest_id).first()
@@ -241,6 +241,40 @@ def _change_from_spec(change: dict, contest_id: int) -> dict:
     return values
 
 
+def _change_apply(
+    *,
+    actor,
+    contest: Contest,
+    objection: Objection,
+    action: str,
+    reason: str,
+    award: Award | None = None,
+    tier: AwardTier | None = None,
+    team: Team | None = None,
+    organisation: Organisation | None = None,
+) -> Award:
+    """Apply one change an upheld objection asks for, through the service of that change."""
+    if action == "add":
+        return award_add(
+            actor=actor,
+            contest=contest,
+            tier=tier,
+            team=team,
+            organisation=organisation,
+            reason=reason,
+            objection=objection,
+        )
+    if action not in ("change_tier", "remove"):
+        raise error("invalid_action", fields={"action": ["invalid_action"]})
+    if award is None:
+        raise error("award_required")
+    if action == "change_tier":
+        return award_tier_change(
+            actor=actor, award=award, tier=tier, reason=reason, objection=objection
+        )
+    return award_remove(actor=actor, award=award, reason=reason, objection=objection)
+
+
 @transaction.atomic
 def objection_resolve(
     *,
@@ -252,7 +286,8 @@ def objection_resolve(
 ) -> Objection:
     """Resolve an objection: upheld or rejected, with reasoning. When upheld, `changes` (each
     `{"action": "remove"|"change_tier"|"add", "award"?, "tier"?, "team"?, "organisation"?}`)
-    are applied to the list through `award_adjust`, each audited with this objection."""
+    are applied to the list through `award_add`, `award_tier_change` or `award_remove`, each
+    audited with this objection."""
     notice = objection.notice
     permission_require(actor, "awards.resolve_objection", notice.contest)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
@@ -277,11 +312,11 @@ def objection_resolve(
         values = _change_from_spec(change, notice.contest_id)
         if values.get("award") is not None and values["award"].notice_id != notice.pk:
             raise error("award_not_in_notice")
-        award = award_adjust(
+        award = _change_apply(
             actor=actor,
             contest=notice.contest,
-            reason=f"异议 #{objection.pk} 成立：{resolution}",
             objection=objection,
+            reason=f"异议 #{objection.pk} 成立：{resolution}",
             **values,
         )
         applied.append({"action": values["action"], "award": award.pk})

@@ -8,11 +8,13 @@ import pytest
 from awards.enums import AwardStatus, AwardTierKind
 from awards.models import Award
 from awards.services.award import (
-    award_adjust,
+    award_add,
+    award_remove,
+    award_tier_change,
+    award_tier_create,
     awards_glyph_refresh,
     awards_propose,
     quotas_fill,
-    tier_create,
     tier_quota,
 )
 from contest.enums import ContestRoleKind, MemberRole
@@ -257,12 +259,14 @@ def test_awards_glyph_refresh_after_name_fixed(organiser, contest, stage):
 # Tiers
 
 
-def test_tier_create_ranked_needs_one_quota(organiser, contest):
+def test_award_tier_create_ranked_needs_one_quota(organiser, contest):
     with pytest.raises(ValidationFailed) as exc:
-        tier_create(actor=organiser, contest=contest, name="一等奖", kind=AwardTierKind.RANKED)
+        award_tier_create(
+            actor=organiser, contest=contest, name="一等奖", kind=AwardTierKind.RANKED
+        )
     assert exc.value.code == "quota_required"
     with pytest.raises(ValidationFailed) as exc:
-        tier_create(
+        award_tier_create(
             actor=organiser,
             contest=contest,
             name="一等奖",
@@ -272,22 +276,24 @@ def test_tier_create_ranked_needs_one_quota(organiser, contest):
     assert exc.value.code == "quota_required"
 
 
-def test_tier_create_special_without_quota(organiser, contest):
-    tier = tier_create(
+def test_award_tier_create_special_without_quota(organiser, contest):
+    tier = award_tier_create(
         actor=organiser, contest=contest, name="技术创新奖", kind=AwardTierKind.SPECIAL
     )
     assert (tier.kind, tier.quota_count, tier.quota_percent) == ("special", None, None)
 
 
-def test_tier_create_percent_out_of_range(organiser, contest):
+def test_award_tier_create_percent_out_of_range(organiser, contest):
     with pytest.raises(ValidationFailed) as exc:
-        tier_create(actor=organiser, contest=contest, name="优秀奖", quota_percent=Decimal("120"))
+        award_tier_create(
+            actor=organiser, contest=contest, name="优秀奖", quota_percent=Decimal("120")
+        )
     assert exc.value.code == "quota_percent_range"
 
 
-def test_tier_create_track_of_other_contest_refused(organiser, contest):
+def test_award_tier_create_track_of_other_contest_refused(organiser, contest):
     with pytest.raises(ValidationFailed) as exc:
-        tier_create(
+        award_tier_create(
             actor=organiser, contest=contest, name="一等奖", quota_count=1, track=TrackFactory()
         )
     assert exc.value.code == "track_not_in_contest"
@@ -297,12 +303,10 @@ def test_tier_create_track_of_other_contest_refused(organiser, contest):
 # Adjusting
 
 
-def test_award_adjust_change_tier_recorded(organiser, contest):
+def test_award_tier_change_recorded(organiser, contest):
     first, second = tiers(contest, 1, 1)
     award = AwardFactory(contest=contest, tier=second)
-    award = award_adjust(
-        actor=organiser, action="change_tier", award=award, tier=first, reason="复核后调整"
-    )
+    award = award_tier_change(actor=organiser, award=award, tier=first, reason="复核后调整")
     assert award.tier == first
     log = AuditLog.objects.get(action="award.change_tier")
     assert log.reason == "复核后调整"
@@ -311,21 +315,20 @@ def test_award_adjust_change_tier_recorded(organiser, contest):
     assert audit_verify(contest=contest).ok is True
 
 
-def test_award_adjust_remove_keeps_row(organiser, contest):
+def test_award_remove_keeps_row(organiser, contest):
     award = AwardFactory(contest=contest)
-    award = award_adjust(actor=organiser, action="remove", award=award, reason="资格不符")
+    award = award_remove(actor=organiser, award=award, reason="资格不符")
     assert award.status == AwardStatus.REMOVED
     assert AuditLog.objects.get(action="award.remove").object_id == str(award.pk)
 
 
-def test_award_adjust_add_special_award(organiser, contest):
+def test_award_add_special_award(organiser, contest):
     special = AwardTierFactory(
         contest=contest, name="技术创新奖", kind=AwardTierKind.SPECIAL, quota_count=None
     )
     team = TeamFactory(contest=contest)
-    award = award_adjust(
+    award = award_add(
         actor=organiser,
-        action="add",
         contest=contest,
         tier=special,
         team=team,
@@ -334,14 +337,13 @@ def test_award_adjust_add_special_award(organiser, contest):
     assert (award.tier, award.team, award.status) == (special, team, AwardStatus.PROPOSED)
 
 
-def test_award_adjust_add_organiser_award_to_organisation(organiser, contest):
+def test_award_add_organiser_award_to_organisation(organiser, contest):
     tier = AwardTierFactory(
         contest=contest, name="优秀组织奖", kind=AwardTierKind.ORGANISER, quota_count=None
     )
     org = OrganisationFactory(name="某市数据局")
-    award = award_adjust(
+    award = award_add(
         actor=organiser,
-        action="add",
         contest=contest,
         tier=tier,
         organisation=org,
@@ -350,12 +352,11 @@ def test_award_adjust_add_organiser_award_to_organisation(organiser, contest):
     assert (award.organisation, award.team) == (org, None)
 
 
-def test_award_adjust_add_duplicate_refused(organiser, contest):
+def test_award_add_duplicate_refused(organiser, contest):
     award = AwardFactory(contest=contest)
     with pytest.raises(StateConflict) as exc:
-        award_adjust(
+        award_add(
             actor=organiser,
-            action="add",
             contest=contest,
             tier=award.tier,
             team=award.team,
@@ -364,39 +365,37 @@ def test_award_adjust_add_duplicate_refused(organiser, contest):
     assert exc.value.code == "award_exists"
 
 
-def test_award_adjust_without_reason_refused(organiser, contest):
+def test_award_remove_without_reason_refused(organiser, contest):
     award = AwardFactory(contest=contest)
     with pytest.raises(ValidationFailed) as exc:
-        award_adjust(actor=organiser, action="remove", award=award, reason="  ")
+        award_remove(actor=organiser, award=award, reason="  ")
     assert exc.value.code == "reason_required"
 
 
-def test_award_adjust_in_notice_without_objection_refused(organiser, contest):
+def test_award_remove_in_notice_without_objection_refused(organiser, contest):
     award = AwardFactory(contest=contest, status=AwardStatus.IN_NOTICE)
     with pytest.raises(StateConflict) as exc:
-        award_adjust(actor=organiser, action="remove", award=award, reason="撤销")
+        award_remove(actor=organiser, award=award, reason="撤销")
     assert exc.value.code == "award_in_notice"
 
 
-def test_award_adjust_in_notice_with_objection_allowed(organiser, contest):
+def test_award_remove_in_notice_with_objection_allowed(organiser, contest):
     notice = NoticeFactory(contest=contest, created_by=organiser)
     award = AwardFactory(contest=contest, status=AwardStatus.IN_NOTICE, notice=notice)
     objection = ObjectionFactory(notice=notice, award=award)
-    award = award_adjust(
-        actor=organiser, action="remove", award=award, reason="异议成立", objection=objection
-    )
+    award = award_remove(actor=organiser, award=award, reason="异议成立", objection=objection)
     assert award.status == AwardStatus.REMOVED
     assert AuditLog.objects.get(action="award.remove").data["objection"] == objection.pk
 
 
-def test_award_adjust_final_refused(organiser, contest):
+def test_award_remove_final_refused(organiser, contest):
     award = AwardFactory(contest=contest, status=AwardStatus.FINAL)
     with pytest.raises(StateConflict) as exc:
-        award_adjust(actor=organiser, action="remove", award=award, reason="撤销")
+        award_remove(actor=organiser, award=award, reason="撤销")
     assert exc.value.code == "award_final"
 
 
-def test_award_adjust_by_stranger_refused(contest):
+def test_award_remove_by_stranger_refused(contest):
     award = AwardFactory(contest=contest)
     with pytest.raises(NotPermitted):
-        award_adjust(actor=UserFactory(), action="remove", award=award, reason="撤销")
+        award_remove(actor=UserFactory(), award=award, reason="撤销")

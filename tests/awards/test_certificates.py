@@ -324,7 +324,7 @@ def test_certificate_batch_failure_recorded(
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(service, "store_pdf", broken)
+    monkeypatch.setattr(service, "certificate_pdf_store", broken)
     batch = issue(organiser, contest, django_capture_on_commit_callbacks)
     assert (batch.status, batch.done, batch.error) == (BatchStatus.FAILED, 0, "disk full")
 

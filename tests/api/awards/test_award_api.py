@@ -15,7 +15,7 @@ from tests.factories.contest import TeamMemberFactory, TrackFactory, UserFactory
 # Tiers and awards (organisers)
 
 
-def test_tier_create_by_organiser(client_for, organiser, contest):
+def test_award_tier_create_by_organiser(client_for, organiser, contest):
     response = client_for(organiser).post(
         "/api/award-tiers/",
         {"contest": contest.pk, "name": "一等奖", "quota_percent": "10.00", "order": 1},
@@ -24,7 +24,7 @@ def test_tier_create_by_organiser(client_for, organiser, contest):
     assert (response.json()["name"], response.json()["quota_percent"]) == ("一等奖", "10.00")
 
 
-def test_tier_create_by_stranger_forbidden(client_for, stranger, contest):
+def test_award_tier_create_by_stranger_forbidden(client_for, stranger, contest):
     response = client_for(stranger).post(
         "/api/award-tiers/", {"contest": contest.pk, "name": "一等奖", "quota_count": 1}
     )
@@ -68,7 +68,7 @@ def test_awards_propose_by_stranger_forbidden(client_for, stranger, stage, tiers
     )
 
 
-def test_award_adjust_through_api(client_for, organiser, contest, team, tiers):
+def test_award_add_tier_change_remove_through_api(client_for, organiser, contest, team, tiers):
     client = client_for(organiser)
     response = client.post(
         "/api/awards/",
