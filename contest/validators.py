@@ -103,3 +103,29 @@ def sniff_file_type(fileobj) -> str | None:
                     return key
         return "zip"
     return None
+
+
+def contest_is_ancestor(*, contest, of) -> bool:
+    """Whether `contest` is `of` or one of its parents, grandparents, … (an existing loop ends
+    the walk instead of running forever)."""
+    seen: set[int] = set()
+    node = of
+    while node is not None and node.pk not in seen:
+        if node.pk == contest.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+def validate_contest_parent(contest) -> None:
+    """A contest cannot be its own parent or ancestor (the admin's forms call this via clean())."""
+    if contest.pk is not None and contest_is_ancestor(contest=contest, of=contest.parent):
+        raise ValidationError(
+            {
+                "parent": ValidationError(
+                    _("A contest cannot be its own parent or ancestor."),
+                    code="contest_parent_cycle",
+                )
+            }
+        )

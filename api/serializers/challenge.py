@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from contest.models import Challenge
+from contest.permissions import is_challenge_organiser, is_challenge_publisher
 from contest.services.challenge import EDITABLE_FIELDS
 
 
@@ -29,6 +30,12 @@ class ChallengeListSerializer(serializers.ModelSerializer):
 
 
 class ChallengeDetailSerializer(ChallengeListSerializer):
+    """A challenge in full. `review_note` (the organiser's internal reason for returning it) is
+    shown only to the contest's organisers and the challenge's own publisher: null for anyone
+    else, the public and other publishers included. Pass the request in the context."""
+
+    review_note = serializers.SerializerMethodField()
+
     class Meta(ChallengeListSerializer.Meta):
         fields = ChallengeListSerializer.Meta.fields + [
             "background",
@@ -42,6 +49,13 @@ class ChallengeDetailSerializer(ChallengeListSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def get_review_note(self, challenge) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if is_challenge_organiser(user, challenge) or is_challenge_publisher(user, challenge):
+            return challenge.review_note
+        return None
 
 
 class ChallengeWriteSerializer(serializers.ModelSerializer):

@@ -28,6 +28,11 @@ class GroupSerializer(serializers.ModelSerializer):
 
 
 class StageSerializer(serializers.ModelSerializer):
+    # Why the windows change: required to extend the submission deadline, kept on the audit chain.
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000
+    )
+
     class Meta:
         model = Stage
         fields = [
@@ -41,6 +46,7 @@ class StageSerializer(serializers.ModelSerializer):
             "review_opens_at",
             "review_closes_at",
             "blind",
+            "reason",
         ]
 
 
@@ -91,9 +97,14 @@ class ContestWriteSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=EntrantKind.choices), required=False
     )
 
+    # Why it changes: required to extend the registration deadline, kept on the audit chain.
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000
+    )
+
     class Meta:
         model = Contest
-        fields = list(CONTEST_FIELDS)
+        fields = [*CONTEST_FIELDS, "reason"]
         extra_kwargs = {"code": {"validators": []}}
 
 

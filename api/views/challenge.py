@@ -44,7 +44,7 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         challenge = services.challenge_create(
             actor=request.user, contest=contest, publisher=values.pop("publisher"), **values
         )
-        return Response(ChallengeDetailSerializer(challenge).data, status=201)
+        return Response(self._detail(challenge), status=201)
 
     @extend_schema(request=ChallengeUpdateSerializer, responses=ChallengeDetailSerializer)
     def partial_update(self, request, pk=None):
@@ -54,12 +54,17 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         challenge = services.challenge_update(
             actor=request.user, challenge=challenge, **data.validated_data
         )
-        return Response(ChallengeDetailSerializer(challenge).data)
+        return Response(self._detail(challenge))
+
+    def _detail(self, challenge) -> dict:
+        """The detail as the requester may see it (review_note for organisers and publisher)."""
+        challenge = self.get_queryset().get(pk=challenge.pk)
+        return ChallengeDetailSerializer(challenge, context=self.get_serializer_context()).data
 
     def _step(self, request, pk, service, **kwargs):
         challenge = get_object_or_404(self.get_queryset(), pk=pk)
         challenge = service(actor=request.user, challenge=challenge, **kwargs)
-        return Response(ChallengeDetailSerializer(self.get_queryset().get(pk=challenge.pk)).data)
+        return Response(self._detail(challenge))
 
     @extend_schema(request=None, responses=ChallengeDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from contest.enums import ContestKind, ContestRoleKind, ContestStatus, StageKind
+from contest.validators import validate_contest_parent
 
 
 def guide_upload_to(instance, filename: str) -> str:
@@ -81,6 +82,9 @@ class Contest(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        validate_contest_parent(self)
 
 
 class ContestRole(models.Model):

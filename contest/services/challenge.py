@@ -14,6 +14,7 @@ from contest.errors import TRANSITION_SUBJECT_CHALLENGE, error, text_by_language
 from contest.models import Challenge, Contest
 from contest.permissions import permission_check, permission_require
 from contest.services.common import full_clean_or_raise
+from contest.signals import decision_record
 
 # What a publisher (or the organiser) may write on a challenge, in display order.
 EDITABLE_FIELDS = (
@@ -95,8 +96,16 @@ def challenge_update(*, actor, challenge: Challenge, **fields) -> Challenge:
 
 
 def _transition(
-    challenge: Challenge, *, allowed_from: set[str], to: str, note: str | None = None
+    challenge: Challenge,
+    *,
+    actor,
+    allowed_from: set[str],
+    to: str,
+    action: str,
+    note: str | None = None,
 ) -> Challenge:
+    """Move a challenge from one of `allowed_from` to `to` and record the decision on the chain
+    (a return's reason included), in the caller's transaction."""
     if challenge.status not in allowed_from:
         raise error(
             "invalid_transition",
@@ -104,12 +113,20 @@ def _transition(
             current=text_by_language(zh=challenge.get_status_display(), en=str(challenge.status)),
             target=text_by_language(zh=ChallengeStatus(to).label, en=str(to)),
         )
-    challenge.status = to
+    previous, challenge.status = challenge.status, to
     if to == ChallengeStatus.PUBLISHED:
         challenge.published_at = timezone.now()
     if note is not None:
         challenge.review_note = note
     challenge.save(update_fields=["status", "published_at", "review_note", "updated_at"])
+    decision_record(
+        contest=challenge.contest_id,
+        actor=actor,
+        action=action,
+        subject=challenge,
+        reason=note or "",
+        data={"code": challenge.code, "from": str(previous), "to": str(to)},
+    )
     return challenge
 
 
@@ -118,7 +135,11 @@ def challenge_submit(*, actor, challenge: Challenge) -> Challenge:
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     permission_require(actor, "contest.submit_challenge", challenge)
     return _transition(
-        challenge, allowed_from={ChallengeStatus.DRAFT}, to=ChallengeStatus.SUBMITTED
+        challenge,
+        actor=actor,
+        allowed_from={ChallengeStatus.DRAFT},
+        to=ChallengeStatus.SUBMITTED,
+        action="challenge.submit",
     )
 
 
@@ -127,21 +148,28 @@ def challenge_approve(*, actor, challenge: Challenge) -> Challenge:
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     permission_require(actor, "contest.approve_challenge", challenge)
     return _transition(
-        challenge, allowed_from={ChallengeStatus.SUBMITTED}, to=ChallengeStatus.APPROVED
+        challenge,
+        actor=actor,
+        allowed_from={ChallengeStatus.SUBMITTED},
+        to=ChallengeStatus.APPROVED,
+        action="challenge.approve",
     )
 
 
 @transaction.atomic
 def challenge_return(*, actor, challenge: Challenge, reason: str) -> Challenge:
-    """The organiser sends a submitted challenge back to its publisher for changes."""
+    """The organiser sends a submitted challenge back to its publisher for changes. The reason
+    becomes the challenge's `review_note`, which only organisers and its publisher see."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     permission_require(actor, "contest.return_challenge", challenge)
     if not reason.strip():
         raise error("reason_required", fields={"reason": ["reason_required"]})
     return _transition(
         challenge,
+        actor=actor,
         allowed_from={ChallengeStatus.SUBMITTED, ChallengeStatus.APPROVED},
         to=ChallengeStatus.DRAFT,
+        action="challenge.return",
         note=reason.strip(),
     )
 
@@ -151,17 +179,29 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     permission_require(actor, "contest.publish_challenge", challenge)
     return _transition(
-        challenge, allowed_from={ChallengeStatus.APPROVED}, to=ChallengeStatus.PUBLISHED
+        challenge,
+        actor=actor,
+        allowed_from={ChallengeStatus.APPROVED},
+        to=ChallengeStatus.PUBLISHED,
+        action="challenge.publish",
     )
 
 
 @transaction.atomic
 def challenge_list_publish(*, actor, contest: Contest) -> int:
-    """Publish every approved challenge of a contest at once (发榜); returns how many."""
+    """Publish every approved challenge of a contest at once (发榜); returns how many.
+    Each one goes on the chain, as if published one by one."""
     permission_require(actor, "contest.publish_challenge_list", contest)
-    return contest.challenges.filter(status=ChallengeStatus.APPROVED).update(
-        status=ChallengeStatus.PUBLISHED, published_at=timezone.now(), updated_at=timezone.now()
-    )
+    approved = list(contest.challenges.select_for_update().filter(status=ChallengeStatus.APPROVED))
+    for challenge in approved:
+        _transition(
+            challenge,
+            actor=actor,
+            allowed_from={ChallengeStatus.APPROVED},
+            to=ChallengeStatus.PUBLISHED,
+            action="challenge.publish",
+        )
+    return len(approved)
 
 
 @transaction.atomic
@@ -169,5 +209,9 @@ def challenge_close(*, actor, challenge: Challenge) -> Challenge:
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     permission_require(actor, "contest.close_challenge", challenge)
     return _transition(
-        challenge, allowed_from={ChallengeStatus.PUBLISHED}, to=ChallengeStatus.CLOSED
+        challenge,
+        actor=actor,
+        allowed_from={ChallengeStatus.PUBLISHED},
+        to=ChallengeStatus.CLOSED,
+        action="challenge.close",
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import functools
 
 from django.db import transaction
@@ -10,6 +11,13 @@ from contest.errors import TRANSITION_SUBJECT_CONTEST, error, text_by_language
 from contest.models import Contest, ContestRole, Group, Organisation, Stage, Track
 from contest.permissions import permission_require
 from contest.services.common import full_clean_or_raise
+from contest.services.window import (
+    REGISTRATION_BOUNDARIES,
+    STAGE_BOUNDARIES,
+    window_changes_check,
+)
+from contest.signals import decision_record
+from contest.validators import contest_is_ancestor
 
 # The fields an organiser sets on a contest, in the order forms and the API show them.
 CONTEST_FIELDS = (
@@ -37,8 +45,27 @@ CONTEST_FIELDS = (
 )
 
 
+def _audit_value(value):
+    """A field's value as the audit row keeps it: a related object by its id, a moment to the
+    microsecond (the JSON encoder would cut it to milliseconds)."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _changes(instance, fields: dict) -> dict[str, list]:
+    """{field: [old, new]} for the fields whose value changes."""
+    return {
+        key: [_audit_value(getattr(instance, key)), _audit_value(value)]
+        for key, value in fields.items()
+        if getattr(instance, key) != value
+    }
+
+
 def _rules_check(contest: Contest) -> None:
     """Rules of a contest that the database constraint would only name, not explain."""
+    if contest.pk is not None and contest_is_ancestor(contest=contest, of=contest.parent):
+        raise error("contest_parent_cycle", fields={"parent": ["contest_parent_cycle"]})
     if contest.team_size_min > contest.team_size_max:
         raise error(
             "team_size_range_invalid",
@@ -49,7 +76,7 @@ def _rules_check(contest: Contest) -> None:
 
 
 @transaction.atomic
-def contest_create(*, actor, **fields) -> Contest:
+def contest_create(*, actor, reason: str = "", **fields) -> Contest:
     """Create a contest in draft; the creator becomes its first organiser."""
     permission_require(actor, "contest.create_contest")
     unknown = set(fields) - set(CONTEST_FIELDS)
@@ -63,11 +90,22 @@ def contest_create(*, actor, **fields) -> Contest:
     full_clean_or_raise(contest)
     contest.save()
     ContestRole.objects.create(contest=contest, user=actor, role=ContestRoleKind.ORGANISER)
+    decision_record(
+        contest=contest,
+        actor=actor,
+        action="contest.create",
+        subject=contest,
+        reason=reason.strip(),
+        data={"status": contest.status, "parent": contest.parent_id},
+    )
     return contest
 
 
 @transaction.atomic
-def contest_update(*, actor, contest: Contest, **fields) -> Contest:
+def contest_update(*, actor, contest: Contest, reason: str = "", **fields) -> Contest:
+    """Change a contest's fields. Once published, its registration window follows the window
+    rules (`contest.services.window`); every change is recorded on the chain with `reason`."""
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
     permission_require(actor, "contest.manage_contest", contest)
     unknown = set(fields) - set(CONTEST_FIELDS)
     if unknown:
@@ -78,11 +116,25 @@ def contest_update(*, actor, contest: Contest, **fields) -> Contest:
         and fields["code"] != contest.code
     ):
         raise error("contest_code_frozen")
+    if contest.status != ContestStatus.DRAFT:
+        window_changes_check(
+            instance=contest, fields=fields, boundaries=REGISTRATION_BOUNDARIES, reason=reason
+        )
+    changes = _changes(contest, fields)
     for key, value in fields.items():
         setattr(contest, key, value)
     _rules_check(contest)
     full_clean_or_raise(contest)
     contest.save()
+    if changes:
+        decision_record(
+            contest=contest,
+            actor=actor,
+            action="contest.update",
+            subject=contest,
+            reason=reason.strip(),
+            data={"changes": changes},
+        )
     return contest
 
 
@@ -107,14 +159,25 @@ def _transition(*, actor, contest: Contest, to: str) -> Contest:
     return contest
 
 
+def _transition_record(*, actor, contest: Contest, previous: str) -> None:
+    decision_record(
+        contest=contest,
+        actor=actor,
+        action="contest.transition",
+        subject=contest,
+        data={"from": str(previous), "to": str(contest.status)},
+    )
+
+
 @transaction.atomic
 def contest_publish(*, actor, contest: Contest) -> Contest:
     """Draft → published; a contest needs at least one stage to be published."""
     contest = _transition(actor=actor, contest=contest, to=ContestStatus.PUBLISHED)
     if not contest.stages.exists():
         raise error("contest_has_no_stages")
-    contest.status = ContestStatus.PUBLISHED
+    previous, contest.status = contest.status, ContestStatus.PUBLISHED
     contest.save()
+    _transition_record(actor=actor, contest=contest, previous=previous)
     return contest
 
 
@@ -122,8 +185,9 @@ def contest_publish(*, actor, contest: Contest) -> Contest:
 def contest_registration_open(*, actor, contest: Contest) -> Contest:
     """Published → registration open."""
     contest = _transition(actor=actor, contest=contest, to=ContestStatus.REGISTRATION_OPEN)
-    contest.status = ContestStatus.REGISTRATION_OPEN
+    previous, contest.status = contest.status, ContestStatus.REGISTRATION_OPEN
     contest.save()
+    _transition_record(actor=actor, contest=contest, previous=previous)
     return contest
 
 
@@ -135,8 +199,9 @@ def contest_registration_close(*, actor, contest: Contest) -> Contest:
     contest.teams.update(roster_locked=True)
     if contest.registration_closes_at is None or contest.registration_closes_at > timezone.now():
         contest.registration_closes_at = timezone.now()
-    contest.status = ContestStatus.REGISTRATION_CLOSED
+    previous, contest.status = contest.status, ContestStatus.REGISTRATION_CLOSED
     contest.save()
+    _transition_record(actor=actor, contest=contest, previous=previous)
     return contest
 
 
@@ -144,8 +209,9 @@ def contest_registration_close(*, actor, contest: Contest) -> Contest:
 def contest_judging_start(*, actor, contest: Contest) -> Contest:
     """Registration closed → judging."""
     contest = _transition(actor=actor, contest=contest, to=ContestStatus.JUDGING)
-    contest.status = ContestStatus.JUDGING
+    previous, contest.status = contest.status, ContestStatus.JUDGING
     contest.save()
+    _transition_record(actor=actor, contest=contest, previous=previous)
     return contest
 
 
@@ -153,8 +219,9 @@ def contest_judging_start(*, actor, contest: Contest) -> Contest:
 def contest_results_publish(*, actor, contest: Contest) -> Contest:
     """Judging → results."""
     contest = _transition(actor=actor, contest=contest, to=ContestStatus.RESULTS)
-    contest.status = ContestStatus.RESULTS
+    previous, contest.status = contest.status, ContestStatus.RESULTS
     contest.save()
+    _transition_record(actor=actor, contest=contest, previous=previous)
     return contest
 
 
@@ -162,8 +229,9 @@ def contest_results_publish(*, actor, contest: Contest) -> Contest:
 def contest_finish(*, actor, contest: Contest) -> Contest:
     """Results → finished."""
     contest = _transition(actor=actor, contest=contest, to=ContestStatus.FINISHED)
-    contest.status = ContestStatus.FINISHED
+    previous, contest.status = contest.status, ContestStatus.FINISHED
     contest.save()
+    _transition_record(actor=actor, contest=contest, previous=previous)
     return contest
 
 
@@ -193,9 +261,17 @@ def contest_role_grant(
     permission_require(actor, "contest.manage_contest", contest)
     if role == ContestRoleKind.PUBLISHER and organisation is None:
         raise error("publisher_needs_organisation")
-    contest_role, _ = ContestRole.objects.get_or_create(
+    contest_role, created = ContestRole.objects.get_or_create(
         contest=contest, user=user, role=role, defaults={"organisation": organisation}
     )
+    if created:
+        decision_record(
+            contest=contest,
+            actor=actor,
+            action="contest_role.grant",
+            subject=contest_role,
+            data={"user": user.pk, "role": role, "organisation": _audit_value(organisation)},
+        )
     return contest_role
 
 
@@ -217,13 +293,29 @@ def group_create(*, actor, contest: Contest, **fields) -> Group:
     return _child_create(Group, actor=actor, contest=contest, **fields)
 
 
+STAGE_WINDOW_FIELDS = tuple(boundary.field for boundary in STAGE_BOUNDARIES)
+
+
 @transaction.atomic
-def stage_create(*, actor, contest: Contest, **fields) -> Stage:
+def stage_create(*, actor, contest: Contest, reason: str = "", **fields) -> Stage:
+    """Add a stage; its windows go on the chain."""
     stage = Stage(contest=contest, **fields)
     permission_require(actor, "contest.manage_contest", contest)
     _stage_windows_check(stage)
     full_clean_or_raise(stage)
     stage.save()
+    decision_record(
+        contest=contest,
+        actor=actor,
+        action="stage.create",
+        subject=stage,
+        reason=reason.strip(),
+        data={
+            "name": stage.name,
+            "order": stage.order,
+            **{f: _audit_value(getattr(stage, f)) for f in STAGE_WINDOW_FIELDS},
+        },
+    )
     return stage
 
 
@@ -249,9 +341,35 @@ def group_update(*, actor, group: Group, **fields) -> Group:
 
 
 @transaction.atomic
-def stage_update(*, actor, stage: Stage, **fields) -> Stage:
-    """Update a stage; its submission and review windows must each open before they close."""
-    return _child_update(stage, actor=actor, **fields)
+def stage_update(*, actor, stage: Stage, reason: str = "", **fields) -> Stage:
+    """Update a stage; its submission and review windows must each open before they close.
+
+    Once the contest is published, a window boundary already passed cannot move, a deadline cannot
+    move before now, and extending the submission deadline needs a reason
+    (`contest.services.window`). Every change goes on the chain, with the reason."""
+    stage = Stage.objects.select_for_update().select_related("contest").get(pk=stage.pk)
+    permission_require(actor, "contest.manage_contest", stage.contest)
+    # An inverted window is refused as such first, before the rules on moving a window.
+    _stage_windows_check(
+        Stage(**{f: fields.get(f, getattr(stage, f)) for f in STAGE_WINDOW_FIELDS})
+    )
+    if stage.contest.status != ContestStatus.DRAFT:
+        window_changes_check(
+            instance=stage, fields=fields, boundaries=STAGE_BOUNDARIES, reason=reason
+        )
+    changes = _changes(stage, fields)
+    stage = _child_update(stage, actor=actor, **fields)
+    if changes:
+        windows_moved = any(f in changes for f in STAGE_WINDOW_FIELDS)
+        decision_record(
+            contest=stage.contest,
+            actor=actor,
+            action="stage.windows_change" if windows_moved else "stage.update",
+            subject=stage,
+            reason=reason.strip(),
+            data={"changes": changes},
+        )
+    return stage
 
 
 def _stage_windows_check(stage: Stage) -> None:
