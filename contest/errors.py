@@ -45,7 +45,6 @@ class DomainError(Exception):
         self,
         code: str,
         message: Promise | str,
-        legacy_message_en: str | None = None,
         *,
         params: dict | None = None,
         fields: dict[str, list[str]] | None = None,
@@ -58,10 +57,6 @@ class DomainError(Exception):
         self.fields = fields or {}
         self.details = details or {}
         self._rendered = rendered or {}
-        if (
-            legacy_message_en is not None
-        ):  # TRANSITION: (code, zh, en) until every raise uses error()
-            self._rendered = {"zh-hans": str(message), "en": legacy_message_en}
         super().__init__(f"{code}: {self.message_in('en')}")
 
     def message_in(self, language: str) -> str:

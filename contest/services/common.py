@@ -48,12 +48,3 @@ def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
             en=_in_language(errors, "en", "; "),
             fields=fields,
         ) from exc
-
-
-def not_permitted(action_zh: str, action_en: str):  # TRANSITION: until judging and awards use
-    """The old hand-written refusal; use `permission_require` or `error("not_permitted", …)`."""
-    from contest.errors import NotPermitted
-
-    return NotPermitted.prerendered(
-        "not_permitted", zh=f"无权{action_zh}。", en=f"You may not {action_en}."
-    )
