@@ -14,7 +14,7 @@ from api.views.assignment import (
     StageAssignmentsView,
 )
 from api.views.auth import ClientConfigView, CsrfView, LoginView, LogoutView, MeView, RegisterView
-from api.views.award import AwardTierViewSet, AwardViewSet
+from api.views.award import AwardSettingsView, AwardTierViewSet, AwardViewSet
 from api.views.certificate import (
     CertificateBatchViewSet,
     CertificateIssuerView,
@@ -170,6 +170,11 @@ urlpatterns = [
         "contests/<int:pk>/certificate-template/",
         CertificateTemplateView.as_view(),
         name="certificate-template",
+    ),
+    path(
+        "contests/<int:pk>/award-settings/",
+        AwardSettingsView.as_view(),
+        name="award-settings",
     ),
     path(
         "contests/<int:pk>/certificates/issue/",

@@ -7,3 +7,9 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         from awards import permissions  # noqa: F401  (registers the awards rules)
+        from awards.receivers import snapshot_withdrawn_receive
+        from judging.signals import snapshot_withdrawn
+
+        snapshot_withdrawn.connect(
+            snapshot_withdrawn_receive, dispatch_uid="awards.snapshot_withdrawn"
+        )

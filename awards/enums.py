@@ -14,6 +14,8 @@ class AwardStatus(models.TextChoices):
     IN_NOTICE = "in_notice", "公示中 In public notice"
     FINAL = "final", "已确定 Final"
     REMOVED = "removed", "已撤销 Removed"
+    # proposed from a snapshot a correction withdrew: to be proposed again from the new one
+    STALE = "stale", "待重新拟定 Stale (results corrected)"
 
 
 ACTIVE_AWARD_STATUSES = (AwardStatus.PROPOSED, AwardStatus.IN_NOTICE, AwardStatus.FINAL)
@@ -47,6 +49,8 @@ class CalendarDayKind(models.TextChoices):
 class NoticeStatus(models.TextChoices):
     OPEN = "open", "公示中 Open"
     FINAL = "final", "已确定 Final"
+    # its awards' results were withdrawn by a correction (更正) before the list became final
+    STALE = "stale", "已更正 Superseded by a correction"
 
 
 class ObjectionStatus(models.TextChoices):

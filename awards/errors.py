@@ -132,3 +132,55 @@ catalogue.conflict(
 )
 catalogue.conflict("batch_running", _("A certificate batch is already running."))
 catalogue.conflict("certificate_revoked", _("This certificate is already revoked."))
+
+# Issue 9: notices that hold, upheld objections with consequences, quotas, certificates, corrections
+catalogue.invalid(
+    "notice_opens_in_past", _("A notice opens now or later, never in the past ({opens_at}).")
+)
+catalogue.invalid(
+    "notice_too_short",
+    _(
+        "This contest's notices last at least {min_days} {unit}; this one would close at {closes_at}."
+    ),
+)
+catalogue.invalid("notice_min_days_range", _("The minimum notice length is 1 to {max_days} days."))
+catalogue.conflict(
+    "follow_up_notice_open",
+    _("The notice of the changed part runs until {closes_at}; the list is final after it ends."),
+)
+catalogue.conflict(
+    "notice_stale", _("This notice was superseded by a correction of the results: {reason}")
+)
+catalogue.invalid(
+    "consequence_required",
+    _("An upheld objection needs its consequence: the award changes, or no change with a reason."),
+)
+catalogue.invalid(
+    "no_change_with_changes", _("Give either the award changes or no change with a reason.")
+)
+catalogue.conflict(
+    "award_quota_exceeded",
+    _(
+        "The tier {tier} allows {quota} award(s) here and {count} are given; going over needs "
+        "an override with a reason."
+    ),
+)
+catalogue.conflict(
+    "award_stale",
+    _("This award was proposed from results withdrawn by a correction; propose it again."),
+)
+catalogue.conflict(
+    "stale_awards_pending",
+    _("{count} award(s) come from corrected results; propose them again from the new results."),
+)
+catalogue.conflict(
+    "serial_prefix_taken", _("The serial prefix {prefix} is already used by another contest.")
+)
+catalogue.conflict("certificate_not_revoked", _("Only a revoked certificate can be replaced."))
+catalogue.conflict(
+    "certificate_already_replaced", _("This certificate was already replaced by {serial}.")
+)
+catalogue.invalid("replacement_field_invalid", _("Only these fields can be corrected: {allowed}."))
+catalogue.conflict(
+    "replacement_award_not_final", _("The award is not final; a replacement cannot be issued.")
+)

@@ -34,3 +34,7 @@ permission_define(
 )
 permission_define("awards.issue_certificates", is_organiser, _("issue certificates"))
 permission_define("awards.revoke_certificate", is_organiser, _("revoke certificates"))
+
+# Issue 9: the contest's award settings (minimum notice length) and replacement certificates
+permission_define("awards.set_award_settings", is_organiser, _("set award settings"))
+permission_define("awards.replace_certificate", is_organiser, _("replace certificates"))

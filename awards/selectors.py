@@ -158,7 +158,7 @@ def objections_visible(*, user) -> QuerySet[Objection]:
 
 
 def _certificate_qs() -> QuerySet[Certificate]:
-    return Certificate.objects.select_related("contest", "award__tier")
+    return Certificate.objects.select_related("contest", "award__tier", "replaces", "replaced_by")
 
 
 def certificates_mine(*, user) -> QuerySet[Certificate]:

@@ -128,6 +128,7 @@ def notice(seed: DemoState) -> None:
         days=5,
         working_days=True,
         opens_at=seed.days(-12),
+        now=seed.days(-12),  # the seed's timeline: the notice was opened 12 days ago
         title="2026年“数据要素×”大赛江苏分赛初赛拟获奖名单公示",
     )
     notice_finalise(actor=seed.organiser, notice=opened)

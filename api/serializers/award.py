@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from awards.models import (
     Award,
+    AwardSettings,
     AwardTier,
 )
 from contest.models import Challenge, Contest, Organisation, Stage, Team, Track
@@ -68,6 +69,7 @@ class AwardSerializer(serializers.ModelSerializer):
         source="organisation.name", read_only=True, default=None
     )
     glyph_issues = GlyphIssueSerializer(many=True, read_only=True)
+    quota_override = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Award
@@ -93,6 +95,10 @@ class AwardSerializer(serializers.ModelSerializer):
             "notice",
             "glyph_issues",
             "reason",
+            "quota_override",
+            "quota_override_reason",
+            "stale_reason",
+            "supersedes",
             "updated_at",
         ]
 
@@ -111,11 +117,13 @@ class AwardAddSerializer(serializers.Serializer):
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
     reason = serializers.CharField(max_length=2000)
+    quota_override_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class AwardChangeTierSerializer(serializers.Serializer):
     tier = serializers.PrimaryKeyRelatedField(queryset=AwardTier.objects.all())
     reason = serializers.CharField(max_length=2000)
+    quota_override_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class AwardReasonSerializer(serializers.Serializer):
@@ -124,3 +132,15 @@ class AwardReasonSerializer(serializers.Serializer):
 
 class ContestRefSerializer(serializers.Serializer):
     contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.all())
+
+
+class AwardSettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AwardSettings
+        fields = ["contest", "notice_min_days", "notice_min_working_days", "updated_at"]
+        read_only_fields = ["contest", "updated_at"]
+
+
+class AwardSettingsWriteSerializer(serializers.Serializer):
+    notice_min_days = serializers.IntegerField(min_value=1, max_value=60, required=False)
+    notice_min_working_days = serializers.BooleanField(required=False)

@@ -72,6 +72,8 @@ class CertificateBatchSerializer(serializers.ModelSerializer):
             "total",
             "done",
             "issued",
+            "failed",
+            "skipped",
             "error",
             "created_at",
             "started_at",
@@ -84,6 +86,8 @@ class CertificateSerializer(serializers.ModelSerializer):
     pdf_url = serializers.SerializerMethodField()
     badge_url = serializers.SerializerMethodField()
     verify_url = serializers.SerializerMethodField()
+    replaces = serializers.CharField(source="replaces.serial", read_only=True, default=None)
+    replaced_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Certificate
@@ -103,10 +107,16 @@ class CertificateSerializer(serializers.ModelSerializer):
             "status",
             "revoked_at",
             "revoke_reason",
+            "replaces",
+            "replaced_by",
             "pdf_url",
             "badge_url",
             "verify_url",
         ]
+
+    def get_replaced_by(self, certificate) -> str | None:
+        successor = getattr(certificate, "replaced_by", None)
+        return successor.serial if successor is not None else None
 
     def get_pdf_url(self, certificate) -> str:
         return reverse("certificate-pdf", args=[certificate.pk])
@@ -129,6 +139,16 @@ class CertificateVerifySerializer(serializers.Serializer):
     date = serializers.DateField()
     status = serializers.ChoiceField(["issued", "revoked"])
     valid = serializers.BooleanField()
+    revoke_reason = serializers.CharField(allow_blank=True)
+    replaced_by = serializers.CharField(allow_null=True, help_text="The serial replacing it")
+    replaces = serializers.CharField(allow_null=True, help_text="The serial it replaces")
+
+
+class CertificateReplaceSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    recipient_name = serializers.CharField(max_length=200, required=False)
+    team_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    track_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class PdfUploadSerializer(serializers.Serializer):

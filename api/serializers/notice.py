@@ -57,9 +57,14 @@ class NoticeSerializer(serializers.ModelSerializer):
             "status",
             "finalised_at",
             "objections",
+            "follows",
+            "changes",
+            "stale_reason",
+            "chain_head",
+            "chain_rows",
         ]
 
-    @extend_schema_field(serializers.ChoiceField(["scheduled", "open", "closed", "final"]))
+    @extend_schema_field(serializers.ChoiceField(["scheduled", "open", "closed", "final", "stale"]))
     def get_phase(self, notice) -> str:
         return notice_phase(notice)
 
@@ -211,12 +216,14 @@ class AwardChangeSpecSerializer(serializers.Serializer):
     tier = serializers.IntegerField(required=False, allow_null=True)
     team = serializers.IntegerField(required=False, allow_null=True)
     organisation = serializers.IntegerField(required=False, allow_null=True)
+    quota_override_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class ObjectionResolveSerializer(serializers.Serializer):
     decision = serializers.ChoiceField([ObjectionStatus.UPHELD, ObjectionStatus.REJECTED])
     resolution = serializers.CharField(max_length=5000)
     changes = AwardChangeSpecSerializer(many=True, required=False)
+    no_change = serializers.BooleanField(required=False, default=False)
 
 
 # --------------------------------------------------------------------------------------------

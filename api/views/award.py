@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.permissions import Authenticated
 from api.serializers.award import (
@@ -17,6 +18,8 @@ from api.serializers.award import (
     AwardProposeSerializer,
     AwardReasonSerializer,
     AwardSerializer,
+    AwardSettingsSerializer,
+    AwardSettingsWriteSerializer,
     AwardTierSerializer,
     AwardTierWriteSerializer,
     ContestRefSerializer,
@@ -24,6 +27,7 @@ from api.serializers.award import (
 from awards import selectors as awards_selectors
 from awards.errors import error
 from awards.services import award as award_services
+from awards.services.settings import award_settings_get, award_settings_update
 from contest.selectors import contests_visible
 
 
@@ -181,3 +185,30 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             awards=contest.awards.exclude(status="removed")
         )
         return Response({"flagged": flagged})
+
+
+class AwardSettingsView(APIView):
+    """The contest's award settings (organisers): the minimum notice length (default 5 working
+    days)."""
+
+    permission_classes = [Authenticated]
+    rules = {"get": "awards.set_award_settings", "patch": "awards.set_award_settings"}
+
+    def _contest(self, request, pk):
+        contest = get_object_or_404(contests_visible(user=request.user), pk=pk)
+        self.check_object_permissions(request, contest)
+        return contest
+
+    @extend_schema(responses=AwardSettingsSerializer)
+    def get(self, request, pk):
+        return Response(
+            AwardSettingsSerializer(award_settings_get(self._contest(request, pk))).data
+        )
+
+    @extend_schema(request=AwardSettingsWriteSerializer, responses=AwardSettingsSerializer)
+    def patch(self, request, pk):
+        contest = self._contest(request, pk)
+        data = AwardSettingsWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        settings = award_settings_update(actor=request.user, contest=contest, **data.validated_data)
+        return Response(AwardSettingsSerializer(settings).data)

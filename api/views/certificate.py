@@ -19,6 +19,7 @@ from api.permissions import Authenticated
 from api.serializers.award import AwardReasonSerializer
 from api.serializers.certificate import (
     CertificateBatchSerializer,
+    CertificateReplaceSerializer,
     CertificateSerializer,
     CertificateTemplateSerializer,
     CertificateTemplateWriteSerializer,
@@ -32,6 +33,7 @@ from awards.errors import error
 from awards.models import CertificateTemplate
 from awards.services import certificate as certificate_services
 from awards.services.certificate_batch import certificates_issue
+from awards.services.certificate_replace import certificate_replace
 from awards.services.certificate_template import certificate_template_update
 from contest.selectors import contests_visible
 
@@ -187,6 +189,20 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user, certificate=certificate, reason=data.validated_data["reason"]
         )
         return Response(CertificateSerializer(self.get_queryset().get(pk=certificate.pk)).data)
+
+    @extend_schema(request=CertificateReplaceSerializer, responses={201: CertificateSerializer})
+    @action(detail=True, methods=["post"])
+    def replace(self, request, pk=None):
+        """Issue the replacement of a revoked certificate (new serial, corrected facts), linked
+        both ways; organisers."""
+        certificate = get_object_or_404(self.get_queryset(), pk=pk)
+        data = CertificateReplaceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        new = certificate_replace(
+            actor=request.user, certificate=certificate, reason=values.pop("reason"), **values
+        )
+        return Response(CertificateSerializer(self.get_queryset().get(pk=new.pk)).data, status=201)
 
 
 def _not_found_certificate() -> Response:

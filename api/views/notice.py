@@ -188,6 +188,7 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             decision=values["decision"],
             resolution=values["resolution"],
             changes=[dict(c) for c in values.get("changes", [])],
+            no_change=values.get("no_change", False),
         )
         return Response(ObjectionSerializer(self.get_queryset().get(pk=objection.pk)).data)
 

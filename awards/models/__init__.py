@@ -1,9 +1,10 @@
-from .award import Award, AwardTier
+from .award import Award, AwardSettings, AwardTier
 from .certificate import Certificate, CertificateBatch, CertificateTemplate
 from .notice import CalendarDay, Notice, Objection, ObjectionFile
 
 __all__ = [
     "Award",
+    "AwardSettings",
     "AwardTier",
     "CalendarDay",
     "Certificate",

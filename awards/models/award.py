@@ -115,6 +115,21 @@ class Award(models.Model):
         help_text='Names the certificate font cannot print: [{"role", "name", "missing"}]',
     )
     reason = models.TextField(blank=True, help_text="Why the organiser added or changed it")
+    quota_override_reason = models.TextField(
+        "超额理由 Over-quota reason",
+        blank=True,
+        help_text="Set when the award was given beyond its tier's quota, by explicit override",
+    )
+    status_before_stale = models.CharField(max_length=16, blank=True)
+    stale_reason = models.TextField(blank=True, help_text="The correction that made it stale")
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text="The award of the same team this one replaces after a correction",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -134,12 +149,12 @@ class Award(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["tier", "team"],
-                condition=Q(team__isnull=False) & ~Q(status="removed"),
+                condition=Q(team__isnull=False) & ~Q(status__in=["removed", "stale"]),
                 name="uniq_active_award_team",
             ),
             models.UniqueConstraint(
                 fields=["tier", "organisation"],
-                condition=Q(organisation__isnull=False) & ~Q(status="removed"),
+                condition=Q(organisation__isnull=False) & ~Q(status__in=["removed", "stale"]),
                 name="uniq_active_award_organisation",
             ),
         ]
@@ -147,3 +162,32 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.tier} · {self.team or self.organisation}"
+
+    @property
+    def quota_override(self) -> bool:
+        return bool(self.quota_override_reason)
+
+
+class AwardSettings(models.Model):
+    """A contest's rules for its award list: the minimum length of a public notice (公示)."""
+
+    contest = models.OneToOneField(
+        "contest.Contest", on_delete=models.CASCADE, related_name="award_settings"
+    )
+    notice_min_days = models.PositiveSmallIntegerField(
+        "公示最短天数 Minimum notice days", default=5
+    )
+    notice_min_working_days = models.BooleanField("按工作日 In working days", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "奖项设置 Award settings"
+        verbose_name_plural = "奖项设置 Award settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notice_min_days__gte=1), name="award_settings_min_days_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.contest} · {self.notice_min_days}"

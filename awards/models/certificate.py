@@ -57,6 +57,14 @@ class CertificateTemplate(models.Model):
         )
         verbose_name = "证书模板 Certificate template"
         verbose_name_plural = "证书模板 Certificate templates"
+        constraints = [
+            # serials are unique across the platform, so their prefixes are too
+            models.UniqueConstraint(
+                fields=["serial_prefix"],
+                condition=~Q(serial_prefix=""),
+                name="uniq_certificate_template_serial_prefix",
+            )
+        ]
 
     def __str__(self):
         return f"{self.contest} · {self.title}"
@@ -74,6 +82,10 @@ class CertificateBatch(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     issued = models.PositiveIntegerField(default=0, help_text="New certificates in this run")
+    failed = models.PositiveIntegerField(default=0, help_text="Rows that could not be issued")
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Rows issued meanwhile by another run"
+    )
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -135,6 +147,15 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoke_reason = models.TextField(blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        help_text="The revoked certificate this one replaces (same award or its successor, "
+        "same person)",
+    )
     pdf = models.FileField(upload_to=certificate_pdf_upload_to, blank=True, max_length=300)
     sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -149,13 +170,13 @@ class Certificate(models.Model):
             # Idempotent issuing: one certificate per award and person …
             models.UniqueConstraint(
                 fields=["award", "user"],
-                condition=Q(user__isnull=False),
+                condition=Q(user__isnull=False, status="issued"),
                 name="uniq_certificate_award_user",
             ),
             # … and one per award for the team (or organisation) itself.
             models.UniqueConstraint(
                 fields=["award", "recipient_role"],
-                condition=Q(recipient_role__in=["team", "organisation"]),
+                condition=Q(recipient_role__in=["team", "organisation"], status="issued"),
                 name="uniq_certificate_award_team",
             ),
             models.CheckConstraint(

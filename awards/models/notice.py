@@ -48,6 +48,26 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     finalised_at = models.DateTimeField(null=True, blank=True)
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        help_text="The notice whose list changed (upheld objection, correction): this one "
+        "covers only the changed part",
+    )
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The changes this notice publishes: [{"action", "award", "team_name", '
+        '"tier_name", "before_tier_name", "reason"}]',
+    )
+    stale_reason = models.TextField(blank=True, help_text="The correction that closed it")
+    chain_head = models.CharField(
+        max_length=64, blank=True, help_text="The audit chain's head when the list became final"
+    )
+    chain_rows = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         db_table = "judging_notice"  # created by the judging app; kept when awards split out

@@ -24,7 +24,6 @@ or changed, so they are fixed before certificates are issued.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from decimal import Decimal
 
@@ -35,11 +34,13 @@ from awards.enums import ACTIVE_AWARD_STATUSES, AwardStatus, AwardTierKind
 from awards.errors import error
 from awards.models import Award, AwardTier
 from awards.selectors import RankedRow, snapshot_rows
+from awards.services.award_quota import award_quota_check, team_group_key, tier_quota
 from awards.validators import reason_check
 from contest.models import Contest, Organisation, Stage, Team, TeamMember
 from contest.permissions import permission_require
 from contest.services.common import full_clean_or_raise
 from judging.models import ResultSnapshot
+from judging.phases import phase_require
 from judging.selectors import snapshot_latest
 from judging.services.audit import audit_record
 from judging.services.result import snapshot_verify
@@ -127,15 +128,6 @@ def _tier_data(tier: AwardTier) -> dict:
 
 # --------------------------------------------------------------------------------------------
 # Filling quotas (pure)
-
-
-def tier_quota(tier: AwardTier, group_size: int) -> int:
-    """A tier's quota in a group of `group_size` ranked entries; percentages round up."""
-    if tier.quota_count is not None:
-        return int(tier.quota_count)
-    if tier.quota_percent is None or group_size == 0:
-        return 0
-    return math.ceil(Decimal(tier.quota_percent) * group_size / Decimal(100))
 
 
 def quotas_fill(ranks: list[int], quotas: list[int]) -> list[tuple[int, int]]:
@@ -235,6 +227,9 @@ def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = Non
 
     Replaces the stage's earlier *proposed* awards (never published, so nothing is lost; the
     replacement is audited). Refuses once any of the stage's awards is in a notice or final.
+    After a correction (stale awards, see `awards.services.correction`), unchanged awards are
+    kept with their certificates, changed and removed ones are removed with their certificates
+    revoked, and the changed part goes to a new notice.
     Returns the new awards; each carries `glyph_issues` for names the certificate font lacks."""
     contest = stage.contest
     permission_require(actor, "awards.propose_awards", contest)
@@ -243,8 +238,9 @@ def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = Non
         raise error("no_published_results")
     if not snapshot_verify(snapshot):
         raise error("snapshot_tampered")
+    phase_require(stage, "awards.propose")
     published = Award.objects.filter(stage=stage, tier__kind=AwardTierKind.RANKED).exclude(
-        status__in=[AwardStatus.PROPOSED, AwardStatus.REMOVED]
+        status__in=[AwardStatus.PROPOSED, AwardStatus.REMOVED, AwardStatus.STALE]
     )
     if published.exists():
         raise error("awards_already_published")
@@ -297,9 +293,16 @@ def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = Non
                         created_by=actor,
                     )
                 )
+    outcome = None
+    if Award.objects.filter(stage=stage, status=AwardStatus.STALE).exists():
+        from awards.services.correction import stale_awards_reconcile  # it revokes certificates
+
+        outcome = stale_awards_reconcile(actor=actor, stage=stage, snapshot=snapshot, new=created)
+        created = outcome.to_create
     Award.objects.bulk_create(created)
+    kept = outcome.kept if outcome else []
     awards = list(
-        Award.objects.filter(pk__in=[a.pk for a in created])
+        Award.objects.filter(pk__in=[a.pk for a in created] + kept)
         .select_related("team", "tier")
         .prefetch_related(_members_prefetch())
     )
@@ -320,9 +323,28 @@ def awards_propose(*, actor, stage: Stage, snapshot: ResultSnapshot | None = Non
                 {"id": a.pk, "tier": a.tier_id, "team": a.team_id, "rank": a.rank} for a in awards
             ],
             "glyph_issues": [a.pk for a in awards if a.glyph_issues],
+            "correction": outcome.summary() if outcome else None,
         },
     )
+    if outcome is not None:
+        outcome.notice_changed_part(actor=actor, awards=awards)
     return awards
+
+
+# --------------------------------------------------------------------------------------------
+# Quotas on every route that adds an award
+
+
+def _certificates_revoke(*, actor, award: Award, reason: str) -> list[str]:
+    """Revoke the award's issued certificates with the reason of its change."""
+    from awards.enums import CertificateStatus
+    from awards.services.certificate import certificate_revoke  # the renderer loads lazily
+
+    revoked = []
+    for certificate in award.certificates.filter(status=CertificateStatus.ISSUED):
+        certificate_revoke(actor=actor, certificate=certificate, reason=reason)
+        revoked.append(certificate.serial)
+    return revoked
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,6 +358,7 @@ def _award_data(award: Award) -> dict:
         "team": award.team_id,
         "organisation": award.organisation_id,
         "status": award.status,
+        "quota_override_reason": award.quota_override_reason,
     }
 
 
@@ -344,6 +367,8 @@ def _editable_check(award: Award, objection) -> None:
         raise error("award_final")
     if award.status == AwardStatus.REMOVED:
         raise error("award_removed")
+    if award.status == AwardStatus.STALE:
+        raise error("award_stale")
     if award.status == AwardStatus.IN_NOTICE and objection is None:
         raise error("award_in_notice")
 
@@ -395,13 +420,15 @@ def award_add(
     team: Team | None = None,
     organisation: Organisation | None = None,
     objection=None,
+    quota_override_reason: str = "",
 ) -> Award:
     """Add an award by hand (a special award to a team, an organiser award to an organisation,
     or a correction), with a reason.
 
     Before a notice opens, with a reason; during the notice, only as the outcome of an upheld
     `objection` (the award joins that notice; see `awards.services.notice.objection_resolve`);
-    never once the contest's list is final. Audited as `award.add`."""
+    never once the contest's list is final. Within the tier's quota, or beyond it with
+    `quota_override_reason` (kept on the award, shown on the list). Audited as `award.add`."""
     reason = reason_check(reason)
     permission_require(actor, "awards.adjust_awards", contest)
     notice = objection.notice if objection is not None else None
@@ -420,14 +447,20 @@ def award_add(
     duplicate = duplicate.filter(team=team) if team else duplicate.filter(organisation=organisation)
     if duplicate.exists():
         raise error("award_exists")
+    group_key = team_group_key(contest.pk, team)
+    override = award_quota_check(
+        tier=tier, group_key=group_key, override_reason=quota_override_reason
+    )
     award = Award(
         contest=contest,
         tier=tier,
         team=team,
         organisation=organisation,
+        group_key=group_key,
         status=AwardStatus.IN_NOTICE if notice else AwardStatus.PROPOSED,
         notice=notice,
         reason=reason,
+        quota_override_reason=override,
         created_by=actor,
     )
     full_clean_or_raise(award, exclude=["glyph_issues"])
@@ -439,7 +472,13 @@ def award_add(
 
 @transaction.atomic
 def award_tier_change(
-    *, actor, award: Award, tier: AwardTier | None, reason: str, objection=None
+    *,
+    actor,
+    award: Award,
+    tier: AwardTier | None,
+    reason: str,
+    objection=None,
+    quota_override_reason: str = "",
 ) -> Award:
     """Move an award to another tier of its contest (of the same kind: organiser tiers for
     organisations, other tiers for teams), with a reason. When it may change: see `award_add`.
@@ -461,9 +500,17 @@ def award_tier_change(
     )
     if clash.exists():
         raise error("award_exists")
+    override = award_quota_check(
+        tier=tier,
+        group_key=award.group_key,
+        override_reason=quota_override_reason,
+        exclude=award.pk,
+    )
     award.tier = tier
     award.reason = reason
+    award.quota_override_reason = override
     award.save()
+    _certificates_revoke(actor=actor, award=award, reason=reason)
     return _award_saved(
         actor=actor,
         award=award,
@@ -485,6 +532,7 @@ def award_remove(*, actor, award: Award, reason: str, objection=None) -> Award:
     award.status = AwardStatus.REMOVED
     award.reason = reason
     award.save()
+    _certificates_revoke(actor=actor, award=award, reason=reason)
     return _award_saved(
         actor=actor,
         award=award,

@@ -137,6 +137,8 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
 
 
 def _public_facts(certificate: Certificate, *, signature_ok: bool) -> dict:
+    """Public facts; a revoked certificate says why, and names the serial that replaces it."""
+    successor = Certificate.objects.filter(replaces=certificate).values_list("serial", flat=True)
     return {
         "name": certificate.recipient_name,
         "award": certificate.award_name,
@@ -144,6 +146,11 @@ def _public_facts(certificate: Certificate, *, signature_ok: bool) -> dict:
         "date": certificate.issue_date.isoformat(),
         "status": certificate.status,
         "valid": signature_ok and certificate.status == CertificateStatus.ISSUED,
+        "revoke_reason": certificate.revoke_reason
+        if certificate.status == CertificateStatus.REVOKED
+        else "",
+        "replaced_by": successor.first(),
+        "replaces": certificate.replaces.serial if certificate.replaces_id else None,
     }
 
 

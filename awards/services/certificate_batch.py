@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from awards.enums import AwardStatus, BatchStatus, CertificateRole
+from awards.enums import AwardStatus, BatchStatus, CertificateRole, CertificateStatus
 from awards.errors import error
 from awards.models import Award, Certificate, CertificateBatch, CertificateTemplate
 from awards.services.award import names_missing_glyphs
@@ -152,36 +152,80 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
 
 
 def certificate_batch_run(*, batch_id: int) -> None:
-    """The task body: issue every missing certificate of the batch's contest, with progress."""
+    """The task body: issue every missing certificate of the batch's contest, with progress.
+
+    A row that cannot be issued is counted as failed with its reason (never swallowed); one
+    issued meanwhile by another run is skipped. The batch ends `failed` when any row failed
+    (with the reason and the counts), `done` otherwise."""
     batch = CertificateBatch.objects.select_related("contest").filter(pk=batch_id).first()
     if batch is None or batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
         return
     contest = batch.contest
     CertificateBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.RUNNING, started_at=timezone.now(), done=0
+        status=BatchStatus.RUNNING, started_at=timezone.now(), done=0, failed=0, skipped=0
     )
     try:
-        issued = _issue_missing(batch, contest)
+        issued, failures = _issue_missing(batch, contest)
     except Exception as exc:  # recorded for the organiser polling the batch
         log.exception("Certificate batch %s failed", batch.pk)
         CertificateBatch.objects.filter(pk=batch.pk).update(
             status=BatchStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         return
+    batch.refresh_from_db()
+    error_text = ""
+    if failures:
+        error_text = (
+            f"{len(failures)} 张证书未能颁发 {len(failures)} certificate(s) could not be issued "
+            f"(issued {batch.issued}, failed {batch.failed}, skipped {batch.skipped}): "
+            + "; ".join(failures[:5])
+        )[:2000]
     CertificateBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.DONE, finished_at=timezone.now()
+        status=BatchStatus.FAILED if failures else BatchStatus.DONE,
+        error=error_text,
+        finished_at=timezone.now(),
     )
-    if issued:
+    if issued or failures:
         audit_record(
             contest=contest,
             actor=batch.created_by,
             action="certificates.issue",
             obj=batch,
-            data={"count": len(issued), "serials": issued},
+            reason=error_text,
+            data={
+                "count": len(issued),
+                "serials": issued,
+                "failed": len(failures),
+                "skipped": batch.skipped,
+            },
         )
 
 
-def _issue_missing(batch: CertificateBatch, contest: Contest) -> list[str]:
+def certificate_seq_next(contest: Contest) -> int:
+    """The contest's next certificate number; call with the contest row locked."""
+    last = Certificate.objects.filter(contest=contest).aggregate(m=Max("seq"))["m"]
+    return (last or 0) + 1
+
+
+def _replaced_certificate(planned: PlannedCertificate) -> Certificate | None:
+    """After a correction changed the award: the revoked certificate of the same person on the
+    award it supersedes, which the new one replaces."""
+    if not planned.award.supersedes_id:
+        return None
+    return (
+        Certificate.objects.filter(
+            award_id=planned.award.supersedes_id,
+            recipient_role=planned.role,
+            user_id=planned.user_id,
+            status=CertificateStatus.REVOKED,
+            replaced_by__isnull=True,
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def _issue_missing(batch: CertificateBatch, contest: Contest) -> tuple[list[str], list[str]]:
     template = CertificateTemplate.objects.filter(contest=contest).first()
     layout = certificate_layout(template)
     prefix = certificate_serial_prefix(contest, template)
@@ -191,14 +235,15 @@ def _issue_missing(batch: CertificateBatch, contest: Contest) -> list[str]:
     missing = [p for p in certificates_plan(contest=contest) if p.key not in existing]
     CertificateBatch.objects.filter(pk=batch.pk).update(total=len(missing))
     issued: list[str] = []
+    failures: list[str] = []
     for planned in missing:
         award = planned.award
         track = award.tier.track or (award.team.track if award.team_id else None)
+        counter = "issued"
         try:
             with transaction.atomic():
                 Contest.objects.select_for_update().filter(pk=contest.pk).first()
-                last = Certificate.objects.filter(contest=contest).aggregate(m=Max("seq"))["m"]
-                seq = (last or 0) + 1
+                seq = certificate_seq_next(contest)
                 certificate = Certificate(
                     contest=contest,
                     award=award,
@@ -215,16 +260,26 @@ def _issue_missing(batch: CertificateBatch, contest: Contest) -> list[str]:
                     track_name=track.name if track else "",
                     issue_date=issue_date,
                     issuing_bodies=bodies,
+                    replaces=_replaced_certificate(planned),
                 )
                 from awards.certificates.signing import certificate_sign
 
                 certificate.signature = certificate_sign(certificate_signed_content(certificate))
                 certificate_pdf_store(certificate, certificate_render(certificate, layout))
                 certificate.save()
-        except IntegrityError:  # issued meanwhile by another run: the constraint keeps it single
-            continue
-        issued.append(certificate.serial)
+        except IntegrityError as exc:
+            if planned.key in _existing_keys(contest):  # issued meanwhile by another run
+                counter = "skipped"
+            else:  # e.g. a serial another contest already uses: a failure, with its reason
+                counter = "failed"
+                failures.append(f"{planned.recipient_name}（{planned.role}）: {exc}"[:300])
+        except Exception as exc:  # a row that cannot be rendered or signed
+            log.exception("Certificate of %s failed", planned.recipient_name)
+            counter = "failed"
+            failures.append(f"{planned.recipient_name}（{planned.role}）: {exc}"[:300])
+        if counter == "issued":
+            issued.append(certificate.serial)
         CertificateBatch.objects.filter(pk=batch.pk).update(
-            done=F("done") + 1, issued=F("issued") + 1
+            done=F("done") + 1, **{counter: F(counter) + 1}
         )
-    return issued
+    return issued, failures

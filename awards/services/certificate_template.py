@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from awards.errors import error
 from awards.models import CertificateTemplate
@@ -160,6 +160,8 @@ def certificate_template_update(
     if "serial_prefix" in fields and not re.fullmatch(r"[A-Za-z0-9]{0,16}", template.serial_prefix):
         raise error("serial_prefix_invalid", fields={"serial_prefix": ["serial_prefix_invalid"]})
     template.serial_prefix = template.serial_prefix.upper()
+    if "serial_prefix" in fields and template.serial_prefix:
+        serial_prefix_check(contest=contest, prefix=template.serial_prefix)
     if "issuing_bodies" in fields:
         bodies = [str(b).strip() for b in fields["issuing_bodies"] or [] if str(b).strip()]
         if len(bodies) > 4:
@@ -193,7 +195,15 @@ def certificate_template_update(
             en="The certificate font lacks some characters of this text.",
             details={"glyph_issues": missing},
         )
-    template.save()
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError:  # another contest took the prefix meanwhile (the unique constraint)
+        raise error(
+            "serial_prefix_taken",
+            prefix=template.serial_prefix,
+            fields={"serial_prefix": ["serial_prefix_taken"]},
+        ) from None
     audit_record(
         contest=contest,
         actor=actor,
@@ -204,9 +214,27 @@ def certificate_template_update(
             "issuing_bodies": template.issuing_bodies,
             "background_sha256": template.background_sha256,
             "seal_sha256": template.seal_sha256,
+            "serial_prefix": template.serial_prefix,
         },
     )
     return template
+
+
+def serial_prefix_check(*, contest: Contest, prefix: str) -> None:
+    """Serials are unique across the platform: a prefix another contest's template names, or
+    that another contest's certificates already carry, is refused (serial_prefix_taken)."""
+    from awards.models import Certificate
+
+    taken = (
+        CertificateTemplate.objects.filter(serial_prefix=prefix).exclude(contest=contest).exists()
+        or Certificate.objects.filter(serial__startswith=f"{prefix}{contest.year}-")
+        .exclude(contest=contest)
+        .exists()
+    )
+    if taken:
+        raise error(
+            "serial_prefix_taken", prefix=prefix, fields={"serial_prefix": ["serial_prefix_taken"]}
+        )
 
 
 def _local_asset(field_file, sha256: str) -> str | None:
