@@ -135,7 +135,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * @description State your organisation (an existing one by id, a new one by name and USCC, or none)
+         *     and/or record your citizen ID number; all or nothing.
+         */
+        patch: operations["auth_me_partial_update"];
         trace?: never;
     };
     "/api/auth/register/": {
@@ -423,6 +427,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/certificates/{id}/replace/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Issue the replacement of a revoked certificate (new serial, corrected facts), linked
+         *     both ways; organisers.
+         */
+        post: operations["certificates_replace_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/certificates/{id}/revoke/": {
         parameters: {
             query?: never;
@@ -697,6 +721,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/contests/{id}/award-settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The contest's award settings (organisers): the minimum notice length (default 5 working
+         *     days).
+         */
+        get: operations["contests_award_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description The contest's award settings (organisers): the minimum notice length (default 5 working
+         *     days).
+         */
+        patch: operations["contests_award_settings_partial_update"];
         trace?: never;
     };
     "/api/contests/{id}/certificate-template/": {
@@ -1618,6 +1666,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stages/{id}/notary-export.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ZIP: snapshot.json as hashed and its sha256, the frozen inputs (rubrics, reviews by
+         *     judge and criterion with submit times, settings, overrides with reasons), the audit
+         *     chain up to the snapshot's head as JSON lines, README.txt (中文 / English).
+         */
+        get: operations["stages_notary_export.zip_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stages/{id}/overrides/": {
         parameters: {
             query?: never;
@@ -1707,6 +1776,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stages/{id}/results/correction/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description 更正: withdraw the published results with a reason and reopen the named reviews (all
+         *     when none are named); the stage is under correction until the next publication.
+         *     Returns the withdrawn snapshot.
+         */
+        post: operations["stages_results_correction_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stages/{id}/results/publish/": {
         parameters: {
             query?: never;
@@ -1749,10 +1839,31 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description Published results. Anyone who can see the contest gets the latest snapshot (a list of one,
-         *     or empty before publication); organisers get every version, newest first.
+         * @description Published results. Anyone who can see the contest gets the latest published snapshot and
+         *     every snapshot withdrawn by a correction (已更正, with its reason and what replaced it);
+         *     organisers get every version; newest first.
          */
         get: operations["stages_snapshots_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{stage_id}/anonymity-check/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Entries whose title, summary or file text names their own team, organisations or
+         *     members, with where (file and page); refused with `stage_not_blind` on an open stage.
+         */
+        get: operations["stages_anonymity_check_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1804,7 +1915,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Start an automatic assignment run; poll `/api/assignment-runs/{id}/` for progress. */
+        /**
+         * @description Start an automatic assignment run (`mode=top_up`: only entries below k, every existing
+         *     assignment kept); refused with `no_submitted_entries` or `all_entries_assigned` when there
+         *     is nothing to assign. Poll `/api/assignment-runs/{id}/` for progress.
+         */
         post: operations["stages_assignment_runs_create"];
         delete?: never;
         options?: never;
@@ -1841,6 +1956,26 @@ export interface paths {
         get: operations["stages_judge_progress_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{stage_id}/redactions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Hide terms from the entry's title and summary as judges see them (■■); files are not
+         *     rewritten: ask the team to replace one the check flags.
+         */
+        post: operations["stages_redactions_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2001,6 +2136,45 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "add" | "change_tier" | "remove";
+        AnonymityCheck: {
+            stage: number;
+            entries_checked: number;
+            entries_flagged: number;
+            files_not_checked: number;
+            /** @description Only entries with findings */
+            entries: components["schemas"]["AnonymityEntry"][];
+        };
+        AnonymityEntry: {
+            entry: number;
+            title: string;
+            team_code: string;
+            team_name: string;
+            redacted_terms: string[];
+            findings: components["schemas"]["AnonymityFinding"][];
+            files_not_checked: components["schemas"]["FileNotChecked"][];
+        };
+        AnonymityFinding: {
+            where: components["schemas"]["WhereEnum"];
+            /** @description The name found */
+            term: string;
+            kind: components["schemas"]["AnonymityFindingKindEnum"];
+            /** @description What the term names: the organisation, the role */
+            names: string;
+            /** @description Context around it, whitespace removed */
+            excerpt: string;
+            /** @description Entry file id (where=file) */
+            file?: number;
+            file_name?: string;
+            /** @description PDF page or PPTX slide */
+            page?: number | null;
+        };
+        /**
+         * @description * `organisation` - organisation
+         *     * `member` - member
+         *     * `team` - team
+         * @enum {string}
+         */
+        AnonymityFindingKindEnum: "organisation" | "member" | "team";
         Assignment: {
             readonly id: number;
             readonly stage: number;
@@ -2025,6 +2199,14 @@ export interface components {
             readonly stage: number;
             /** 每件作品评委数 Judges per entry */
             readonly k: number;
+            /**
+             * 方式 Mode
+             * @description full: replace unreviewed automatic assignments; top_up: keep every assignment and assign only entries below k
+             *
+             *     * `full` - 全部重排 Full
+             *     * `top_up` - 补足 Top up
+             */
+            readonly mode: components["schemas"]["ModeEnum"];
             readonly status: components["schemas"]["AssignmentRunStatusEnum"];
             /** @description percent */
             readonly progress: number;
@@ -2091,6 +2273,16 @@ export interface components {
             readonly glyph_issues: components["schemas"]["GlyphIssue"][];
             /** @description Why the organiser added or changed it */
             reason?: string;
+            readonly quota_override: boolean;
+            /**
+             * 超额理由 Over-quota reason
+             * @description Set when the award was given beyond its tier's quota, by explicit override
+             */
+            quota_override_reason?: string;
+            /** @description The correction that made it stale */
+            stale_reason?: string;
+            /** @description The award of the same team this one replaces after a correction */
+            supersedes?: number | null;
             /** Format: date-time */
             readonly updated_at: string;
         };
@@ -2100,6 +2292,7 @@ export interface components {
             team?: number | null;
             organisation?: number | null;
             reason: string;
+            quota_override_reason?: string;
         };
         AwardChangeSpecRequest: {
             action: components["schemas"]["ActionEnum"];
@@ -2107,10 +2300,12 @@ export interface components {
             tier?: number | null;
             team?: number | null;
             organisation?: number | null;
+            quota_override_reason?: string;
         };
         AwardChangeTierRequest: {
             tier: number;
             reason: string;
+            quota_override_reason?: string;
         };
         AwardProposeRequest: {
             stage: number;
@@ -2118,14 +2313,27 @@ export interface components {
         AwardReasonRequest: {
             reason: string;
         };
+        AwardSettings: {
+            readonly contest: number;
+            /**
+             * 公示最短天数 Minimum notice days
+             * Format: int64
+             */
+            notice_min_days?: number;
+            /** 按工作日 In working days */
+            notice_min_working_days?: boolean;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
         /**
          * @description * `proposed` - 拟奖 Proposed
          *     * `in_notice` - 公示中 In public notice
          *     * `final` - 已确定 Final
          *     * `removed` - 已撤销 Removed
+         *     * `stale` - 待重新拟定 Stale (results corrected)
          * @enum {string}
          */
-        AwardStatusEnum: "proposed" | "in_notice" | "final" | "removed";
+        AwardStatusEnum: "proposed" | "in_notice" | "final" | "removed" | "stale";
         AwardTier: {
             readonly id: number;
             contest: number;
@@ -2224,10 +2432,13 @@ export interface components {
             /** Format: date */
             issue_date: string;
             issuing_bodies?: unknown;
-            status?: components["schemas"]["CertificateStatusEnum"];
+            /** @default issued */
+            status: components["schemas"]["CertificateStatusEnum"];
             /** Format: date-time */
             revoked_at?: string | null;
             revoke_reason?: string;
+            readonly replaces: string;
+            readonly replaced_by: string | null;
             readonly pdf_url: string;
             readonly badge_url: string;
             readonly verify_url: string;
@@ -2245,6 +2456,16 @@ export interface components {
              * @description New certificates in this run
              */
             issued?: number;
+            /**
+             * Format: int64
+             * @description Rows that could not be issued
+             */
+            failed?: number;
+            /**
+             * Format: int64
+             * @description Rows issued meanwhile by another run
+             */
+            skipped?: number;
             error?: string;
             /** Format: date-time */
             readonly created_at: string;
@@ -2261,6 +2482,12 @@ export interface components {
          * @enum {string}
          */
         CertificateBatchStatusEnum: "queued" | "running" | "done" | "failed";
+        CertificateReplaceRequest: {
+            reason: string;
+            recipient_name?: string;
+            team_name?: string;
+            track_name?: string;
+        };
         /**
          * @description * `issued` - 有效 Issued
          *     * `revoked` - 已撤销 Revoked
@@ -2312,6 +2539,11 @@ export interface components {
             date: string;
             status: components["schemas"]["CertificateVerifyStatusEnum"];
             valid: boolean;
+            revoke_reason: string;
+            /** @description The serial replacing it */
+            replaced_by: string | null;
+            /** @description The serial it replaces */
+            replaces: string | null;
         };
         /**
          * @description * `issued` - issued
@@ -2325,6 +2557,11 @@ export interface components {
             first_bad_seq: number | null;
             problem: string;
         };
+        /**
+         * @description A challenge in full. `review_note` (the organiser's internal reason for returning it) is
+         *     shown only to the contest's organisers and the challenge's own publisher: null for anyone
+         *     else, the public and other publishers included. Pass the request in the context.
+         */
         ChallengeDetail: {
             readonly id: number;
             contest: number;
@@ -2373,11 +2610,7 @@ export interface components {
              * Format: email
              */
             contact_email?: string;
-            /**
-             * 审核意见 Review note
-             * @description The organiser's reason when returning it.
-             */
-            review_note?: string;
+            readonly review_note: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2727,6 +2960,12 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            reason?: string;
+        };
+        CorrectionRequestRequest: {
+            reason: string;
+            /** @description the submitted reviews to reopen; all of the stage's when left out or empty */
+            review_ids?: number[];
         };
         Criterion: {
             /** 代码 Key */
@@ -2785,6 +3024,14 @@ export interface components {
         DecisionEnum: "upheld" | "rejected";
         DeclarationRequest: {
             declaration_accepted: boolean;
+            relations?: components["schemas"]["DeclaredRelationRequest"][];
+        };
+        /** @description A relative or student the judge names in the declaration. */
+        DeclaredRelationRequest: {
+            name: string;
+            /** @description 居民身份证号码, 18 characters */
+            id_number?: string;
+            relation: components["schemas"]["RelationEnum"];
         };
         /**
          * @description * `person` - 个人 Person
@@ -2881,11 +3128,20 @@ export interface components {
             readonly group_key: string;
             readonly group_name: string;
             readonly review_count: number;
-            /** Format: decimal */
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
             readonly raw_score: string | null;
-            /** Format: decimal */
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
             readonly normalised_score: string | null;
-            /** Format: decimal */
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
             readonly final_score: string | null;
             readonly rank: number | null;
             readonly tied: boolean;
@@ -2915,11 +3171,34 @@ export interface components {
         };
         FeasibilityReport: {
             ok: boolean;
+            summary: components["schemas"]["FeasibilitySummary"];
             messages_zh: string[];
             messages_en: string[];
             issues: components["schemas"]["FeasibilityIssue"][];
+            /** @description At most 10; the count is in summary */
             short_entries: components["schemas"]["ShortEntry"][];
             short_judges: components["schemas"]["ShortJudge"][];
+        };
+        FeasibilitySummary: {
+            /** @description Entries to assign (a top-up: those below k) */
+            entries: number;
+            /** @description Entries with k kept judges already */
+            entries_complete: number;
+            /** @description Entries with fewer than k conflict-free judges with room */
+            entries_short: number;
+            /** @description Kept assignments counted toward k */
+            reviews_fixed: number;
+            /** @description Reviews still to assign */
+            reviews_needed: number;
+            judges: number;
+            /** @description Judges at their max load already */
+            judges_at_capacity: number;
+        };
+        FileNotChecked: {
+            file: number;
+            file_name: string;
+            /** @description not_text, or why the file could not be read */
+            reason: string;
         };
         GlyphIssue: {
             role: string;
@@ -3067,7 +3346,8 @@ export interface components {
             readonly code: string;
             readonly team_name: string | null;
             readonly track_name: string | null;
-            title: string;
+            /** @description With the organiser's redactions (■■) of a blind stage. */
+            readonly title: string;
             readonly review_status: string;
             readonly total: string | null;
         };
@@ -3083,10 +3363,11 @@ export interface components {
             readonly code: string;
             readonly team_name: string | null;
             readonly track_name: string | null;
-            title: string;
+            /** @description With the organiser's redactions (■■) of a blind stage. */
+            readonly title: string;
             readonly review_status: string;
             readonly total: string | null;
-            summary: string;
+            readonly summary: string;
             tags: string[];
             readonly files: {
                 [key: string]: unknown;
@@ -3126,6 +3407,14 @@ export interface components {
         KRequest: {
             /** @description Judges per entry */
             k: number;
+            /**
+             * @description full: replace unreviewed automatic assignments; top_up: keep every assignment and assign only the entries below k
+             *
+             *     * `full` - 全部重排 Full
+             *     * `top_up` - 补足 Top up
+             * @default full
+             */
+            mode: components["schemas"]["ModeEnum"];
         };
         LoginRequest: {
             /** @description Email or mobile number */
@@ -3149,6 +3438,10 @@ export interface components {
             real_name: string;
             /** 所在单位 Organisation */
             organisation?: number | null;
+            readonly organisation_name: string;
+            readonly organisation_stated: boolean;
+            /** 居民身份证号码 Citizen ID number */
+            id_number?: string;
             /** 省份 Province */
             province?: string;
             /**
@@ -3176,6 +3469,20 @@ export interface components {
          * @enum {string}
          */
         MethodEnum: "mean" | "trimmed_mean" | "median";
+        /**
+         * @description * `full` - 全部重排 Full
+         *     * `top_up` - 补足 Top up
+         * @enum {string}
+         */
+        ModeEnum: "full" | "top_up";
+        NewOrganisationRequest: {
+            name: string;
+            kind: components["schemas"]["OrganisationKindEnum"];
+            /** @description 统一社会信用代码, 18 characters */
+            uscc: string;
+            province: string;
+            city?: string;
+        };
         /** @description A notice as the public sees it: window, phase, and objection counts — never names. */
         Notice: {
             readonly id: number;
@@ -3208,6 +3515,16 @@ export interface components {
             /** Format: date-time */
             finalised_at?: string | null;
             readonly objections: components["schemas"]["ObjectionCounts"];
+            /** @description The notice whose list changed (upheld objection, correction): this one covers only the changed part */
+            follows?: number | null;
+            /** @description The changes this notice publishes: [{"action", "award", "team_name", "tier_name", "before_tier_name", "reason"}] */
+            changes?: unknown;
+            /** @description The correction that closed it */
+            stale_reason?: string;
+            /** @description The audit chain's head when the list became final */
+            chain_head?: string;
+            /** Format: int64 */
+            chain_rows?: number | null;
         };
         /** @description One line of the published list. */
         NoticeAward: {
@@ -3261,6 +3578,16 @@ export interface components {
             /** Format: date-time */
             finalised_at?: string | null;
             readonly objections: components["schemas"]["ObjectionCounts"];
+            /** @description The notice whose list changed (upheld objection, correction): this one covers only the changed part */
+            follows?: number | null;
+            /** @description The changes this notice publishes: [{"action", "award", "team_name", "tier_name", "before_tier_name", "reason"}] */
+            changes?: unknown;
+            /** @description The correction that closed it */
+            stale_reason?: string;
+            /** @description The audit chain's head when the list became final */
+            chain_head?: string;
+            /** Format: int64 */
+            chain_rows?: number | null;
             readonly awards: components["schemas"]["NoticeAward"][];
         };
         NoticeOpenRequest: {
@@ -3275,9 +3602,10 @@ export interface components {
         /**
          * @description * `open` - 公示中 Open
          *     * `final` - 已确定 Final
+         *     * `stale` - 已更正 Superseded by a correction
          * @enum {string}
          */
-        NoticeStatusEnum: "open" | "final";
+        NoticeStatusEnum: "open" | "final" | "stale";
         /** @enum {unknown} */
         NullEnum: null;
         /** @description For organisers of the contest and for the objector: includes who objected. */
@@ -3333,6 +3661,8 @@ export interface components {
             decision: components["schemas"]["DecisionEnum"];
             resolution: string;
             changes?: components["schemas"]["AwardChangeSpecRequest"][];
+            /** @default false */
+            no_change: boolean;
         };
         /**
          * @description * `open` - 待处理 Open
@@ -3393,8 +3723,11 @@ export interface components {
             judge: number;
             readonly judge_name: string;
             status?: components["schemas"]["ReviewStatusEnum"];
-            /** Format: decimal */
-            total?: string | null;
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
+            readonly total: string | null;
             readonly scores: {
                 [key: string]: string;
             };
@@ -3405,6 +3738,13 @@ export interface components {
             /** Format: int64 */
             reopened_count?: number;
         };
+        /**
+         * @description * `assigned` - assigned
+         *     * `nothing_to_assign` - nothing_to_assign
+         *     * `infeasible` - infeasible
+         * @enum {string}
+         */
+        OutcomeEnum: "assigned" | "nothing_to_assign" | "infeasible";
         PaginatedAssignmentList: {
             /** @example 123 */
             count: number;
@@ -3722,7 +4062,10 @@ export interface components {
             readonly id: number;
             readonly stage: number;
             readonly entry: number;
-            /** Format: decimal */
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
             readonly score: string | null;
             /** @description Panel's order for ties */
             readonly panel_order: number | null;
@@ -3745,6 +4088,10 @@ export interface components {
          * @enum {string}
          */
         PanelStatusEnum: "invited" | "accepted" | "declined";
+        PatchedAwardSettingsWriteRequest: {
+            notice_min_days?: number;
+            notice_min_working_days?: boolean;
+        };
         PatchedAwardTierWriteRequest: {
             contest?: number;
             name?: string;
@@ -3885,6 +4232,7 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            reason?: string;
         };
         PatchedEntryUpdateRequest: {
             /** 作品名称 Title */
@@ -3916,6 +4264,17 @@ export interface components {
              * Format: date
              */
             registered_before?: string | null;
+        };
+        /**
+         * @description PATCH /api/auth/me/: state your organisation (one of `organisation`, `new_organisation`,
+         *     `organisation_none`) and/or record your citizen ID number.
+         */
+        PatchedMeUpdateRequest: {
+            organisation?: number;
+            new_organisation?: components["schemas"]["NewOrganisationRequest"];
+            organisation_none?: boolean;
+            /** @description 居民身份证号码, 18 characters */
+            id_number?: string;
         };
         PatchedStageRequest: {
             contest?: number;
@@ -3950,6 +4309,7 @@ export interface components {
             review_closes_at?: string | null;
             /** 匿名评审 Blind review */
             blind?: boolean;
+            reason?: string;
         };
         PatchedTeamUpdateRequest: {
             /** 团队名称 Name */
@@ -3985,9 +4345,10 @@ export interface components {
          *     * `open` - open
          *     * `closed` - closed
          *     * `final` - final
+         *     * `stale` - stale
          * @enum {string}
          */
-        PhaseEnum: "scheduled" | "open" | "closed" | "final";
+        PhaseEnum: "scheduled" | "open" | "closed" | "final" | "stale";
         /**
          * @description * `publisher` - 发榜方 Publisher
          *     * `organiser` - 组委会 Organiser
@@ -4063,6 +4424,19 @@ export interface components {
          * @enum {string}
          */
         RecommendationStatusEnum: "recommended" | "withdrawn";
+        Redaction: {
+            entry: number;
+            terms: string[];
+            /** @description The title as the stage's judges see it */
+            title: string;
+            /** @description The summary as the stage's judges see it */
+            summary: string;
+        };
+        RedactionCreateRequest: {
+            entry: number;
+            terms: string[];
+            reason?: string;
+        };
         RegisterRequest: {
             real_name: string;
             /** Format: email */
@@ -4079,6 +4453,12 @@ export interface components {
             by_group: components["schemas"]["GroupCount"][];
             entries: components["schemas"]["EntryCount"][];
         };
+        /**
+         * @description * `relative` - 亲属 Relative
+         *     * `student` - 学生 Student
+         * @enum {string}
+         */
+        RelationEnum: "relative" | "student";
         /**
          * @description How the stage turns reviews into a ranking. `tie_break` is applied in order to entries
          *     with equal final scores; "panel" uses the 合议 rows' `panel_order`.
@@ -4110,6 +4490,12 @@ export interface components {
             /** Format: decimal */
             outlier_threshold?: string;
         };
+        /**
+         * @description A published snapshot. A snapshot withdrawn by a correction stays visible, marked
+         *     `status` "withdrawn" (已更正 Corrected) with the reason and the version that replaced it
+         *     (`replaced_by`, null while the correction is open). `chain_head`/`chain_rows`: the contest's
+         *     audit chain head (hash, row count) right after the publication was recorded.
+         */
         ResultSnapshot: {
             id: number;
             stage: number;
@@ -4117,8 +4503,23 @@ export interface components {
             sha256: string;
             /** Format: date-time */
             published_at: string;
+            status: components["schemas"]["ResultSnapshotStatusEnum"];
+            status_label: string;
+            /** Format: date-time */
+            withdrawn_at: string | null;
+            withdrawal_reason: string;
+            replaced_by: components["schemas"]["SnapshotLink"] | null;
+            readonly replaces: components["schemas"]["SnapshotLink"] | null;
+            chain_head: string;
+            chain_rows: number;
             rows: components["schemas"]["SnapshotRow"][];
         };
+        /**
+         * @description * `published` - 已公布 Published
+         *     * `withdrawn` - 已更正 Corrected
+         * @enum {string}
+         */
+        ResultSnapshotStatusEnum: "published" | "withdrawn";
         ResultTeam: {
             id: number;
             code: string;
@@ -4147,8 +4548,11 @@ export interface components {
             readonly scores: {
                 [key: string]: string;
             };
-            /** Format: decimal */
-            total?: string | null;
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
+            readonly total: string | null;
             /** 评语 Comment */
             comment?: string;
             /** Format: date-time */
@@ -4192,6 +4596,12 @@ export interface components {
         /** @description A run's report: empty while queued or running; `error` only when the run failed. */
         RunReport: {
             ok?: boolean;
+            outcome?: components["schemas"]["OutcomeEnum"];
+            summary?: components["schemas"]["FeasibilitySummary"];
+            /** @description Each panel judge's load on the stage after the run, by judge id */
+            loads?: {
+                [key: string]: number;
+            };
             messages_zh?: string[];
             messages_en?: string[];
             issues?: components["schemas"]["FeasibilityIssue"][];
@@ -4221,6 +4631,10 @@ export interface components {
             available: number;
             min_load: number;
         };
+        SnapshotLink: {
+            id: number;
+            version: number;
+        };
         /** @description A published row. Only aggregates: no judge appears in a snapshot. */
         SnapshotRow: {
             entry: number;
@@ -4230,12 +4644,21 @@ export interface components {
             team_name: string;
             group_key: string;
             group_name: string;
-            /** Format: decimal */
-            raw: string | null;
-            /** Format: decimal */
-            normalised: string | null;
-            /** Format: decimal */
-            final: string | null;
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
+            readonly raw: string | null;
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
+            readonly normalised: string | null;
+            /**
+             * Format: decimal
+             * @description exact decimal string, at least 4 places
+             */
+            readonly final: string | null;
             rank: number | null;
             tied: boolean;
             overridden: boolean;
@@ -4322,6 +4745,7 @@ export interface components {
             review_closes_at?: string | null;
             /** 匿名评审 Blind review */
             blind?: boolean;
+            reason?: string;
         };
         TeamDetail: {
             readonly id: number;
@@ -4464,6 +4888,13 @@ export interface components {
             readonly mobile: string;
             readonly organisation_name: string | null;
         };
+        /**
+         * @description * `title` - title
+         *     * `summary` - summary
+         *     * `file` - file
+         * @enum {string}
+         */
+        WhereEnum: "title" | "summary" | "file";
     };
     responses: never;
     parameters: never;
@@ -4641,6 +5072,31 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    auth_me_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedMeUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedMeUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedMeUpdateRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -5165,6 +5621,34 @@ export interface operations {
             };
         };
     };
+    certificates_replace_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 获奖证书 Certificate 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateReplaceRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CertificateReplaceRequest"];
+                "multipart/form-data": components["schemas"]["CertificateReplaceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+        };
+    };
     certificates_revoke_create: {
         parameters: {
             query?: never;
@@ -5675,6 +6159,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChainCheck"];
+                };
+            };
+        };
+    };
+    contests_award_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardSettings"];
+                };
+            };
+        };
+    };
+    contests_award_settings_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAwardSettingsWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAwardSettingsWriteRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAwardSettingsWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardSettings"];
                 };
             };
         };
@@ -7356,6 +7888,27 @@ export interface operations {
             };
         };
     };
+    "stages_notary_export.zip_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+        };
+    };
     stages_overrides_create: {
         parameters: {
             query?: never;
@@ -7507,6 +8060,33 @@ export interface operations {
             };
         };
     };
+    stages_results_correction_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CorrectionRequestRequest"];
+                "multipart/form-data": components["schemas"]["CorrectionRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultSnapshot"];
+                };
+            };
+        };
+    };
     stages_results_publish_create: {
         parameters: {
             query?: never;
@@ -7566,6 +8146,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResultSnapshot"][];
+                };
+            };
+        };
+    };
+    stages_anonymity_check_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnonymityCheck"];
                 };
             };
         };
@@ -7718,6 +8319,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JudgeProgress"][];
+                };
+            };
+        };
+    };
+    stages_redactions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedactionCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RedactionCreateRequest"];
+                "multipart/form-data": components["schemas"]["RedactionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redaction"];
                 };
             };
         };

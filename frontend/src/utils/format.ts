@@ -48,3 +48,41 @@ export function windowState(opens: string | null | undefined, closes: string | n
   if (closes && now >= new Date(closes)) return 'closed'
   return 'open'
 }
+
+/**
+ * An exact decimal string from the API ("61.6667") shown at `places` decimals, rounded half away
+ * from zero on the digits themselves (no float on the way: "0.125" → "0.13"). Display only: what
+ * is sent back to the API stays the string the API gave. '' for null/empty; anything that is not
+ * a plain decimal comes back as it was.
+ */
+export function formatScore(value: string | number | null | undefined, places = 2): string {
+  if (value === null || value === undefined || value === '') return ''
+  const text = String(value).trim()
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text)
+  if (!match || (match[2] === '' && !match[3])) return text
+  const sign = match[1] === '-' ? '-' : ''
+  const whole = match[2] || '0'
+  const frac = match[3] ?? ''
+  const digits = (whole + frac.padEnd(places, '0').slice(0, places)).split('').map(Number)
+  if ((frac[places] ?? '0') >= '5') {
+    let i = digits.length - 1
+    for (; i >= 0; i--) {
+      if (digits[i] === 9) digits[i] = 0
+      else {
+        digits[i] += 1
+        break
+      }
+    }
+    if (i < 0) digits.unshift(1)
+  }
+  const all = digits.join('')
+  const intPart = all.slice(0, all.length - places).replace(/^0+(?=\d)/, '')
+  const out = places > 0 ? `${intPart}.${all.slice(all.length - places)}` : intPart
+  return sign && /[1-9]/.test(out) ? `-${out}` : out
+}
+
+/** A hash shortened for display: the first `n` characters and '…'. */
+export function shortHash(value: string | null | undefined, n = 12): string {
+  if (!value) return '—'
+  return value.length > n ? `${value.slice(0, n)}…` : value
+}
