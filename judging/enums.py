@@ -78,3 +78,13 @@ class SnapshotStatus(models.TextChoices):
 class AssignmentMode(models.TextChoices):
     FULL = "full", "全部重排 Full"
     TOP_UP = "top_up", "补足 Top up"
+
+
+class StagePhase(models.TextChoices):
+    PREPARING = "preparing", "筹备中 Preparing"
+    SUBMISSION_OPEN = "submission_open", "提交中 Submission open"
+    SUBMISSION_CLOSED = "submission_closed", "提交已截止 Submission closed"
+    REVIEW_OPEN = "review_open", "评审中 Review open"
+    REVIEW_CLOSED = "review_closed", "评审已截止 Review closed"
+    RESULTS_PUBLISHED = "results_published", "成绩已公布 Results published"
+    UNDER_CORRECTION = "under_correction", "更正中 Under correction"

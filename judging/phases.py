@@ -41,22 +41,10 @@ recompute, no override and no republication; the one way back is a correction.
 
 from __future__ import annotations
 
-from django.db import models
 from django.utils import timezone
 
-from judging.enums import SnapshotStatus
+from judging.enums import SnapshotStatus, StagePhase
 from judging.errors import error
-
-
-class StagePhase(models.TextChoices):
-    PREPARING = "preparing", "筹备中 Preparing"
-    SUBMISSION_OPEN = "submission_open", "提交中 Submission open"
-    SUBMISSION_CLOSED = "submission_closed", "提交已截止 Submission closed"
-    REVIEW_OPEN = "review_open", "评审中 Review open"
-    REVIEW_CLOSED = "review_closed", "评审已截止 Review closed"
-    RESULTS_PUBLISHED = "results_published", "成绩已公布 Results published"
-    UNDER_CORRECTION = "under_correction", "更正中 Under correction"
-
 
 P = StagePhase
 _BEFORE_RESULTS = frozenset(

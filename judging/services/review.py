@@ -17,10 +17,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contest.permissions import permission_require
-from judging.enums import ReviewStatus
+from judging.enums import ReviewStatus, StagePhase
 from judging.errors import error
 from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
-from judging.phases import StagePhase, phase_require, stage_phase
+from judging.phases import phase_require, stage_phase
 from judging.selectors.conflict import conflict_exists, conflicted_teams
 from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
 from judging.services.correction import correction_review_ids

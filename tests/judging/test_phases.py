@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from contest.errors import StateConflict
+from judging.enums import StagePhase
 from judging.models import AuditLog, PanelOverride, ResultSnapshot, Review, Rubric
-from judging.phases import ACTIONS, StagePhase, phase_allows, phase_require, stage_phase
+from judging.phases import ACTIONS, phase_allows, phase_require, stage_phase
 from judging.services.result import (
     panel_override_remove,
     panel_override_set,
