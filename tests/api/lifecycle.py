@@ -121,6 +121,7 @@ class World:
     """What the steps share: the clock, ids of what the API created, the people's clients."""
 
     clock: Clock
+    on_commit: object  # pytest-django's django_capture_on_commit_callbacks (tasks run on commit)
     people: dict = field(default_factory=dict)  # role -> user
     ids: dict = field(default_factory=dict)  # name -> id
     data: dict = field(default_factory=dict)  # name -> response bodies worth keeping

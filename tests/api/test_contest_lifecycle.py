@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.helpers import PDF_BYTES, upload
-from tests.api.lifecycle import World, all_rows, client, new_organisation, ok, refused, rows
+from tests.api.helpers import upload
+from tests.api.lifecycle import Clock, World, all_rows, client, new_organisation, ok, refused, rows
 from tests.api.lifecycle import world_counts as counts
-from tests.factories.contest import UserFactory
+from tests.factories.contest import UserFactory, make_uscc
 from tests.factories.judging import pdf_with_author
 
 pytestmark = pytest.mark.django_db
@@ -211,11 +211,323 @@ def phase_contests(w: World) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Phase 2: the challenge list (揭榜挂帅), organisations, teams with members, advisor, lead organisation
 
 
-def test_contest_lifecycle_whole_subcontest_through_the_api(monkeypatch):
-    from tests.api.lifecycle import Clock
+def phase_challenges_and_teams(w: World) -> None:
+    cid = w.ids["contest"]
+    organiser, publisher, anonymous = w.api("organiser"), w.api("publisher"), client()
+    # step: the publisher's organisation and role
+    publisher_org = new_organisation(publisher, "江苏交通控股数据有限公司")
+    ok(
+        organiser.post(
+            f"/api/contests/{cid}/roles/",
+            {
+                "user": w.people["publisher"].pk,
+                "role": "publisher",
+                "organisation": publisher_org["id"],
+            },
+            format="json",
+        ),
+        201,
+    )
+    # step: a challenge drafted, submitted, returned with an internal note, resubmitted, approved
+    challenge = ok(
+        publisher.post(
+            "/api/challenges/",
+            {
+                "contest": cid,
+                "publisher": publisher_org["id"],
+                "code": "JB-2026-001",
+                "title": "高速公路货车通行数据融合应用",
+                "track": w.ids["track_T01"],
+                "background": "货车通行数据分散在多个系统",
+                "targets": "融合三类数据，识别异常通行准确率≥90%",
+                "prize_amount": "500000.00",
+                "prize_payer": "publisher",
+            },
+            format="json",
+        ),
+        201,
+    )
+    chid = w.ids["challenge"] = challenge["id"]
+    ok(publisher.post(f"/api/challenges/{chid}/submit/"))
+    note = "发榜方报价偏高，内部掌握"
+    returned = ok(
+        organiser.post(f"/api/challenges/{chid}/return/", {"reason": note}, format="json")
+    )
+    assert returned["review_note"] == note
+    ok(publisher.post(f"/api/challenges/{chid}/submit/"))
+    ok(organiser.post(f"/api/challenges/{chid}/approve/"))
+    assert ok(organiser.post(f"/api/contests/{cid}/publish-challenges/")) == {"published": 1}
+    # the internal note: the organiser and the publisher see it, the public does not
+    assert ok(organiser.get(f"/api/challenges/{chid}/"))["review_note"] == note
+    assert ok(publisher.get(f"/api/challenges/{chid}/"))["review_note"] == note
+    public = ok(anonymous.get(f"/api/challenges/{chid}/"))
+    assert public["status"] == "published" and public["review_note"] is None
+    assert all(
+        "review_note" not in row for row in rows(anonymous.get(f"/api/challenges/?contest={cid}"))
+    )
+    assert all(
+        row.get("review_note") is None
+        for row in rows(w.api("captainA").get(f"/api/challenges/?contest={cid}"))
+    )
 
-    w = World(clock=Clock(monkeypatch))
+    # step: four teams register, each with its lead organisation; 星火 also a co-applicant,
+    # a member and an advisor joining by invitation
+    teams = {
+        "A": ("captainA", "星火数据队", "江苏星火数据科技有限公司", "T01"),
+        "B": ("captainB", "数衡智算队", "江苏数衡数据科技有限公司", "T01"),
+        "C": ("captainC", "晚到的队", "南京迟到信息技术有限公司", "T01"),
+        "D": ("captainD", "青禾农业队", "江苏青禾农业科技有限公司", "T01"),
+    }
+    co_applicant = new_organisation(w.api("captainA"), "南京数据大学", kind="university")
+    for key, (captain, name, org_name, track) in teams.items():
+        api = w.api(captain)
+        org = new_organisation(api, org_name)
+        w.ids[f"org_{key}"] = org["id"]
+        payload = {
+            "contest": cid,
+            "name": name,
+            "lead_organisation": org["id"],
+            "track": w.ids[f"track_{track}"],
+        }
+        if key == "A":
+            payload.update(co_applicants=[co_applicant["id"]], challenge=chid)
+        team = ok(api.post("/api/teams/", payload, format="json"), 201)
+        w.ids[f"team_{key}"] = team["id"]
+    captain_a = w.api("captainA")
+    for role, person in (("member", "memberA"), ("advisor", "advisorA")):
+        invitation = ok(
+            captain_a.post(
+                f"/api/teams/{w.ids['team_A']}/invitations/", {"role": role}, format="json"
+            ),
+            201,
+        )
+        ok(w.api(person).post("/api/invitations/accept/", {"code": invitation["code"]}), 201)
+    team_a = ok(captain_a.get(f"/api/teams/{w.ids['team_A']}/"))
+    assert sorted(m["role"] for m in team_a["members"]) == ["advisor", "captain", "member"]
+    assert team_a["co_applicants"] == [co_applicant["id"]]
+    assert team_a["lead_organisation"] == w.ids["org_A"]
+
+
+# --------------------------------------------------------------------------------------------
+# Phase 3: entries with a PDF plan; the panel, its declarations, the rubric
+
+
+def phase_entries_and_panel(w: World) -> None:
+    cid, prelim = w.ids["contest"], w.ids["stage_prelim"]
+    organiser = w.api("organiser")
+    w.clock.travel_to(SUBMISSION_OPENS + 1)
+    # step: each team creates its entry and uploads its plan; C never submits its draft
+    for key in "ABCD":
+        api = w.api(f"captain{key}")
+        entry = ok(
+            api.post(
+                "/api/entries/",
+                {
+                    "team": w.ids[f"team_{key}"],
+                    "stage": prelim,
+                    "title": f"数据要素应用方案{key}",
+                    "summary": "面向行业的数据融合应用",
+                },
+                format="json",
+            ),
+            201,
+        )
+        w.ids[f"entry_{key}"] = entry["id"]
+        plan = ok(
+            api.post(
+                f"/api/entries/{entry['id']}/files/",
+                {"kind": "plan", "file": upload(f"plan-{key}.pdf", pdf_with_author("申报团队"))},
+                format="multipart",
+            ),
+            201,
+        )
+        assert plan["kind"] == "plan" and plan["version"] == 1 and plan["file_type"] == "pdf"
+        if key != "C":
+            assert ok(api.post(f"/api/entries/{entry['id']}/submit/"))["status"] == "submitted"
+
+    # refused: moving a window that has passed (the submission opening) or a deadline before now
+    before = counts()
+    stage_before = ok(organiser.get(f"/api/stages/{prelim}/"))
+    refused(
+        organiser.patch(
+            f"/api/stages/{prelim}/", {"submission_opens_at": w.clock.iso(3)}, format="json"
+        ),
+        409,
+        "window_passed",
+        before,
+    )
+    refused(
+        organiser.patch(
+            f"/api/stages/{prelim}/",
+            {"submission_closes_at": w.clock.iso(SUBMISSION_OPENS + 0.5)},
+            format="json",
+        ),
+        400,
+        "deadline_before_now",
+        before,
+    )
+    assert ok(organiser.get(f"/api/stages/{prelim}/")) == stage_before
+
+    # step: three judges invited to the 初赛 panel
+    for n in (1, 2, 3):
+        membership = ok(
+            organiser.post(
+                "/api/panel-memberships/",
+                {"stage": prelim, "judge": w.people[f"judge{n}"].pk, "is_chair": n == 1},
+                format="json",
+            ),
+            201,
+        )
+        w.ids[f"membership{n}"] = membership["id"]
+    # refused: a contestant (another team's captain, and a member) invited as judge
+    before = counts()
+    for person in ("captainB", "memberA"):
+        refused(
+            organiser.post(
+                "/api/panel-memberships/",
+                {"stage": prelim, "judge": w.people[person].pk},
+                format="json",
+            ),
+            409,
+            "judge_is_contestant",
+            before,
+            en="cannot be one of its judges",
+        )
+    # refused: signing the declaration before stating one's organisation
+    judge1 = w.api("judge1")
+    refused(
+        judge1.post(
+            f"/api/judge/panels/{w.ids['membership1']}/accept/",
+            {"declaration_accepted": True},
+            format="json",
+        ),
+        409,
+        "organisation_not_stated",
+        before,
+    )
+    # step: each judge states their organisation (through the API, with its USCC) and signs
+    for n, name in ((1, "东南数据研究院"), (2, "江苏省信息中心"), (3, "苏州工业数据实验室")):
+        api = w.api(f"judge{n}")
+        me = ok(
+            api.patch(
+                "/api/auth/me/",
+                {
+                    "new_organisation": {
+                        "name": name,
+                        "kind": "research_institute",
+                        "uscc": make_uscc(),
+                        "province": "江苏",
+                    }
+                },
+                format="json",
+            )
+        )
+        assert me["organisation_name"] == name and me["organisation_stated"] is True
+        signed = ok(
+            api.post(
+                f"/api/judge/panels/{w.ids[f'membership{n}']}/accept/",
+                {"declaration_accepted": True},
+                format="json",
+            )
+        )
+        assert signed["status"] == "accepted" and signed["declaration_accepted_at"]
+
+    # step: the rubric
+    rubric = ok(
+        organiser.post(
+            "/api/rubrics/",
+            {"stage": prelim, "name": "初赛评分细则（2026）", "criteria": CRITERIA},
+            format="json",
+        ),
+        201,
+    )
+    w.ids["rubric"] = rubric["id"]
+
+
+# --------------------------------------------------------------------------------------------
+# Phase 4: submission closed, the assignment run, scoring, results computed and published
+
+
+def _scores(judge: str, team: str) -> dict[str, str]:
+    return dict(zip((c["key"] for c in CRITERIA), SCORES[judge][team], strict=True))
+
+
+def _team_of_entry(w: World, entry_id: int) -> str:
+    return next(k for k in "ABCD" if w.ids[f"entry_{k}"] == entry_id)
+
+
+def phase_judging(w: World) -> None:
+    cid, prelim = w.ids["contest"], w.ids["stage_prelim"]
+    organiser = w.api("organiser")
+    w.clock.travel_to(SUBMISSION_CLOSES + 0.5)
+    # refused: the late team submits after the deadline
+    before = counts()
+    refused(
+        w.api("captainC").post(f"/api/entries/{w.ids['entry_C']}/submit/"),
+        409,
+        "submission_closed",
+        before,
+    )
+    assert ok(w.api("captainC").get(f"/api/entries/{w.ids['entry_C']}/"))["status"] == "draft"
+    # step: registration closes, judging starts
+    for status in ("registration_closed", "judging"):
+        assert (
+            ok(organiser.post(f"/api/contests/{cid}/transition/", {"status": status}))["status"]
+            == status
+        )
+    # step: the automatic assignment, three judges per entry (k=3), balanced
+    with w.on_commit(execute=True):  # the run is a task enqueued when the request commits
+        run = ok(
+            organiser.post(f"/api/stages/{prelim}/assignment/runs/", {"k": 3}, format="json"), 202
+        )
+    run = ok(organiser.get(f"/api/assignment-runs/{run['id']}/"))
+    assert run["status"] == "done", run
+    assert sorted(run["report"]["loads"].values()) == [3, 3, 3]
+
+    # step: review opens; each judge sees the blind worklist, saves a draft and submits
+    w.clock.travel_to(REVIEW_OPENS + 1)
+    entry_of = {
+        a["id"]: a["entry"] for a in all_rows(organiser, f"/api/stages/{prelim}/assignments/")
+    }
+    assert len(entry_of) == 9
+    for judge in ("judge1", "judge2", "judge3"):
+        api = w.api(judge)
+        worklist = rows(api.get(f"/api/judge/assignments/?stage={prelim}"))
+        assert len(worklist) == 3 and all(a["team_name"] is None for a in worklist)
+        for a in worklist:
+            team = _team_of_entry(w, entry_of[a["id"]])
+            draft = ok(
+                api.put(
+                    f"/api/judge/assignments/{a['id']}/review/",
+                    {"scores": {"impact": "5"}},
+                    format="json",
+                )
+            )
+            assert draft["status"] == "draft"
+            done = ok(
+                api.post(
+                    f"/api/judge/assignments/{a['id']}/submit/",
+                    {"scores": _scores(judge, team), "comment": "数据融合场景清晰"},
+                    format="json",
+                )
+            )
+            assert done["status"] == "submitted"
+            w.ids[f"assignment_{judge}_{team}"] = a["id"]
+            w.ids[f"review_{judge}_{team}"] = done["id"]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def test_contest_lifecycle_whole_subcontest_through_the_api(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    w = World(clock=Clock(monkeypatch), on_commit=django_capture_on_commit_callbacks)
     _people(w)
     phase_contests(w)
+    phase_challenges_and_teams(w)
+    phase_entries_and_panel(w)
+    phase_judging(w)
