@@ -326,7 +326,17 @@ def test_certificate_batch_failure_recorded(
 
     monkeypatch.setattr(service, "certificate_pdf_store", broken)
     batch = issue(organiser, contest, django_capture_on_commit_callbacks)
-    assert (batch.status, batch.done, batch.error) == (BatchStatus.FAILED, 0, "disk full")
+    rows = batch.total
+    assert rows > 0
+    assert (batch.status, batch.issued, batch.failed, batch.skipped, batch.done) == (
+        BatchStatus.FAILED,
+        0,
+        rows,
+        0,
+        rows,
+    )
+    assert "disk full" in batch.error and f"failed {rows}" in batch.error
+    assert not Certificate.objects.filter(contest=contest).exists()
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,6 +358,9 @@ def test_verify_genuine_certificate(issued):
         "date": issued.issue_date.isoformat(),
         "status": "issued",
         "valid": True,
+        "revoke_reason": "",
+        "replaced_by": None,
+        "replaces": None,
     }
 
 
@@ -391,6 +404,9 @@ def test_revoke_shows_revoked(organiser, issued):
         "date": issued.issue_date.isoformat(),
         "status": "revoked",
         "valid": False,
+        "revoke_reason": "获奖资格被取消",
+        "replaced_by": None,
+        "replaces": None,
     }
     assert certificate.status == CertificateStatus.REVOKED
     assert certificate.sha256 != old_sha  # re-rendered with the watermark

@@ -137,7 +137,12 @@ def test_notice_open_publishes_proposed_awards(organiser, contest, qingming):
     proposed = AwardFactory(contest=contest, stage=stage)
     removed = AwardFactory(contest=contest, stage=stage, status=AwardStatus.REMOVED)
     notice = notice_open(
-        actor=organiser, stage=stage, days=5, working_days=True, opens_at=sh(2026, 4, 3, 10)
+        actor=organiser,
+        stage=stage,
+        days=5,
+        working_days=True,
+        opens_at=sh(2026, 4, 3, 10),
+        now=sh(2026, 4, 3, 10),  # the clock (as the demo's timeline sets it)
     )
     assert notice.closes_at == sh(2026, 4, 10, 23, 59, 59, 999999)
     assert notice.title == f"{contest.name}{stage.name}拟获奖名单公示"
@@ -301,9 +306,11 @@ def test_objection_upheld_removes_award_and_changes_list(notice, organiser, obje
     assert award.status == AwardStatus.REMOVED
     remove_log = AuditLog.objects.get(action="award.remove")
     assert remove_log.data["objection"] == objection.pk
-    assert AuditLog.objects.get(action="objection.upheld").data["changes"] == [
-        {"action": "remove", "award": award.pk}
-    ]
+    upheld = AuditLog.objects.get(action="objection.upheld").data
+    assert [(c["action"], c["award"]) for c in upheld["changes"]] == [("remove", award.pk)]
+    follow_up = Notice.objects.get(follows=notice)
+    assert upheld["follow_up_notice"] == follow_up.pk
+    assert [c["action"] for c in follow_up.changes] == ["remove"]
     assert audit_verify(contest=contest).ok is True
 
 
@@ -325,7 +332,9 @@ def test_objection_upheld_changes_tier_and_adds_award(notice, organiser, objecto
     award.refresh_from_db()
     added = Award.objects.get(team=team)
     assert award.tier == lower
-    assert (added.status, added.notice) == (AwardStatus.IN_NOTICE, notice)
+    follow_up = Notice.objects.get(follows=notice)
+    assert (added.status, added.notice) == (AwardStatus.IN_NOTICE, follow_up)
+    assert (award.status, award.notice) == (AwardStatus.IN_NOTICE, follow_up)
 
 
 def test_objection_rejected_with_changes_refused(notice, organiser, objector):

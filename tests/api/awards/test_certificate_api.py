@@ -257,6 +257,9 @@ def test_verify_returns_only_public_facts(api_client, member, issued):
         "date": own.issue_date.isoformat(),
         "status": "issued",
         "valid": True,
+        "revoke_reason": "",
+        "replaced_by": None,
+        "replaces": None,
     }
 
 

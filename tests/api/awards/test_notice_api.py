@@ -198,10 +198,19 @@ def test_upheld_objection_changes_list_then_finalise(client_for, organiser, stra
     assert response.json()["status"] == "upheld"
     public = client_for(stranger).get(f"/api/notices/{notice.pk}/").json()
     assert (public["awards"], public["objections"]["upheld"]) == ([], 1)
+    follow_up = Notice.objects.get(follows=notice)
     Notice.objects.filter(pk=notice.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    # the changed part is in its own notice: the list is final only after it closes too
+    assert_error(client.post(f"/api/notices/{notice.pk}/finalise/"), 409, "follow_up_notice_open")
+    assert Notice.objects.get(pk=notice.pk).status == "open"
+    Notice.objects.filter(pk=follow_up.pk).update(
+        opens_at=timezone.now() - dt.timedelta(days=6),
+        closes_at=timezone.now() - dt.timedelta(seconds=1),
+    )
     response = client.post(f"/api/notices/{notice.pk}/finalise/")
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["phase"]) == ("final", "final")
+    assert Notice.objects.get(pk=follow_up.pk).status == "final"
 
 
 def test_finalise_with_open_objection_refused(client_for, organiser, notice):
