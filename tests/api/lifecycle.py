@@ -100,7 +100,8 @@ def refused(response, status: int, code: str, before: dict[str, int], *, en: str
     assert isinstance(body["message_en"], str) and body["message_en"] != "", body
     assert en in body["message_en"], body
     assert isinstance(body["message_zh"], str) and body["message_zh"] != "", body
-    assert world_counts() == before
+    after = world_counts()
+    assert after == before, {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
     return body
 
 

@@ -12,6 +12,8 @@ compared too. The phases run in order in one test: each one needs what the one b
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from tests.api.helpers import upload
@@ -316,7 +318,7 @@ def phase_challenges_and_teams(w: World) -> None:
 
 
 def phase_entries_and_panel(w: World) -> None:
-    cid, prelim = w.ids["contest"], w.ids["stage_prelim"]
+    prelim = w.ids["stage_prelim"]
     organiser = w.api("organiser")
     w.clock.travel_to(SUBMISSION_OPENS + 1)
     # step: each team creates its entry and uploads its plan; C never submits its draft
@@ -520,6 +522,220 @@ def phase_judging(w: World) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Phase 5: results computed and published; the published stage is frozen; the correction (更正)
+
+
+def _frozen(w: World, code: str = "stage_results_published") -> None:
+    """Every write on the stage's results is refused while they are published (or corrected)."""
+    prelim, organiser = w.ids["stage_prelim"], w.api("organiser")
+    judge = w.api("judge1")
+    a = w.ids["assignment_judge1_A"]
+    before, settings = counts(), ok(organiser.get(f"/api/stages/{prelim}/result-settings/"))
+    attempts = [
+        lambda: judge.put(
+            f"/api/judge/assignments/{a}/review/", {"scores": {"impact": "1"}}, format="json"
+        ),
+        lambda: judge.post(
+            f"/api/judge/assignments/{a}/submit/", {"scores": _scores("judge1", "D")}, format="json"
+        ),
+        lambda: organiser.put(
+            f"/api/stages/{prelim}/result-settings/", {"method": "median"}, format="json"
+        ),
+        lambda: organiser.post(f"/api/stages/{prelim}/results/compute/"),
+        lambda: organiser.post(f"/api/stages/{prelim}/results/publish/"),
+        lambda: organiser.post(
+            f"/api/stages/{prelim}/overrides/",
+            {"entry": w.ids["entry_D"], "score": "99", "reason": "合议"},
+            format="json",
+        ),
+        lambda: organiser.post(
+            f"/api/reviews/{w.ids['review_judge1_A']}/reopen/", {"reason": "复核"}, format="json"
+        ),
+    ]
+    for attempt in attempts:
+        refused(attempt(), 409, code, before)
+    assert ok(organiser.get(f"/api/stages/{prelim}/result-settings/")) == settings
+    review = rows(
+        organiser.get(
+            f"/api/reviews/?stage={prelim}&judge={w.people['judge1'].pk}&entry={w.ids['entry_A']}"
+        )
+    )[0]
+    assert review["status"] == "submitted" and {
+        k: Decimal(v) for k, v in review["scores"].items()
+    } == {k: Decimal(v) for k, v in _scores("judge1", "A").items()}
+
+
+def phase_results(w: World) -> None:
+    prelim, organiser, anonymous = w.ids["stage_prelim"], w.api("organiser"), client()
+    w.clock.travel_to(REVIEW_CLOSES + 1)
+    # refused: scoring after the review window closed
+    before = counts()
+    a = w.ids["assignment_judge2_B"]
+    refused(
+        w.api("judge2").put(
+            f"/api/judge/assignments/{a}/review/", {"scores": {"impact": "10"}}, format="json"
+        ),
+        409,
+        "review_closed",
+        before,
+    )
+    # refused: a tie-break on a criterion the rubric does not have; the settings stay
+    settings = ok(organiser.get(f"/api/stages/{prelim}/result-settings/"))
+    refused(
+        organiser.put(
+            f"/api/stages/{prelim}/result-settings/",
+            {"tie_break": [{"rule": "criterion", "key": "beauty"}]},
+            format="json",
+        ),
+        400,
+        "tie_break_criterion_unknown",
+        before,
+        en="beauty",
+    )
+    assert ok(organiser.get(f"/api/stages/{prelim}/result-settings/")) == settings
+    # step: the settings, the computation, the ranking, the publication (v1)
+    ok(
+        organiser.put(
+            f"/api/stages/{prelim}/result-settings/",
+            {
+                "method": "mean",
+                "normalise": False,
+                "scope": "stage",
+                "tie_break": [{"rule": "criterion", "key": "impact"}],
+            },
+            format="json",
+        )
+    )
+    summary = ok(organiser.post(f"/api/stages/{prelim}/results/compute/"))
+    assert summary["ranked"] == 3 and summary["reviews"] == 9
+    ranking = rows(organiser.get(f"/api/stages/{prelim}/results/"))
+    assert [r["team"]["id"] for r in ranking if r["rank"]] == [w.ids[f"team_{k}"] for k in "ABD"]
+    v1 = ok(organiser.post(f"/api/stages/{prelim}/results/publish/"), 201)
+    assert v1["version"] == 1 and v1["status"] == "published" and len(v1["chain_head"]) == 64
+    w.ids["snapshot_v1"] = v1["id"]
+    ok(organiser.post(f"/api/contests/{w.ids['contest']}/transition/", {"status": "results"}))
+
+    # refused: after publication, no judge drafts or submits, no settings change, no recompute,
+    # no republication, no override, no reopened review
+    _frozen(w)
+
+    # step: the correction — refused without a reason, or naming a review that is not the stage's
+    before = counts()
+    url = f"/api/stages/{prelim}/results/correction/"
+    refused(organiser.post(url, {"reason": "  "}, format="json"), 400, "reason_required", before)
+    refused(
+        organiser.post(url, {"reason": "计分错误", "review_ids": [999999]}, format="json"),
+        400,
+        "correction_reviews_invalid",
+        before,
+    )
+    reason = "评委吴教授对青禾农业队的评分录入错误（7 应为 8），依规更正"
+    named = w.ids["review_judge1_D"]
+    withdrawn = ok(
+        organiser.post(url, {"reason": reason, "review_ids": [named]}, format="json"), 201
+    )
+    assert withdrawn["status"] == "withdrawn" and withdrawn["withdrawal_reason"] == reason
+    # under the correction only the named review may be scored again
+    before = counts()
+    refused(
+        w.api("judge2").post(
+            f"/api/judge/assignments/{w.ids['assignment_judge2_D']}/submit/",
+            {"scores": _scores("judge2", "D")},
+            format="json",
+        ),
+        409,
+        "review_not_in_correction",
+        before,
+    )
+    refused(
+        organiser.post(
+            f"/api/stages/{prelim}/promotions/",
+            {"to_stage": w.ids["stage_final"], "rule": "top_n", "n": 2},
+            format="json",
+        ),
+        409,
+        "stage_under_correction",
+        before,
+    )
+    # the public sees v1 as 已更正 with the reason while the correction is open
+    public = ok(anonymous.get(f"/api/stages/{prelim}/snapshots/"))
+    assert [(s["version"], s["status"], s["withdrawal_reason"]) for s in public] == [
+        (1, "withdrawn", reason)
+    ]
+    # step: the named review re-scored, the results recomputed and published again (v2)
+    fixed = ok(
+        w.api("judge1").post(
+            f"/api/judge/assignments/{w.ids['assignment_judge1_D']}/submit/",
+            {"scores": {"impact": "8", "novelty": "8", "data_value": "8"}},
+            format="json",
+        )
+    )
+    assert fixed["status"] == "submitted" and fixed["total"] == "80.0000"
+    ok(organiser.post(f"/api/stages/{prelim}/results/compute/"))
+    v2 = ok(organiser.post(f"/api/stages/{prelim}/results/publish/"), 201)
+    assert v2["version"] == 2 and v2["replaces"] == {"id": v1["id"], "version": 1}
+    w.data["v2"] = v2
+    public = ok(anonymous.get(f"/api/stages/{prelim}/snapshots/"))
+    assert [(s["version"], s["status"]) for s in public] == [(2, "published"), (1, "withdrawn")]
+    assert public[1]["withdrawal_reason"] == reason
+    assert public[1]["replaced_by"] == {"id": v2["id"], "version": 2}
+    assert public[1]["status_label"] != public[0]["status_label"]
+    _frozen(w)
+
+
+# --------------------------------------------------------------------------------------------
+# Phase 6: promotion to the final and recommendation to the national contest
+
+
+def phase_promotion(w: World) -> None:
+    prelim, final, organiser = w.ids["stage_prelim"], w.ids["stage_final"], w.api("organiser")
+    url = f"/api/stages/{prelim}/promotions/"
+    # refused: a hand-picked promotion of the draft that was never submitted
+    before = counts()
+    body = refused(
+        organiser.post(
+            url,
+            {
+                "to_stage": final,
+                "rule": "hand_picked",
+                "entry_ids": [w.ids["entry_C"], w.ids["entry_A"]],
+            },
+            format="json",
+        ),
+        409,
+        "entries_not_eligible",
+        before,
+    )
+    assert body["message_en"].startswith("Only entries that were submitted")
+    # step: the top two go to the final, starting with their 初赛 plan as version 1
+    outcome = ok(organiser.post(url, {"to_stage": final, "rule": "top_n", "n": 2}, format="json"))
+    assert sorted(outcome["promoted"]) == sorted([w.ids["entry_A"], w.ids["entry_B"]])
+    assert outcome["entries_created"] == 2 and outcome["snapshot_version"] == 2
+    finalist = rows(w.api("captainA").get(f"/api/entries/?stage={final}"))
+    assert len(finalist) == 1 and [f["kind"] for f in finalist[0]["files"]] == ["plan"]
+    assert finalist[0]["files"][0]["version"] == 1
+    # step: recommendation to the parent; the never-submitted draft is refused
+    rec_url = f"/api/contests/{w.ids['contest']}/recommendations/"
+    before = counts()
+    refused(
+        organiser.post(rec_url, {"entry_ids": [w.ids["entry_C"]]}, format="json"),
+        409,
+        "entries_not_eligible",
+        before,
+    )
+    recommended = ok(
+        organiser.post(
+            rec_url, {"entry_ids": [w.ids["entry_A"]], "reason": "初赛第一名"}, format="json"
+        ),
+        201,
+    )
+    assert (
+        recommended[0]["to_contest"] == w.ids["national"]
+        and recommended[0]["entry"] == w.ids["entry_A"]
+    )
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def test_contest_lifecycle_whole_subcontest_through_the_api(
@@ -531,3 +747,5 @@ def test_contest_lifecycle_whole_subcontest_through_the_api(
     phase_challenges_and_teams(w)
     phase_entries_and_panel(w)
     phase_judging(w)
+    phase_results(w)
+    phase_promotion(w)
