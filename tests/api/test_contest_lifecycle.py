@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 
+from awards.certificates.signing import generate_signing_key_b64
 from tests.api.helpers import upload
 from tests.api.lifecycle import Clock, World, all_rows, client, new_organisation, ok, refused, rows
 from tests.api.lifecycle import world_counts as counts
@@ -736,11 +737,326 @@ def phase_promotion(w: World) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Phase 7: awards (tiers, propose), the quota, 公示, objections, the final list
+
+
+def phase_awards(w: World) -> None:
+    cid, prelim, organiser = w.ids["contest"], w.ids["stage_prelim"], w.api("organiser")
+    # step: tiers with quotas, and a special award
+    for order, name in enumerate(("一等奖", "二等奖", "三等奖"), start=1):
+        tier = ok(
+            organiser.post(
+                "/api/award-tiers/",
+                {"contest": cid, "name": name, "kind": "ranked", "quota_count": 1, "order": order},
+                format="json",
+            ),
+            201,
+        )
+        w.ids[f"tier{order}"] = tier["id"]
+    special = ok(
+        organiser.post(
+            "/api/award-tiers/",
+            {
+                "contest": cid,
+                "name": "最佳数据应用奖",
+                "kind": "special",
+                "quota_count": 1,
+                "order": 9,
+            },
+            format="json",
+        ),
+        201,
+    )
+    # step: proposed from the published v2
+    proposed = ok(organiser.post("/api/awards/propose/", {"stage": prelim}, format="json"), 201)
+    by_team = {a["team"]: a for a in proposed}
+    assert {by_team[w.ids[f"team_{k}"]]["tier_name"] for k in "ABD"} == {
+        "一等奖",
+        "二等奖",
+        "三等奖",
+    }
+    first = by_team[w.ids["team_A"]]
+    assert first["tier_name"] == "一等奖"
+    # refused: a hand-added award over its tier's quota without an override
+    before = counts()
+    add = {"contest": cid, "tier": w.ids["tier1"], "team": w.ids["team_B"], "reason": "评委会建议"}
+    body = refused(
+        organiser.post("/api/awards/", add, format="json"),
+        409,
+        "award_quota_exceeded",
+        before,
+        en="override",
+    )
+    # within quota, then over it with an explicit override and its reason (shown on the list)
+    ok(
+        organiser.post(
+            "/api/awards/",
+            {
+                "contest": cid,
+                "tier": special["id"],
+                "team": w.ids["team_D"],
+                "reason": "数据应用突出",
+            },
+            format="json",
+        ),
+        201,
+    )
+    over = ok(
+        organiser.post(
+            "/api/awards/",
+            {
+                "contest": cid,
+                "tier": special["id"],
+                "team": w.ids["team_B"],
+                "reason": "数据应用突出",
+                "quota_override_reason": "评审委员会决议增设一名",
+            },
+            format="json",
+        ),
+        201,
+    )
+    assert (
+        over["quota_override"] is True and over["quota_override_reason"] == "评审委员会决议增设一名"
+    )
+
+    # step: 公示 — refused opening in the past, or shorter than the minimum (5 working days)
+    before = counts()
+    refused(
+        organiser.post(
+            "/api/notices/",
+            {
+                "contest": cid,
+                "days": 5,
+                "working_days": True,
+                "opens_at": w.clock.iso(REVIEW_CLOSES - 9),
+            },
+            format="json",
+        ),
+        400,
+        "notice_opens_in_past",
+        before,
+    )
+    refused(
+        organiser.post(
+            "/api/notices/", {"contest": cid, "days": 2, "working_days": True}, format="json"
+        ),
+        400,
+        "notice_too_short",
+        before,
+    )
+    notice = ok(
+        organiser.post(
+            "/api/notices/", {"contest": cid, "days": 5, "working_days": True}, format="json"
+        ),
+        201,
+    )
+    nid = w.ids["notice"] = notice["id"]
+    assert notice["phase"] == "open" and len(notice["awards"]) == 5
+    # refused: finalising while the window runs
+    before = counts()
+    refused(organiser.post(f"/api/notices/{nid}/finalise/"), 409, "notice_window_open", before)
+    # step: an objection, under a real name, on the 一等奖
+    objector = w.api("objector")
+    objection = ok(
+        objector.post(
+            "/api/objections/",
+            {
+                "notice": nid,
+                "award": first["id"],
+                "reason": "该队方案与他人成果雷同，请取消其一等奖",
+                "contact": "13800000000",
+            },
+            format="multipart",
+        ),
+        201,
+    )
+    oid = objection["id"]
+    # step: the window closes; refused: finalising with the objection open
+    w.clock.travel_to(REVIEW_CLOSES + 20)
+    before = counts()
+    refused(organiser.post(f"/api/notices/{nid}/finalise/"), 409, "objections_open", before)
+    refused(
+        objector.post(
+            "/api/objections/",
+            {"notice": nid, "reason": "迟到的异议", "contact": "13800000000"},
+            format="multipart",
+        ),
+        409,
+        "notice_closed",
+        before,
+    )
+    # refused: upheld without its consequence
+    resolve = f"/api/objections/{oid}/resolve/"
+    refused(
+        organiser.post(
+            resolve, {"decision": "upheld", "resolution": "经核查异议属实"}, format="json"
+        ),
+        400,
+        "consequence_required",
+        before,
+    )
+    assert ok(organiser.get(f"/api/objections/{oid}/"))["status"] == "open"
+    assert ok(organiser.get(f"/api/awards/{first['id']}/"))["status"] == "in_notice"
+    # step: upheld with its consequence: the 一等奖 is removed; the change goes to a new 公示
+    resolved = ok(
+        organiser.post(
+            resolve,
+            {
+                "decision": "upheld",
+                "resolution": "经核查异议属实，取消其一等奖",
+                "changes": [{"action": "remove", "award": first["id"]}],
+            },
+            format="json",
+        )
+    )
+    assert resolved["status"] == "upheld"
+    assert ok(organiser.get(f"/api/awards/{first['id']}/"))["status"] == "removed"
+    notices = rows(client().get(f"/api/notices/?contest={cid}"))
+    follow_up = next(n for n in notices if n["follows"] == nid)
+    assert follow_up["phase"] == "open" and follow_up["changes"][0]["action"] == "remove"
+    before = counts()
+    refused(organiser.post(f"/api/notices/{nid}/finalise/"), 409, "follow_up_notice_open", before)
+    # step: the follow-up closes; the list is final
+    w.clock.travel_to(REVIEW_CLOSES + 40)
+    final = ok(organiser.post(f"/api/notices/{nid}/finalise/"))
+    assert final["status"] == "final" and final["phase"] == "final"
+    w.data["final_notice"] = final
+    statuses = {a["id"]: a["status"] for a in all_rows(organiser, f"/api/awards/?contest={cid}")}
+    assert statuses.pop(first["id"]) == "removed" and set(statuses.values()) == {"final"}
+    # after the final list: no settings change, recompute or republication; no judge scores
+    _frozen(w)
+
+
+# --------------------------------------------------------------------------------------------
+# Phase 8: certificates: template, issue, public verification, revocation and replacement
+
+
+def phase_certificates(w: World) -> None:
+    cid, organiser, anonymous = w.ids["contest"], w.api("organiser"), client()
+    template = {"issuing_bodies": ["江苏省数据局"], "serial_prefix": "DEJS"}
+    ok(
+        organiser.patch(
+            f"/api/contests/{w.ids['national']}/certificate-template/",
+            {**template, "serial_prefix": "DENAT"},
+            format="json",
+        )
+    )
+    # refused: a serial prefix another contest uses
+    before = counts()
+    refused(
+        organiser.patch(
+            f"/api/contests/{cid}/certificate-template/",
+            {**template, "serial_prefix": "DENAT"},
+            format="json",
+        ),
+        409,
+        "serial_prefix_taken",
+        before,
+        en="DENAT",
+    )
+    assert (
+        ok(organiser.patch(f"/api/contests/{cid}/certificate-template/", template, format="json"))[
+            "serial_prefix"
+        ]
+        == "DEJS"
+    )
+    # step: the issue batch
+    with w.on_commit(execute=True):
+        batch = ok(organiser.post(f"/api/contests/{cid}/certificates/issue/"), 202)
+    batch = ok(organiser.get(f"/api/certificate-batches/{batch['id']}/"))
+    assert (
+        batch["status"] == "done" and batch["issued"] == batch["total"] > 0 and batch["failed"] == 0
+    ), batch
+    certificates = all_rows(organiser, f"/api/certificates/?contest={cid}")
+    assert len(certificates) == batch["issued"] and all(
+        c["serial"].startswith("DEJS") for c in certificates
+    )
+    # step: the public verifies one
+    cert = next(c for c in certificates if c["recipient_role"] == "member")
+    facts = ok(anonymous.get(f"/api/certificates/verify/{cert['serial']}/"))
+    assert (
+        facts["valid"] is True
+        and facts["status"] == "issued"
+        and facts["name"] == cert["recipient_name"]
+    )
+    # refused: replacing a certificate that is not revoked
+    before = counts()
+    replace = f"/api/certificates/{cert['id']}/replace/"
+    refused(
+        organiser.post(replace, {"reason": "姓名有误", "recipient_name": "李思"}, format="json"),
+        409,
+        "certificate_not_revoked",
+        before,
+    )
+    # step: revoked (a misspelt name) and replaced: a new serial linked both ways
+    revoked = ok(
+        organiser.post(
+            f"/api/certificates/{cert['id']}/revoke/", {"reason": "姓名有误"}, format="json"
+        )
+    )
+    assert revoked["status"] == "revoked" and revoked["revoke_reason"] == "姓名有误"
+    new = ok(
+        organiser.post(replace, {"reason": "更正姓名", "recipient_name": "李思"}, format="json"),
+        201,
+    )
+    assert new["serial"] != cert["serial"] and new["replaces"] == cert["serial"]
+    assert new["recipient_name"] == "李思" and new["status"] == "issued"
+    old_facts = ok(anonymous.get(f"/api/certificates/verify/{cert['serial']}/"))
+    assert old_facts["valid"] is False and old_facts["status"] == "revoked"
+    assert old_facts["replaced_by"] == new["serial"] and old_facts["revoke_reason"] == "姓名有误"
+    new_facts = ok(anonymous.get(f"/api/certificates/verify/{new['serial']}/"))
+    assert new_facts["valid"] is True and new_facts["replaces"] == cert["serial"]
+    before = counts()
+    refused(
+        organiser.post(replace, {"reason": "再次更正", "recipient_name": "李思"}, format="json"),
+        409,
+        "certificate_already_replaced",
+        before,
+        en=new["serial"],
+    )
+    # a judge still cannot score after the certificates are out
+    _frozen(w)
+
+
+# --------------------------------------------------------------------------------------------
+# Phase 9: the contest finishes; the audit chain verifies and the published heads are its heads
+
+
+def phase_audit(w: World) -> None:
+    cid, organiser = w.ids["contest"], w.api("organiser")
+    assert (
+        ok(organiser.post(f"/api/contests/{cid}/transition/", {"status": "finished"}))["status"]
+        == "finished"
+    )
+    check = ok(organiser.get(f"/api/contests/{cid}/audit-verify/"))
+    assert check["ok"] is True and check["first_bad_seq"] is None
+    chain = {
+        row["seq"]: row["hash"] for row in all_rows(organiser, f"/api/audit-log/?contest={cid}")
+    }
+    assert len(chain) == check["rows"]
+    v2 = next(
+        s
+        for s in ok(client().get(f"/api/stages/{w.ids['stage_prelim']}/snapshots/"))
+        if s["version"] == 2
+    )
+    assert chain[max(chain) - check["rows"] + v2["chain_rows"]] == v2["chain_head"]
+    final = ok(client().get(f"/api/notices/{w.ids['notice']}/"))
+    assert final["status"] == "final"
+    assert chain[max(chain) - check["rows"] + final["chain_rows"]] == final["chain_head"]
+    actions = {row["action"] for row in all_rows(organiser, f"/api/audit-log/?contest={cid}")}
+    assert {"contest.create", "results.publish", "notice.open", "notice.finalise"} <= actions, (
+        actions
+    )
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def test_contest_lifecycle_whole_subcontest_through_the_api(
-    monkeypatch, django_capture_on_commit_callbacks
+    monkeypatch, settings, django_capture_on_commit_callbacks
 ):
+    settings.CERTIFICATE_SIGNING_KEY = generate_signing_key_b64()
+    settings.SITE_URL = "https://saiwu.example.cn"
     w = World(clock=Clock(monkeypatch), on_commit=django_capture_on_commit_callbacks)
     _people(w)
     phase_contests(w)
@@ -749,3 +1065,6 @@ def test_contest_lifecycle_whole_subcontest_through_the_api(
     phase_judging(w)
     phase_results(w)
     phase_promotion(w)
+    phase_awards(w)
+    phase_certificates(w)
+    phase_audit(w)
