@@ -40,6 +40,7 @@ from judging.assignment_solver import (
 from judging.enums import AssignmentMode, AssignmentSource, PanelStatus, ReviewStatus, RunStatus
 from judging.errors import error
 from judging.models import Assignment, AssignmentRun, PanelMembership, Review
+from judging.phases import phase_require
 from judging.selectors.conflict import conflict_exists, conflict_reasons
 from judging.services.assignment_feasibility import (
     accepted_panel,
@@ -71,6 +72,8 @@ def assignment_start(
     """
 
     permission_require(actor, "judging.assign_judges", stage.contest)
+
+    phase_require(stage, "assignment.change")
     k_check(k)
     if mode not in AssignmentMode.values:
         raise error("assignment_mode_invalid", modes=", ".join(AssignmentMode.values))
@@ -244,6 +247,7 @@ def assignment_roadshow_all(*, actor, stage: Stage) -> dict:
     """At a roadshow (路演答辩) every accepted panel member, whatever their track, scores every
     submitted entry, except where they are in conflict. Adds the missing pairs; returns counts."""
     permission_require(actor, "judging.assign_judges", stage.contest)
+    phase_require(stage, "assignment.change")
     if stage.kind != StageKind.ROADSHOW:
         raise error("stage_not_roadshow")
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
@@ -346,6 +350,7 @@ def _drop_draft(review: Review | None) -> None:
 def assignment_add(*, actor, stage: Stage, entry: Entry, judge) -> Assignment:
     """Assign a judge by hand (a fixed pre-assignment for later runs)."""
     permission_require(actor, "judging.assign_judges", stage.contest)
+    phase_require(stage, "assignment.change")
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
     _check_pair(stage=stage, entry=entry, judge=judge)
     assignment = Assignment(
@@ -373,6 +378,7 @@ def assignment_remove(*, actor, assignment: Assignment) -> None:
     """Remove an assignment; refused once its review is submitted. A draft goes with it."""
     stage = assignment.stage
     permission_require(actor, "judging.remove_assignment", stage.contest)
+    phase_require(stage, "assignment.change")
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
     review = _review_of(assignment)
     _refuse_if_submitted(review)
@@ -399,6 +405,7 @@ def assignment_swap(*, actor, assignment: Assignment, judge) -> Assignment:
     """Give the assignment to another judge (same entry, same code); becomes manual."""
     stage = assignment.stage
     permission_require(actor, "judging.swap_judge", stage.contest)
+    phase_require(stage, "assignment.change")
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
     review = _review_of(assignment)
     _refuse_if_submitted(review)
