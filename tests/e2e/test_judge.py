@@ -1,6 +1,6 @@
-"""The judge journey: accept the panel invitation with the declaration, see the worklist and its
-progress, score an anonymised entry (an out-of-range value is refused as typed), save a draft and
-submit (the review locks)."""
+"""The judge journey: state an organisation (none) and accept the panel invitation with the
+declaration, see the worklist and its progress, score an anonymised entry (an out-of-range value
+is refused as typed), save a draft and submit (the review locks)."""
 
 import re
 
@@ -49,6 +49,9 @@ def test_judge_accepts_scores_and_submits(live_server, new_page, judge_world):
     dialog = page.get_by_test_id("declaration-dialog")
     expect(page.get_by_test_id("declaration-text")).to_contain_text("承诺")
     expect(page.get_by_test_id("declaration-submit")).to_be_disabled()
+    # The organisation is stated before signing: here, none.
+    expect(page.get_by_test_id("declare-organisation")).to_contain_text("所在单位")
+    page.get_by_test_id("org-choice-none").click()
     page.get_by_test_id("declaration-agree").click()
     page.get_by_test_id("declaration-submit").click()
     toast(page, "已接受邀请")

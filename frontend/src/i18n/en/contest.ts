@@ -168,6 +168,15 @@ const contest: SameShape<typeof zh> = {
     column: 'Column',
     message: 'Error',
   },
+  windows: {
+    edit: 'Edit window',
+    stageTitle: 'Windows: {name}',
+    contestTitle: 'Registration window',
+    submission: 'Submission',
+    review: 'Review',
+    reason: 'Reason',
+    reasonHint: 'Required when extending the submission or registration deadline',
+  },
 }
 
 export default contest

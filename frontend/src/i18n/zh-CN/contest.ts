@@ -171,4 +171,14 @@ export default {
     column: '列',
     message: '错误',
   },
+  // 组委会调整阶段或报名时间
+  windows: {
+    edit: '调整时间',
+    stageTitle: '调整时间：{name}',
+    contestTitle: '调整报名时间',
+    submission: '提交时间',
+    review: '评审时间',
+    reason: '调整理由',
+    reasonHint: '延长提交或报名截止时间时必填',
+  },
 }
