@@ -50,7 +50,9 @@ def imported_modules(path: Path, *, top_level_only: bool) -> set[str]:
     if top_level_only:  # module level, including under `if TYPE_CHECKING:` / try blocks
         nodes = [n for stmt in tree.body for n in ast.walk(stmt) if not _in_function(stmt, n)]
     found: set[str] = set()
-    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    package = (
+        module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    )
     for node in nodes:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
