@@ -69,6 +69,7 @@ def test_organiser_opens_correction_public_sees_corrected(live_server, new_page,
     option = page.locator(".el-select-dropdown__item:visible").first
     expect(option).to_be_visible()
     option.click()
+    expect(page.get_by_test_id("correction-reviews").locator(".el-tag")).to_have_count(1)
     page.keyboard.press("Escape")
     reason = "评委乙对先锋队的评分录入有误，经核实重新评分。"
     field(page, "correction-reason").fill(reason)
@@ -279,7 +280,11 @@ def test_judge_states_organisation_and_relative(live_server, new_page, invited):
 
     # The second judge, on a phone: "none", and a student by name only.
     phone = new_page(phone=True)
-    login(phone, base, login="judge2@example.com", password=PASSWORD, next_path="/judging")
+    phone.goto(f"{base}/login?next=/judging")
+    field(phone, "login-login").fill("judge2@example.com")
+    field(phone, "login-password").fill(PASSWORD)
+    phone.get_by_test_id("login-submit").click()
+    expect(phone).to_have_url(re.compile(r"/judging$"))
     phone.get_by_test_id("panel-accept").click()
     phone.get_by_test_id("org-choice-none").click()
     phone.get_by_test_id("relation-add").click()
