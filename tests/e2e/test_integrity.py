@@ -86,7 +86,7 @@ def test_organiser_opens_correction_public_sees_corrected(live_server, new_page,
     expect(page.get_by_test_id("results-correcting")).to_be_visible()
     shot(page, "desktop-organiser-under-correction")
 
-    from judging.models import Review, ResultSnapshot
+    from judging.models import ResultSnapshot, Review
 
     snapshot = ResultSnapshot.objects.get(stage=judging.stage, version=1)
     assert snapshot.status == "withdrawn" and snapshot.withdrawal_reason == reason
@@ -250,7 +250,9 @@ def test_judge_states_organisation_and_relative(live_server, new_page, invited):
     page.get_by_test_id("org-choice-existing").click()
     page.get_by_test_id("judge-org-select").click()
     page.keyboard.type("示例智能")
-    option = page.locator(".el-select-dropdown__item:visible", has_text="示例智能制造有限公司").first
+    option = page.locator(
+        ".el-select-dropdown__item:visible", has_text="示例智能制造有限公司"
+    ).first
     expect(option).to_be_visible()
     option.click()
     page.get_by_test_id("relation-add").click()

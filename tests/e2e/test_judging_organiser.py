@@ -69,7 +69,9 @@ def test_organiser_assigns_ranks_and_opens_notice(live_server, new_page, organis
     expect(first).to_contain_text("先锋队")
     expect(first).to_contain_text("90")
     expect(ranking.get_by_test_id("tied")).to_have_count(2)
-    expect(table_rows(page, "consistency")).to_have_count(3)  # the balanced run gives all three work
+    expect(table_rows(page, "consistency")).to_have_count(
+        3
+    )  # the balanced run gives all three work
     shot(page, "desktop-organiser-ranking")
 
     page.get_by_test_id("publish-results").click()
