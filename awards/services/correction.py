@@ -136,7 +136,7 @@ def stale_awards_reconcile(
     """Compare the stage's stale awards with the new proposal `new` (unsaved); see the module
     docstring. Returns the awards still to create and what happened to the stale ones."""
     stale = list(
-        Award.objects.select_for_update()
+        Award.objects.select_for_update(of=("self",))
         .filter(stage=stage, status=AwardStatus.STALE)
         .select_related("tier", "team", "notice")
         .order_by("id")
