@@ -95,6 +95,12 @@ def test_organiser_assigns_ranks_and_opens_notice(live_server, new_page, organis
     expect(dialog.locator(".el-form-item.is-error")).to_be_visible()
     field(page, "change-reason").fill("合议：两项指标均为满分，提升为一等奖。")
     page.get_by_test_id("change-save").click()
+    # 一等奖 has one place: going over it needs its own reason (the API says so).
+    expect(dialog.get_by_test_id("form-error")).to_have_attribute(
+        "data-code", "award_quota_exceeded"
+    )
+    field(page, "change-quota-reason").fill("评审委员会决定增设一名一等奖。")
+    page.get_by_test_id("change-save").click()
     toast(page, "已调整")
     expect(row).to_contain_text("一等奖")
 

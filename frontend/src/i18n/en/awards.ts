@@ -17,6 +17,7 @@ const awards: SameShape<typeof zh> = {
     list: 'Award list',
     tier: 'Tier',
     changeTier: 'Change tier',
+    quotaOverrideReason: 'Reason for going over the quota (required when the tier is full)',
     changeTierTitle: 'Change the tier of {team}',
     newTier: 'New tier',
     reason: 'Reason',

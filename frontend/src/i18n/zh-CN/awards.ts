@@ -16,6 +16,7 @@ export default {
     list: '获奖名单',
     tier: '奖项',
     changeTier: '调整奖项',
+    quotaOverrideReason: '超出名额的理由（名额已满时必填）',
     changeTierTitle: '调整 {team} 的奖项',
     newTier: '新奖项',
     reason: '理由',
