@@ -25,9 +25,12 @@ def assignment_run_task(run_id: int) -> None:
 def results_recompute_task(stage_id: int) -> None:
     """Recompute a stage's stored results, e.g. after a review is submitted or reopened."""
     from contest.models import Stage
+    from judging.phases import phase_allows
     from judging.services.result import ranking_compute
 
     stage = Stage.objects.filter(pk=stage_id).select_related("contest").first()
-    if stage is None:
+    # A recompute queued by a submit may run after the results were published: a frozen stage's
+    # stored results must not move, so there is nothing to do.
+    if stage is None or not phase_allows(stage, "results.compute"):
         return
     ranking_compute(stage=stage)

@@ -559,3 +559,20 @@ def test_results_by_challenge_scope(world):
     assert [(r["group_key"], r["group_name"]) for r in snapshot.data["rows"]] == [
         (str(challenge.pk), "JB-001 智能质检")
     ]
+
+
+def test_recompute_task_after_publish_leaves_stored_results_alone(world):
+    """A recompute queued by a submit can run after the results were published (the demo seed
+    does exactly that): the task returns quietly and the frozen rows do not move."""
+    from judging.tasks import results_recompute_task
+
+    a, b = world.entry("甲"), world.entry("乙")
+    world.scores(a, [90])
+    world.review(b, world.judges[0], 80)
+    ranking_compute(stage=world.stage)
+    results_publish(actor=world.organiser, stage=world.stage)
+    before = stored(world.stage)
+
+    results_recompute_task(world.stage.pk)
+
+    assert stored(world.stage) == before
