@@ -63,7 +63,7 @@ def build(scale: float, rng: random.Random, tag: str) -> dict:
         Track,
         User,
     )
-    from contest.validators import USCC_CHARSET, uscc_check_character
+    from contest.validators import uscc_compose
 
     n_teams = max(1, round(20_000 * scale))
     n_challenges = max(1, round(500 * scale))
@@ -74,12 +74,7 @@ def build(scale: float, rng: random.Random, tag: str) -> dict:
 
     def make_uscc(n: int) -> str:
         """A valid 统一社会信用代码 (enterprise, region 320100) numbered n."""
-        body = ""
-        for _ in range(9):
-            body = USCC_CHARSET[n % 31] + body
-            n //= 31
-        first17 = "91320100" + body
-        return first17 + uscc_check_character(first17)
+        return uscc_compose("91320100", n)
 
     def person_name() -> str:
         return rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contest.enums import OrganisationKind
-from contest.validators import USCC_CHARSET, uscc_check_character
+from contest.validators import uscc_compose
 
 
 @dataclass(frozen=True)
@@ -289,9 +289,4 @@ RUBRIC = [
 
 def uscc_make(prefix2: str, region: str, n: int) -> str:
     """A valid 统一社会信用代码: registration authority + kind, region, 'MA' + 7-character body."""
-    body = ""
-    for _ in range(7):
-        body = USCC_CHARSET[n % 31] + body
-        n //= 31
-    first17 = f"{prefix2}{region}MA{body}"
-    return first17 + uscc_check_character(first17)
+    return uscc_compose(f"{prefix2}{region}MA", n)

@@ -20,16 +20,6 @@ from tests.factories.judging import JudgeProfileFactory, PanelMembershipFactory
 
 
 @pytest.fixture
-def contest(db):
-    return ContestFactory()
-
-
-@pytest.fixture
-def stage(contest):
-    return StageFactory(contest=contest, order=1)
-
-
-@pytest.fixture
 def organiser(contest):
     user = UserFactory(real_name="组委会秘书")
     ContestRoleFactory(contest=contest, user=user)
@@ -41,11 +31,6 @@ def other_organiser(db):
     user = UserFactory(real_name="另一赛事组委会")
     ContestRoleFactory(contest=ContestFactory(), user=user)
     return user
-
-
-@pytest.fixture
-def captain(db):
-    return UserFactory(real_name="队长张三")
 
 
 def assert_error(response, status: int, code: str) -> dict:

@@ -17,7 +17,7 @@ from awards.services.award import (
     quotas_fill,
     tier_quota,
 )
-from contest.enums import ContestRoleKind, MemberRole
+from contest.enums import MemberRole
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
 from judging.models import AuditLog
 from judging.services.audit import audit_verify
@@ -31,37 +31,12 @@ from tests.factories.awards import (
     snapshot_publish,
 )
 from tests.factories.contest import (
-    ContestFactory,
-    ContestRoleFactory,
     OrganisationFactory,
-    StageFactory,
     TeamFactory,
     TeamMemberFactory,
     TrackFactory,
     UserFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def contest(db):
-    return ContestFactory()
-
-
-@pytest.fixture
-def stage(contest):
-    return StageFactory(contest=contest, order=1)
-
-
-@pytest.fixture
-def organiser(contest):
-    user = UserFactory(real_name="组委会秘书")
-    ContestRoleFactory(contest=contest, user=user, role=ContestRoleKind.ORGANISER)
-    return user
 
 
 def tiers(contest, *quotas, percent=False):

@@ -24,13 +24,12 @@ from awards.services.certificate import (
 )
 from awards.services.certificate_batch import certificates_issue
 from awards.services.certificate_template import certificate_template_update, image_check
-from contest.enums import ContestRoleKind, MemberRole
+from contest.enums import MemberRole
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
 from judging.models import AuditLog
 from tests.factories.awards import AwardFactory, AwardTierFactory
 from tests.factories.contest import (
     ContestFactory,
-    ContestRoleFactory,
     OrganisationFactory,
     TeamFactory,
     TeamMemberFactory,
@@ -66,13 +65,6 @@ def seal_png(name="seal.png") -> SimpleUploadedFile:
 @pytest.fixture
 def contest(db):
     return ContestFactory(code="sjys", name="数据要素×大赛江苏分赛", year=2026)
-
-
-@pytest.fixture
-def organiser(contest):
-    user = UserFactory(real_name="组委会秘书")
-    ContestRoleFactory(contest=contest, user=user, role=ContestRoleKind.ORGANISER)
-    return user
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from awards.services.notice import (
     objection_submit,
 )
 from awards.workdays import SHANGHAI, is_working_day, notice_window_end, working_days_between
-from contest.enums import ContestRoleKind
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
 from judging.models import AuditLog
 from judging.services.audit import audit_verify
@@ -29,8 +28,6 @@ from tests.factories.awards import (
     ObjectionFactory,
 )
 from tests.factories.contest import (
-    ContestFactory,
-    ContestRoleFactory,
     StageFactory,
     TeamFactory,
     UserFactory,
@@ -41,23 +38,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 def sh(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def contest(db):
-    return ContestFactory()
-
-
-@pytest.fixture
-def organiser(contest):
-    user = UserFactory(real_name="组委会秘书")
-    ContestRoleFactory(contest=contest, user=user, role=ContestRoleKind.ORGANISER)
-    return user
 
 
 @pytest.fixture

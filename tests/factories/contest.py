@@ -28,20 +28,14 @@ from contest.models import (
     Track,
     User,
 )
-from contest.validators import USCC_CHARSET, uscc_check_character
+from contest.validators import uscc_compose
 
 _uscc_counter = itertools.count(1)
 
 
 def make_uscc(n: int | None = None) -> str:
     """A valid 统一社会信用代码: 91 (enterprise) + region 320100 + 9-character body + check char."""
-    n = next(_uscc_counter) if n is None else n
-    body = ""
-    for _ in range(9):
-        body = USCC_CHARSET[n % 31] + body
-        n //= 31
-    first17 = "91320100" + body
-    return first17 + uscc_check_character(first17)
+    return uscc_compose("91320100", next(_uscc_counter) if n is None else n)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

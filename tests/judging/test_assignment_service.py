@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from contest.enums import ContestRoleKind, EntryStatus, StageKind
+from contest.enums import EntryStatus, StageKind
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
 from judging.enums import AssignmentSource, ConflictSource, ReviewStatus, RunStatus
 from judging.models import Assignment, AssignmentRun, AuditLog, Conflict, Review, Rubric
@@ -20,8 +20,6 @@ from judging.services.assignment import (
 )
 from judging.services.assignment_feasibility import assignment_feasibility
 from tests.factories.contest import (
-    ContestFactory,
-    ContestRoleFactory,
     EntryFactory,
     OrganisationFactory,
     StageFactory,
@@ -30,23 +28,6 @@ from tests.factories.contest import (
     UserFactory,
 )
 from tests.factories.judging import JudgeProfileFactory, PanelMembershipFactory
-
-
-@pytest.fixture
-def contest(db):
-    return ContestFactory()
-
-
-@pytest.fixture
-def organiser(contest):
-    user = UserFactory(real_name="组委会秘书")
-    ContestRoleFactory(contest=contest, user=user, role=ContestRoleKind.ORGANISER)
-    return user
-
-
-@pytest.fixture
-def stage(contest):
-    return StageFactory(contest=contest, order=1)
 
 
 def entry_in(stage, *, title=None, track=None, lead_organisation=None, tags=()):

@@ -24,11 +24,6 @@ from tests.factories.contest import (
 from tests.factories.judging import ReviewFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class Ranked:
     """Stage 1 with two tracks, scored and published; stage 2 to promote into.
 

@@ -95,11 +95,6 @@ class World:
             self.review(entry, self.judges[i], total, innovation[i] if innovation else None)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db):
     return World()
