@@ -56,7 +56,7 @@ def user_organisation_set(
         raise error("organisation_choice_invalid", fields={"organisation": ["required"]})
     if new_organisation is not None:
         organisation = organisation_create(**new_organisation)
-    user = type(user).objects.select_for_update().get(pk=user.pk)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
     user.organisation = None if none else organisation
     user.organisation_stated_at = timezone.now()
     full_clean_or_raise(user, exclude=["password"])
@@ -68,7 +68,7 @@ def user_organisation_set(
 def user_id_number_set(*, user, id_number: str):
     """The person records their 居民身份证号码 (checked per GB 11643-1999; empty clears it). The
     conflict rules match it against the ID numbers judges declare for relatives and students."""
-    user = type(user).objects.select_for_update().get(pk=user.pk)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
     user.id_number = id_number_normalise(id_number)
     full_clean_or_raise(user, exclude=["password"])
     user.save(update_fields=["id_number"])

@@ -304,3 +304,20 @@ def test_me_id_number_checked(client_for):
     accepted = client.patch("/api/auth/me/", {"id_number": good.lower()}, format="json")
     assert accepted.status_code == 200
     assert accepted.json()["id_number"] == good.upper()
+
+
+def test_me_states_no_organisation_over_a_session_login(person):
+    """Over a real session (request.user is Django's lazy user, not a User) the change holds."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=False)
+    assert client.login(username="li.ming@example.com", password=PASSWORD)
+
+    response = client.patch(
+        "/api/auth/me/", {"organisation_none": True}, content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["organisation_stated"] is True
+    person.refresh_from_db()
+    assert (person.organisation_id, person.organisation_stated_at is not None) == (None, True)
