@@ -1,4 +1,4 @@
-"""Issue 9 in the browser: the organiser opens a correction on published results (a reason is
+"""The judging safeguards in the browser: the organiser opens a correction on published results (a reason is
 required) and the public page shows the withdrawn version as 已更正 with the reason; a top-up
 assignment run (only the entries below k; a second one is refused) beside the anonymity check of a
 blind stage (a flagged entry, redacted); the judge states an organisation and lists a relative
