@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 
+from contest.enums import ContestStatus, EntryStatus
 from contest.errors import ValidationFailed
 from contest.files import upload_check
 from contest.models import (
@@ -23,6 +24,30 @@ from contest.models import (
     User,
 )
 from contest.services.entry import ALLOWED_FILE_TYPES
+
+
+class ServiceOwnedAdmin:
+    """A back-office view of records that only a service may write: the services check the phase
+    rules, the conflict rules and the permissions, and put each decision on the audit chain, so
+    the admin shows these records and changes none of them (no route gets round the rules)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+CONTEST_WINDOWS = ["registration_opens_at", "registration_closes_at"]
+STAGE_WINDOWS = [
+    "submission_opens_at",
+    "submission_closes_at",
+    "review_opens_at",
+    "review_closes_at",
+]
 
 
 @admin.register(User)
@@ -70,8 +95,23 @@ class GroupInline(admin.TabularInline):
 
 
 class StageInline(admin.TabularInline):
+    """Windows move only through `stage_update` once the contest is published (the window rules
+    and the audit chain); before that the admin may set them."""
+
     model = Stage
     extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != ContestStatus.DRAFT:
+            fields += STAGE_WINDOWS
+        return fields
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or obj.status == ContestStatus.DRAFT
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.status == ContestStatus.DRAFT
 
 
 class ContestRoleInline(admin.TabularInline):
@@ -87,6 +127,12 @@ class ContestAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [TrackInline, GroupInline, StageInline, ContestRoleInline]
     readonly_fields = ["status"]  # moves only through the lifecycle service (API / SPA)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != ContestStatus.DRAFT:
+            fields += CONTEST_WINDOWS + ["parent"]
+        return fields
 
 
 @admin.register(Challenge)
@@ -160,6 +206,10 @@ class EntryFileForm(forms.ModelForm):
             self.instance.sha256 = checked.sha256
             self.instance.original_name = uploaded.name[:255]
             entry = data["entry"]
+            if entry.status != EntryStatus.DRAFT:
+                raise ValidationError(
+                    "作品已提交，文件不能再更换。/ The entry is submitted: its files cannot change."
+                )
             last = entry.files.filter(kind=data["kind"]).order_by("-version").first()
             self.instance.version = (last.version + 1) if last else 1
         return data
@@ -189,6 +239,12 @@ class EntryAdmin(admin.ModelAdmin):
     search_fields = ["title", "team__name", "team__code"]
     inlines = [EntryFileInline]
     readonly_fields = ["status", "submitted_at", "withdrawn_at"]
+
+    def has_change_permission(self, request, obj=None):
+        """A submitted or withdrawn entry is what the judges saw: it changes only as a draft."""
+        if obj is not None and obj.status != EntryStatus.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(EntryFile)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from contest.admin import ServiceOwnedAdmin
 from judging.models import (
     Assignment,
     AuditLog,
@@ -12,13 +13,13 @@ from judging.models import (
 )
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ServiceOwnedAdmin, admin.TabularInline):
     model = Criterion
     extra = 0
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
     list_display = ["name", "stage", "track", "group", "version"]
     inlines = [CriterionInline]
 
@@ -30,7 +31,7 @@ class JudgeProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(PanelMembership)
-class PanelMembershipAdmin(admin.ModelAdmin):
+class PanelMembershipAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
     list_display = [
         "judge",
         "stage",
@@ -44,43 +45,28 @@ class PanelMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
     list_display = ["judge", "team", "source", "created_at"]
     list_filter = ["source", "contest"]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
     list_display = ["judge", "entry", "stage", "source", "anonymous_code"]
     list_filter = ["stage", "source"]
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
     """Read-only: scores change only through the judge's submit and the recorded reopen."""
 
     list_display = ["entry", "judge", "status", "total", "submitted_at", "reopened_count"]
     list_filter = ["stage", "status"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
     """Append-only: visible, never editable."""
 
     list_display = ["contest", "seq", "action", "actor", "object_type", "object_id", "created_at"]
     list_filter = ["contest", "action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -68,3 +68,72 @@ def test_admin_entry_file_upload_accepts_real_pdf(admin_client):
         len(pdf),
         "方案.pdf",
     )
+
+
+# The admin changes nothing that a service owns (phase rules, conflicts, the audit chain) --------
+
+
+def _window_inputs(html: str) -> list[str]:
+    return [
+        name
+        for name in ("submission_opens_at", "submission_closes_at", "review_opens_at")
+        if f'name="stages-0-{name}_0"' in html
+    ]
+
+
+def test_admin_stage_windows_read_only_once_the_contest_is_published(admin_client):
+    from contest.enums import ContestStatus
+    from tests.factories.contest import ContestFactory, StageFactory
+
+    client, _ = admin_client
+    published = ContestFactory(status=ContestStatus.REGISTRATION_OPEN)
+    draft = ContestFactory(status=ContestStatus.DRAFT)
+    StageFactory(contest=published, order=1)
+    StageFactory(contest=draft, order=1)
+
+    published_page = client.get(reverse("admin:contest_contest_change", args=[published.pk]))
+    draft_page = client.get(reverse("admin:contest_contest_change", args=[draft.pk]))
+
+    assert (published_page.status_code, draft_page.status_code) == (200, 200)
+    assert _window_inputs(published_page.content.decode()) == []
+    assert _window_inputs(draft_page.content.decode()) == [
+        "submission_opens_at",
+        "submission_closes_at",
+        "review_opens_at",
+    ]
+
+
+def test_admin_submitted_entry_cannot_change_nor_get_files(admin_client):
+    from contest.enums import EntryStatus
+
+    client, admin = admin_client
+    entry = EntryFactory(status=EntryStatus.SUBMITTED)
+    before = (entry.title, EntryFile.objects.count())
+
+    change = client.post(
+        reverse("admin:contest_entry_change", args=[entry.pk]), {"title": "改过的标题"}
+    )
+    upload = client.post(
+        reverse("admin:contest_entryfile_add"),
+        {
+            "entry": entry.pk,
+            "kind": "plan",
+            "uploaded_by": admin.pk,
+            "file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n"),
+        },
+    )
+
+    entry.refresh_from_db()
+    assert change.status_code == 403
+    assert upload.status_code == 200 and "作品已提交" in upload.content.decode()
+    assert (entry.title, EntryFile.objects.count()) == before
+
+
+@pytest.mark.parametrize("model", ["assignment", "conflict", "panelmembership", "rubric", "review"])
+def test_admin_judging_records_are_view_only(admin_client, model):
+    client, _ = admin_client
+
+    add = client.get(reverse(f"admin:judging_{model}_add"))
+    listing = client.get(reverse(f"admin:judging_{model}_changelist"))
+
+    assert (add.status_code, listing.status_code) == (403, 200)
