@@ -3,13 +3,17 @@ and per-field details. Domain errors from services map here by their `kind`."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.db import IntegrityError
+from django.http import Http404, JsonResponse
 from django.utils.translation import get_language
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from awards.errors import error
 from contest.errors import DomainError
 
 KIND_STATUS = {
@@ -30,7 +34,49 @@ DRF_MESSAGES = {
     "unsupported_media_type": ("不支持的请求格式。", "Unsupported media type."),
     "throttled": ("请求过于频繁，请稍后再试。", "Too many requests; try again later."),
     "not_acceptable": ("无法提供所需格式。", "Not acceptable."),
+    "nesting_too_deep": ("请求数据嵌套层级过深。", "The JSON body is nested too deep."),
+    "control_character": (
+        "请求中含有不允许的控制字符。",
+        "The request contains control characters, which are not allowed.",
+    ),
 }
+
+# A unique constraint that two requests racing each other can hit, by its name on PostgreSQL
+# (named constraints, or `<table>_<column>_key` for `unique=True`) and on SQLite
+# (`<table>.<column>`, from "UNIQUE constraint failed: …"): the code the loser reads. The
+# services check these rules first; the constraint only decides a race, and the loser gets the
+# same 409 it would have got a moment later. Anything else unique or integrity-related is a
+# `write_conflict`, never a 500.
+CONSTRAINT_CODES = {
+    "contest_user_email_key": "account_exists",
+    "contest_user.email": "account_exists",
+    "contest_user_mobile_key": "account_exists",
+    "contest_user.mobile": "account_exists",
+    "contest_organisation_uscc_key": "organisation_exists",
+    "contest_organisation.uscc": "organisation_exists",
+    "uniq_team_name": "team_name_taken",
+    "contest_team.contest_id, contest_team.name": "team_name_taken",
+    "uniq_team_member": "already_member",
+    "contest_teammember.team_id, contest_teammember.user_id": "already_member",
+    "uniq_entry_per_stage": "entry_exists",
+    "contest_entry.team_id, contest_entry.stage_id": "entry_exists",
+    "uniq_rubric_scope": "rubric_exists",
+    "uniq_active_award_team": "award_exists",
+    "judging_award.tier_id, judging_award.team_id": "award_exists",
+    "uniq_active_award_organisation": "award_exists",
+    "judging_award.tier_id, judging_award.organisation_id": "award_exists",
+}
+SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+
+
+def integrity_code(exc: IntegrityError) -> str:
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name is None:
+        match = SQLITE_UNIQUE.search(str(exc))
+        name = match.group(1).strip() if match else None
+    return CONSTRAINT_CODES.get(name or "", "write_conflict")
 
 
 def _language_is_english() -> bool:
@@ -62,6 +108,8 @@ def _flatten_fields(detail) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError):
+        exc = error(integrity_code(exc))
     if isinstance(exc, DomainError):
         return Response(
             error_body(
@@ -89,3 +137,11 @@ def exception_handler(exc, context):
         en = str(exc.detail)
     response.data = error_body(code, zh, en, fields=fields)
     return response
+
+
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """The 404 of a path no API route matches (`/api/notices/AAA/`): the envelope, not a page."""
+    zh, en = DRF_MESSAGES["not_found"]
+    return JsonResponse(
+        error_body("not_found", zh, en), status=404, json_dumps_params={"ensure_ascii": False}
+    )
