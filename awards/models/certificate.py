@@ -93,6 +93,11 @@ class CertificateBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Liveness of the run: the worker holding `claimed_by` bumps `heartbeat_at` as rows are issued;
+    # an unfinished batch whose heartbeat is older than CERTIFICATE_BATCH_STALE_SECONDS is dead and
+    # is taken over (awards.services.certificate_batch).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True, help_text="Task id of the live run")
 
     class Meta:
         db_table = (

@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from awards.enums import AwardStatus, BatchStatus, CertificateRole, CertificateStatus
@@ -117,15 +119,13 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
     Contest.objects.select_for_update().filter(pk=contest.pk).first()
     if not Award.objects.filter(contest=contest, status=AwardStatus.FINAL).exists():
         raise error("no_final_awards")
-    # A batch older than the task time limit cannot still be running (lost broker, killed worker).
-    stale_before = timezone.now() - dt.timedelta(
-        seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800) + 60
-    )
+    # A batch whose worker died (no heartbeat for the stale threshold) holds no lock: it is ended
+    # here, so re-issuing is never refused because of a dead run.
     unfinished = CertificateBatch.objects.filter(
         contest=contest, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
     )
-    unfinished.filter(created_at__lt=stale_before).update(
-        status=BatchStatus.FAILED, error="timed out", finished_at=timezone.now()
+    unfinished.filter(_stale_q()).update(
+        status=BatchStatus.FAILED, error="timed out", finished_at=timezone.now(), claimed_by=""
     )
     if unfinished.exists():
         raise error("batch_running")
@@ -151,24 +151,80 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
     return batch
 
 
-def certificate_batch_run(*, batch_id: int) -> None:
+# --------------------------------------------------------------------------------------------
+# Running a batch: claimed by one live run, heartbeat per row, taken over when its worker dies
+
+
+def _stale_seconds() -> int:
+    return int(getattr(settings, "CERTIFICATE_BATCH_STALE_SECONDS", 60))
+
+
+def _stale_q() -> Q:
+    """Unfinished batches with no sign of life for the stale threshold (never started: since
+    creation)."""
+    before = timezone.now() - dt.timedelta(seconds=_stale_seconds())
+    return Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, created_at__lt=before)
+
+
+def _claim(batch_id: int, claim: str) -> bool:
+    """Take the batch for this run, atomically: it is queued, or its claim is ours (the same
+    message redelivered after its worker died), or its heartbeat is stale (a dead worker's)."""
+    unfinished = CertificateBatch.objects.filter(
+        pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+    )
+    free = Q(status=BatchStatus.QUEUED, claimed_by="") | Q(claimed_by=claim) | _stale_q()
+    return bool(
+        unfinished.filter(free).update(
+            status=BatchStatus.RUNNING, claimed_by=claim, heartbeat_at=timezone.now()
+        )
+    )
+
+
+def _mine(batch_id: int, claim: str) -> QuerySet[CertificateBatch]:
+    return CertificateBatch.objects.filter(
+        pk=batch_id, claimed_by=claim, status=BatchStatus.RUNNING
+    )
+
+
+class BatchClaimLost(Exception):
+    """Another run took the batch over (this one was too slow to beat): stop without writing."""
+
+
+def certificate_batch_run(*, batch_id: int, claim: str | None = None) -> None:
     """The task body: issue every missing certificate of the batch's contest, with progress.
 
+    Resumable and idempotent: the run claims the batch (`claim` is the task id, so the same message
+    redelivered after a worker death takes it back at once), bumps `heartbeat_at` with every row,
+    and stops if another run took the batch over; rows already issued are not issued again (the
+    unique constraints back this), so a resumed run finishes what a dead one started.
     A row that cannot be issued is counted as failed with its reason (never swallowed); one
     issued meanwhile by another run is skipped. The batch ends `failed` when any row failed
     (with the reason and the counts), `done` otherwise."""
-    batch = CertificateBatch.objects.select_related("contest").filter(pk=batch_id).first()
-    if batch is None or batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
-        return
+    claim = claim or f"run-{uuid.uuid4()}"
+    if not _claim(batch_id, claim):
+        return  # finished, gone, or held by a live run
+    batch = CertificateBatch.objects.select_related("contest", "created_by").get(pk=batch_id)
     contest = batch.contest
-    CertificateBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.RUNNING, started_at=timezone.now(), done=0, failed=0, skipped=0
+    already = Certificate.objects.filter(batch=batch).count()  # issued by a dead run of this batch
+    _mine(batch_id, claim).update(
+        started_at=batch.started_at or timezone.now(),
+        done=already,
+        issued=already,
+        failed=0,
+        skipped=0,
     )
     try:
-        issued, failures = _issue_missing(batch, contest)
+        _, failures = _issue_missing(batch, contest, claim, already)
+    except BatchClaimLost:
+        return
+    except SoftTimeLimitExceeded:  # progress is kept: release the claim so the batch resumes now
+        log.warning("Certificate batch %s hit the soft time limit; released to resume", batch_id)
+        _mine(batch_id, claim).update(claimed_by="", heartbeat_at=None)
+        certificate_batches_resume()
+        return
     except Exception as exc:  # recorded for the organiser polling the batch
         log.exception("Certificate batch %s failed", batch.pk)
-        CertificateBatch.objects.filter(pk=batch.pk).update(
+        _mine(batch_id, claim).update(
             status=BatchStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         return
@@ -180,25 +236,60 @@ def certificate_batch_run(*, batch_id: int) -> None:
             f"(issued {batch.issued}, failed {batch.failed}, skipped {batch.skipped}): "
             + "; ".join(failures[:5])
         )[:2000]
-    CertificateBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.FAILED if failures else BatchStatus.DONE,
-        error=error_text,
-        finished_at=timezone.now(),
+    serials = list(
+        Certificate.objects.filter(batch=batch).order_by("seq").values_list("serial", flat=True)
     )
-    if issued or failures:
-        audit_record(
-            contest=contest,
-            actor=batch.created_by,
-            action="certificates.issue",
-            obj=batch,
-            reason=error_text,
-            data={
-                "count": len(issued),
-                "serials": issued,
-                "failed": len(failures),
-                "skipped": batch.skipped,
-            },
+    with transaction.atomic():
+        ended = _mine(batch_id, claim).update(
+            status=BatchStatus.FAILED if failures else BatchStatus.DONE,
+            error=error_text,
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
         )
+        if ended and (serials or failures):
+            audit_record(
+                contest=contest,
+                actor=batch.created_by,
+                action="certificates.issue",
+                obj=batch,
+                reason=error_text,
+                data={
+                    "count": len(serials),
+                    "serials": serials,
+                    "failed": len(failures),
+                    "skipped": batch.skipped,
+                    "resumed": already > 0,
+                },
+            )
+
+
+def certificate_batches_resume() -> list[int]:
+    """Hand every dead batch (unfinished, heartbeat stale) to a new run: the periodic beat task and
+    each worker at start-up call this. The new run's task id is written as the claim before it is
+    enqueued, so a second scan does not enqueue it twice; the dead run's message, if Redis ever
+    redelivers it, finds the claim taken and returns."""
+    resumed: list[int] = []
+    stale = CertificateBatch.objects.filter(
+        _stale_q(), status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+    )
+    for batch_id in stale.values_list("pk", flat=True):
+        claim = str(uuid.uuid4())
+        with transaction.atomic():
+            taken = (
+                CertificateBatch.objects.filter(pk=batch_id)
+                .filter(_stale_q(), status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
+                .update(claimed_by=claim, heartbeat_at=timezone.now())
+            )
+            if not taken:
+                continue
+            log.warning("Certificate batch %s has no live worker: resumed as %s", batch_id, claim)
+            transaction.on_commit(
+                lambda b=batch_id, c=claim: certificate_batch_run_task.apply_async(
+                    args=[b], task_id=c
+                )
+            )
+        resumed.append(batch_id)
+    return resumed
 
 
 def certificate_seq_next(contest: Contest) -> int:
@@ -225,7 +316,9 @@ def _replaced_certificate(planned: PlannedCertificate) -> Certificate | None:
     )
 
 
-def _issue_missing(batch: CertificateBatch, contest: Contest) -> tuple[list[str], list[str]]:
+def _issue_missing(
+    batch: CertificateBatch, contest: Contest, claim: str, already: int
+) -> tuple[list[str], list[str]]:
     template = CertificateTemplate.objects.filter(contest=contest).first()
     layout = certificate_layout(template)
     prefix = certificate_serial_prefix(contest, template)
@@ -233,7 +326,8 @@ def _issue_missing(batch: CertificateBatch, contest: Contest) -> tuple[list[str]
     bodies = list(template.issuing_bodies) if template else []
     existing = _existing_keys(contest)
     missing = [p for p in certificates_plan(contest=contest) if p.key not in existing]
-    CertificateBatch.objects.filter(pk=batch.pk).update(total=len(missing))
+    if not _mine(batch.pk, claim).update(total=already + len(missing), heartbeat_at=timezone.now()):
+        raise BatchClaimLost
     issued: list[str] = []
     failures: list[str] = []
     for planned in missing:
@@ -273,13 +367,15 @@ def _issue_missing(batch: CertificateBatch, contest: Contest) -> tuple[list[str]
             else:  # e.g. a serial another contest already uses: a failure, with its reason
                 counter = "failed"
                 failures.append(f"{planned.recipient_name}（{planned.role}）: {exc}"[:300])
+        except SoftTimeLimitExceeded:
+            raise
         except Exception as exc:  # a row that cannot be rendered or signed
             log.exception("Certificate of %s failed", planned.recipient_name)
             counter = "failed"
             failures.append(f"{planned.recipient_name}（{planned.role}）: {exc}"[:300])
         if counter == "issued":
             issued.append(certificate.serial)
-        CertificateBatch.objects.filter(pk=batch.pk).update(
-            done=F("done") + 1, **{counter: F(counter) + 1}
-        )
+        beat = {"done": F("done") + 1, counter: F(counter) + 1, "heartbeat_at": timezone.now()}
+        if not _mine(batch.pk, claim).update(**beat):
+            raise BatchClaimLost
     return issued, failures
