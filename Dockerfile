@@ -37,7 +37,7 @@ COPY . .
 COPY --from=frontend /frontend/dist /app/frontend/dist
 # Static files (Django admin, DRF, the SPA's assets) are collected into the image; whitenoise
 # serves them. The key is a throwaway: collectstatic needs settings to load, nothing more.
-RUN DJANGO_SECRET_KEY=collectstatic-build-only DJANGO_DEBUG=0 \
+RUN DJANGO_SECRET_KEY=collectstatic-build-only CERTIFICATE_SIGNING_KEY=collectstatic-build-only DJANGO_DEBUG=0 \
     python manage.py collectstatic --noinput -v 0 \
     && chown -R saiwu:saiwu /app/staticfiles
 USER saiwu

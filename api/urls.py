@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -13,7 +13,16 @@ from api.views.assignment import (
     RunDetailView,
     StageAssignmentsView,
 )
-from api.views.auth import ClientConfigView, CsrfView, LoginView, LogoutView, MeView, RegisterView
+from api.views.auth import (
+    ClientConfigView,
+    CsrfView,
+    LoginView,
+    LogoutView,
+    MeView,
+    RegisterView,
+    TokenDetailView,
+    TokenListView,
+)
 from api.views.award import AwardSettingsView, AwardTierViewSet, AwardViewSet
 from api.views.certificate import (
     CertificateBatchViewSet,
@@ -91,6 +100,12 @@ urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="auth-register"),
     path("auth/me/", MeView.as_view(), name="auth-me"),
     path("auth/csrf/", CsrfView.as_view(), name="auth-csrf"),
+    path("auth/tokens/", TokenListView.as_view(), name="auth-tokens"),
+    re_path(
+        r"^auth/tokens/(?P<token_id>[A-Za-z0-9_-]{1,25})/$",
+        TokenDetailView.as_view(),
+        name="auth-token-detail",
+    ),
     path("config/", ClientConfigView.as_view(), name="client-config"),
     path("users/search/", UserSearchView.as_view(), name="user-search"),
     path(

@@ -23,6 +23,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # it (awards.certificates.signing.generate_signing_key_b64 makes one). Empty with DEBUG on: a dev
 # key derived from SECRET_KEY; empty with DEBUG off: signing fails. Changing it voids signatures.
 CERTIFICATE_SIGNING_KEY = env_str("CERTIFICATE_SIGNING_KEY")
+if not CERTIFICATE_SIGNING_KEY and not DEBUG:
+    # Fail at startup, not with a 500 on every verification.
+    raise ImproperlyConfigured("CERTIFICATE_SIGNING_KEY must be set when DJANGO_DEBUG is off.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,7 +36,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "contest",
@@ -45,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns an admin lockout into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,10 +97,19 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contest.User"
-AUTHENTICATION_BACKENDS = ["contest.auth.EmailOrMobileBackend"]
+# django-axes first: it refuses a locked-out admin login before the password is checked.
+AUTHENTICATION_BACKENDS = ["api.throttling.AdminAxesBackend", "contest.auth.EmailOrMobileBackend"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "mobile", "real_name")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -139,9 +156,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "api.authentication.SessionAuthentication",
     ],
+    # Views opt in with `throttle_scope` (see api/throttling.py); rates are per user, or per
+    # address when anonymous.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ScopedWriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env_str("THROTTLE_LOGIN", "30/min"),
+        "register": env_str("THROTTLE_REGISTER", "10/hour"),
+        "verify": env_str("THROTTLE_VERIFY", "60/min"),
+        "objection": env_str("THROTTLE_OBJECTION", "20/hour"),
+        "upload": env_str("THROTTLE_UPLOAD", "120/hour"),
+    },
+    # Proxies in front of the app (1 behind nginx): the client address is read from
+    # X-Forwarded-For only that deep, so a client cannot pick its own address.
+    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
@@ -197,6 +227,70 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Throttles, tokens, deployment security (issue 10) ----------------------------------------
+# Throttle counters and lockouts live in the cache: Redis in production (CACHE_URL, else a Redis
+# broker), local memory on a development machine (per process).
+CACHE_URL = env_str("CACHE_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") and not DEBUG else ""
+)
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Login lockout (api/throttling.py): this many wrong passwords for one account, or from one
+# address, lock it for LOGIN_LOCKOUT_SECONDS, the right password included.
+LOGIN_FAILURES_MAX = env_int("LOGIN_FAILURES_MAX", 5)
+LOGIN_ADDRESS_FAILURES_MAX = env_int("LOGIN_ADDRESS_FAILURES_MAX", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+# The admin login: django-axes, on the admin site only (the API has its own lockout above),
+# counting per account and address in Redis, or in its own table without Redis (a per-process
+# memory cache would let each worker count apart).
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if CACHE_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_MAX
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # else every API login would write to the axes table
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"] or None
+
+# API tokens (django-rest-knox): a new one per login, stored as a digest, expiring after
+# AUTH_TOKEN_TTL_HOURS, deleted at logout.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("AUTH_TOKEN_TTL_HOURS", 72)),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+
+# Content-Security-Policy (django-csp): the SPA's own assets only, no CDN, no inline script.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:", "blob:"],
+        "font-src": [_SELF, "data:"],
+        "connect-src": [_SELF],
+        "frame-src": [_SELF, "blob:"],
+        "worker-src": [_SELF, "blob:"],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_SELF],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -208,3 +302,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only behind the proxy: redirect plain HTTP (not the in-container health check) and
+    # tell browsers to stay on HTTPS.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

@@ -304,3 +304,7 @@ catalogue.invalid(
     "organisation_choice_invalid",
     _("State one of: an organisation, a new organisation (name and USCC), or none."),
 )
+catalogue.invalid(
+    "password_too_weak",
+    _("Choose a stronger password: at least 10 characters, not common, not like your name or email."),
+)

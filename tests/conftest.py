@@ -121,6 +121,16 @@ def other_organiser(other_contest):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and login lockouts live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hash test passwords cheaply; the login tests still go through the real backend."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

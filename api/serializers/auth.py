@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from contest.errors import error
 from contest.models import Organisation
 from contest.permissions import permission_check
 from contest.validators import validate_mobile
@@ -75,20 +76,42 @@ class LoginResponseSerializer(serializers.Serializer):
     user = MeSerializer()
 
 
+class AuthTokenSerializer(serializers.Serializer):
+    """One API token: `id` is its first characters (the token itself is shown only at login)."""
+
+    id = serializers.CharField(source="token_key")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, token) -> bool:
+        return token.digest == self.context.get("current")
+
+
 class RegisterSerializer(serializers.Serializer):
     real_name = serializers.CharField(max_length=64)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     mobile = serializers.CharField(required=False, allow_blank=True, validators=[validate_mobile])
-    password = serializers.CharField(min_length=8, style={"input_type": "password"})
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
     province = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
-    def validate_password(self, value: str) -> str:
-        """The project's AUTH_PASSWORD_VALIDATORS (length, common passwords) apply to sign-up."""
+    def validate(self, attrs: dict) -> dict:
+        """The project's AUTH_PASSWORD_VALIDATORS apply to sign-up: at least 10 characters, not a
+        common password, not all digits, not like the e-mail, mobile or name given."""
+        candidate = User(
+            email=attrs.get("email") or "",
+            mobile=attrs.get("mobile") or "",
+            real_name=attrs.get("real_name") or "",
+        )
         try:
-            validate_password(value)
+            validate_password(attrs["password"], user=candidate)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(list(exc.messages)) from exc
-        return value
+            raise error(
+                "password_too_weak",
+                fields={"password": list(exc.messages)},
+                details={"reasons": sorted({e.code for e in exc.error_list if e.code})},
+            ) from exc
+        return attrs
 
 
 class NewOrganisationSerializer(serializers.Serializer):

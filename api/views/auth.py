@@ -1,20 +1,25 @@
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.db import transaction
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.models import AuthToken
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.authentication import csrf_enforce
 from api.permissions import Authenticated
 from api.serializers.auth import (
+    AuthTokenSerializer,
     LoginResponseSerializer,
     LoginSerializer,
     MeSerializer,
     MeUpdateSerializer,
     RegisterSerializer,
 )
+from api.throttling import login_failure_record, login_lockout_check, login_success_record
 from contest.errors import error
 from contest.services.user import user_id_number_set, user_organisation_set, user_register
 
@@ -22,26 +27,37 @@ User = get_user_model()
 
 
 def _login_response(request, user):
+    """Start a session and issue a new token: one per login (so per device), each expiring after
+    `REST_KNOX["TOKEN_TTL"]`, each revocable on its own."""
     login(request, user, backend="contest.auth.EmailOrMobileBackend")
-    token, _ = Token.objects.get_or_create(user=user)
-    return Response({"token": token.key, "user": MeSerializer(user).data})
+    _instance, token = AuthToken.objects.create(user=user)
+    return Response({"token": token, "user": MeSerializer(user).data})
 
 
 class LoginView(APIView):
-    """Log in with email or mobile and password; starts a session and returns an API token."""
+    """Log in with email or mobile and password; starts a session and returns a new API token.
+
+    CSRF-checked like every session write (GET /api/auth/csrf/ first). After
+    `LOGIN_FAILURES_MAX` wrong passwords the account is locked for `LOGIN_LOCKOUT_SECONDS`
+    (429 with `Retry-After`, the right password included); an address is locked the same way
+    after `LOGIN_ADDRESS_FAILURES_MAX`."""
 
     authentication_classes = []
     permission_classes = []
+    throttle_scope = "login"
 
     @extend_schema(request=LoginSerializer, responses=LoginResponseSerializer, tags=["auth"])
     def post(self, request):
+        csrf_enforce(request)
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request, username=data.validated_data["login"], password=data.validated_data["password"]
-        )
+        account = data.validated_data["login"]
+        login_lockout_check(request, login=account)
+        user = authenticate(request, username=account, password=data.validated_data["password"])
         if user is None:
+            login_failure_record(request, login=account)
             raise error("invalid_credentials")
+        login_success_record(request, login=account)
         return _login_response(request, user)
 
 
@@ -50,11 +66,13 @@ class RegisterView(APIView):
 
     authentication_classes = []
     permission_classes = []
+    throttle_scope = "register"
 
     @extend_schema(
         request=RegisterSerializer, responses={201: LoginResponseSerializer}, tags=["auth"]
     )
     def post(self, request):
+        csrf_enforce(request)
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = user_register(**data.validated_data)
@@ -64,11 +82,52 @@ class RegisterView(APIView):
 
 
 class LogoutView(APIView):
+    """End the session and revoke the token the request carries (other devices stay logged in)."""
+
     permission_classes = [Authenticated]
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request):
+        if isinstance(request.auth, AuthToken):
+            request.auth.delete()
         logout(request)
+        return Response(status=204)
+
+
+def _tokens_live(user):
+    return AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")
+
+
+class TokenListView(APIView):
+    """Your API tokens still alive (one per login): when each was issued, when it expires, and
+    which one this request carries."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(responses=AuthTokenSerializer(many=True), tags=["auth"])
+    def get(self, request):
+        current = request.auth.digest if isinstance(request.auth, AuthToken) else None
+        tokens = _tokens_live(request.user)
+        return Response(AuthTokenSerializer(tokens, many=True, context={"current": current}).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request):
+        """Revoke every token of yours (log out everywhere); the session ends too."""
+        AuthToken.objects.filter(user=request.user).delete()
+        logout(request)
+        return Response(status=204)
+
+
+class TokenDetailView(APIView):
+    """Revoke one of your tokens by its `id` (the token's first characters, as listed)."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request, token_id):
+        deleted, _ = AuthToken.objects.filter(user=request.user, token_key=token_id).delete()
+        if not deleted:
+            raise NotFound()
         return Response(status=204)
 
 

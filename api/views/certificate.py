@@ -221,6 +221,7 @@ class CertificateVerifyView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_scope, throttle_methods = "verify", {"GET"}
 
     @extend_schema(responses={200: CertificateVerifySerializer})
     def get(self, request, serial):
@@ -236,6 +237,7 @@ class CertificatePdfVerifyView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     parser_classes = [MultiPartParser]
+    throttle_scope = "verify"
 
     @extend_schema(
         request={"multipart/form-data": PdfUploadSerializer},

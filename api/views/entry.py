@@ -30,6 +30,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     permission_classes = [Authenticated]
     serializer_class = EntrySerializer
     filterset_class = EntryFilter
+    throttle_scopes = {"files": "upload"}
     search_fields = ["title", "team__name", "team__code"]
     ordering_fields = ["updated_at", "submitted_at"]
 

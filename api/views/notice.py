@@ -96,6 +96,7 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     permission_classes = [AllowAny]
     serializer_class = ObjectionSerializer
+    throttle_scopes = {"create": "objection"}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
