@@ -78,7 +78,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(EntryFileSerializer(entry_file).data, status=201)
 
     @extend_schema(responses=EntryFileSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="file-versions")
+    @action(detail=True, methods=["get"], url_path="file-versions", pagination_class=None)
     def file_versions(self, request, pk=None):
         """Every version of every file of the entry, newest first."""
         entry = get_object_or_404(self.get_queryset(), pk=pk)
