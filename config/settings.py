@@ -309,3 +309,35 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Celery reliability (issue 10): a task's message is acknowledged only when the task has finished
+# (acks_late), and a task whose pool child died (SIGKILL, the OOM killer) is requeued instead of
+# acked (reject_on_worker_lost). Redis redelivers an unacknowledged message of a dead worker only
+# after the visibility timeout, so that timeout must exceed the hard time limit (else a task still
+# running is delivered a second time); the soft limit comes first so a task can save its progress.
+# soft limit < hard limit < visibility timeout is checked here. A certificate batch does not wait
+# for the visibility timeout: its run bumps a heartbeat with every row, and a batch with no
+# heartbeat for CERTIFICATE_BATCH_STALE_SECONDS is taken over by `awards.certificate_batches_resume`
+# (every CERTIFICATE_BATCH_RESUME_SECONDS on beat, and when a worker starts): stale + one interval
+# stays within 2 minutes with the defaults (60 + 30 s).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 10 * 60)
+if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Celery limits must satisfy CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < "
+        f"CELERY_VISIBILITY_TIMEOUT (got {CELERY_TASK_SOFT_TIME_LIMIT}, {CELERY_TASK_TIME_LIMIT}, "
+        f"{CELERY_VISIBILITY_TIMEOUT})"
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CERTIFICATE_BATCH_STALE_SECONDS = env_int("CERTIFICATE_BATCH_STALE_SECONDS", 60)
+CERTIFICATE_BATCH_RESUME_SECONDS = env_int("CERTIFICATE_BATCH_RESUME_SECONDS", 30)
+CELERY_BEAT_SCHEDULE["resume-certificate-batches"] = {
+    "task": "awards.certificate_batches_resume",
+    "schedule": timedelta(seconds=CERTIFICATE_BATCH_RESUME_SECONDS),
+}
