@@ -7,13 +7,13 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test venv install frontend frontend-deps schema schema-check lint migrate seed serve worker \
-        test-python test-frontend test-e2e compose-check bench clean messages errors-doc
+        test-python test-fuzz test-frontend test-e2e compose-check bench clean messages errors-doc
 
 ## make run: venv, install, build the SPA, migrate, seed a demo, serve on http://$(HOST):$(PORT)
 run: install frontend migrate seed serve
 
 ## make test: lint, the schema drift check, the Python suite, the SPA unit tests and the browser tests
-test: install frontend lint schema-check test-python test-frontend test-e2e
+test: install frontend lint schema-check test-python test-fuzz test-frontend test-e2e
 
 $(UV):
 	python3 -m venv .venv-tools && .venv-tools/bin/pip install -q uv==0.13.9
@@ -81,7 +81,12 @@ worker: install
 	.venv/bin/celery -A config worker -l info
 
 test-python: install
-	.venv/bin/pytest -p no:cacheprovider -m "not browser" -n 2 --dist loadfile tests
+	.venv/bin/pytest -p no:cacheprovider -m "not browser and not fuzz" -n 2 --dist loadfile tests
+
+## Schemathesis over /api/schema/ on a live server, as anonymous and each demo role (a few minutes;
+## FUZZ_EXAMPLES per operation, FUZZ_BUDGET_SECONDS in all)
+test-fuzz: install
+	.venv/bin/pytest -p no:cacheprovider -m fuzz tests/security/test_schema_fuzz.py
 
 test-frontend: frontend-deps
 	cd frontend && npm run test:unit

@@ -96,7 +96,8 @@ def _error_statuses(path: str, method: str, operation: dict, anonymous: bool) ->
     statuses = ["400", "401", "429"]
     if not anonymous or method not in SAFE_METHODS:
         statuses.append("403")
-    if "{" in path or method not in SAFE_METHODS:
+    paginated = any(param.get("name") == "page" for param in operation.get("parameters", []))
+    if "{" in path or method not in SAFE_METHODS or paginated:  # a page past the end is a 404
         statuses.append("404")
     if method not in SAFE_METHODS:
         statuses.append("409")

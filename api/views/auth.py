@@ -110,7 +110,9 @@ class TokenListView(APIView):
         tokens = _tokens_live(request.user)
         return Response(AuthTokenSerializer(tokens, many=True, context={"current": current}).data)
 
-    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    @extend_schema(
+        request=None, responses={204: None}, tags=["auth"], operation_id="auth_tokens_destroy_all"
+    )
     def delete(self, request):
         """Revoke every token of yours (log out everywhere); the session ends too."""
         AuthToken.objects.filter(user=request.user).delete()

@@ -2,8 +2,8 @@
 seeded role of the small demo (organiser, captain, judge, winner), with every response check
 (no 5xx, documented status codes, content types, bodies and headers as the schema says).
 
-Run by `make test-fuzz` (part of `make test`; CI runs it on PostgreSQL). Bounded so that it stays
-within a few minutes: `FUZZ_EXAMPLES` examples per operation and role (default 3, no shrinking),
+Against a live server on the suite's database (PostgreSQL in CI, through `.ci/run`). Run by
+`make test-fuzz`, part of `make test`. Bounded so that it stays within a few minutes: `FUZZ_EXAMPLES` examples per operation and role (default 3, no shrinking),
 and a time budget `FUZZ_BUDGET_SECONDS` (default 480) after which the remaining operations are
 reported as not run. Each failure names the role, the operation, the check and the request
 (curl) that reproduces it.
@@ -23,11 +23,10 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 
 from awards.certificates.signing import generate_signing_key_b64
-from config.wsgi import application
 from contest.models import User
 from demo import logins
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(transaction=True)]
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 BUDGET_SECONDS = float(os.environ.get("FUZZ_BUDGET_SECONDS", "480"))
@@ -78,13 +77,13 @@ def _fuzz_operation(operation, headers: dict, failures: list[str], role: str) ->
 
 
 @pytest.fixture
-def small_demo(db, settings):
+def small_demo(transactional_db, settings):
     settings.CERTIFICATE_SIGNING_KEY = generate_signing_key_b64()
     call_command("seed_demo", "--small", stdout=io.StringIO())
 
 
-def test_every_operation_as_every_role_conforms_to_the_schema(small_demo):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+def test_every_operation_as_every_role_conforms_to_the_schema(small_demo, live_server):
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 100, "the schema lists the API's operations"
     started = time.monotonic()
