@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from contest.enums import ContestStatus, EntryStatus
 from contest.errors import ValidationFailed
-from contest.files import upload_check
+from contest.files import entry_file_max_bytes, upload_check
 from contest.models import (
     Challenge,
     Contest,
@@ -197,7 +197,11 @@ class EntryFileForm(forms.ModelForm):
         uploaded = data.get("file")
         if uploaded is not None and hasattr(uploaded, "content_type"):
             try:
-                checked = upload_check(uploaded, allowed=ALLOWED_FILE_TYPES[data["kind"]])
+                checked = upload_check(
+                    uploaded,
+                    allowed=ALLOWED_FILE_TYPES[data["kind"]],
+                    max_bytes=entry_file_max_bytes(data["kind"]),
+                )
             except ValidationFailed as exc:
                 raise ValidationError(f"{exc.message_zh} / {exc.message_en}") from exc
             self.instance.file_type = checked.file_type

@@ -205,6 +205,10 @@ catalogue.invalid(
     "file_content_mismatch", _("The file's content ({detected}) does not match its name (.{ext}).")
 )
 catalogue.invalid("file_type_not_allowed", _("File type not allowed: only {allowed} are accepted."))
+catalogue.invalid("archive_too_large", _("The archive inflates to {size_mb} MB; the limit is {limit_mb} MB."))
+catalogue.invalid("archive_ratio", _("The archive is compressed {ratio}:1; at most {limit}:1 is accepted."))
+catalogue.invalid("archive_too_many_members", _("The archive holds {count} files; the limit is {limit}."))
+catalogue.invalid("pdf_too_complex", _("The PDF's content inflates beyond {limit_mb} MB; it cannot be accepted."))
 
 # Organisations
 catalogue.conflict(
@@ -303,6 +307,16 @@ catalogue.invalid("contest_parent_cycle", _("A contest cannot be its own parent 
 catalogue.invalid(
     "organisation_choice_invalid",
     _("State one of: an organisation, a new organisation (name and USCC), or none."),
+)
+
+# Request input (issue 10): query parameters parsed by api.params
+catalogue.invalid(
+    "query_param_invalid",
+    _("The query parameter '{name}' must be a whole number from {minimum} to {maximum}."),
+)
+catalogue.conflict(
+    "write_conflict",
+    _("Another request changed the same record at the same moment; reload and try again."),
 )
 catalogue.invalid(
     "password_too_weak",

@@ -1,14 +1,40 @@
-"""Excel exports for organisers (registrations), the way Chinese organisers exchange lists."""
+"""Excel exports for organisers (registrations), the way Chinese organisers exchange lists, and
+the one cell neutraliser every spreadsheet and CSV export passes its cells through."""
 
 from __future__ import annotations
 
 import io
+import re
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from contest.enums import MemberRole
 from contest.models import Contest, Team, TeamMember
+
+# A cell a spreadsheet would read as a formula (= + - @) or that starts with a control character
+# (tab, carriage return, … which some programs also strip before reading a formula).
+_FORMULA_START = re.compile(r"^[=+\-@\x00-\x1f\x7f]")
+# Characters XML 1.0 cannot hold (openpyxl refuses them): dropped from .xlsx cells.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def cell_neutralise(value, *, xlsx: bool = False):
+    """The value as a spreadsheet must show it, never run it: a string that begins with `=`,
+    `+`, `-`, `@` or a control character gets a leading apostrophe (OWASP's CSV-injection
+    advice; the text stays readable and is never a formula). For .xlsx (`xlsx=True`) characters
+    XML cannot hold are dropped as well. Numbers, dates and None pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    if _FORMULA_START.match(value):
+        value = "'" + value
+    if xlsx:
+        value = _XML_ILLEGAL.sub("", value)
+    return value
+
+
+def cells_neutralise(row, *, xlsx: bool = False) -> list:
+    return [cell_neutralise(value, xlsx=xlsx) for value in row]
 
 
 def registrations_export(*, contest: Contest) -> bytes:
@@ -45,27 +71,30 @@ def registrations_export(*, contest: Contest) -> bytes:
         "作品状态 Entries",
         "报名时间 Registered at",
     ]
-    ws.append(header)
+    ws.append(cells_neutralise(header, xlsx=True))
     for team in teams:
         members = list(team.members.all())
         ws.append(
-            [
-                team.code,
-                team.name,
-                team.lead_organisation.name if team.lead_organisation else "",
-                team.lead_organisation.uscc if team.lead_organisation else "",
-                "、".join(o.name for o in team.co_applicants.all()),
-                team.track.name if team.track else "",
-                team.group.name if team.group else "",
-                f"{team.challenge.code} {team.challenge.title}" if team.challenge else "",
-                team.captain.real_name,
-                team.captain.mobile or "",
-                team.captain.email or "",
-                "、".join(m.user.real_name for m in members if m.role == MemberRole.MEMBER),
-                "、".join(m.user.real_name for m in members if m.role == MemberRole.ADVISOR),
-                "、".join(f"{e.stage_id}:{e.status}" for e in team.entries.all()),
-                timezone.localtime(team.created_at).strftime("%Y-%m-%d %H:%M"),
-            ]
+            cells_neutralise(
+                [
+                    team.code,
+                    team.name,
+                    team.lead_organisation.name if team.lead_organisation else "",
+                    team.lead_organisation.uscc if team.lead_organisation else "",
+                    "、".join(o.name for o in team.co_applicants.all()),
+                    team.track.name if team.track else "",
+                    team.group.name if team.group else "",
+                    f"{team.challenge.code} {team.challenge.title}" if team.challenge else "",
+                    team.captain.real_name,
+                    team.captain.mobile or "",
+                    team.captain.email or "",
+                    "、".join(m.user.real_name for m in members if m.role == MemberRole.MEMBER),
+                    "、".join(m.user.real_name for m in members if m.role == MemberRole.ADVISOR),
+                    "、".join(f"{e.stage_id}:{e.status}" for e in team.entries.all()),
+                    timezone.localtime(team.created_at).strftime("%Y-%m-%d %H:%M"),
+                ],
+                xlsx=True,
+            )
         )
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -76,6 +76,9 @@ catalogue.conflict(
 catalogue.conflict("review_not_open", _("Reviewing has not opened yet."))
 catalogue.conflict("review_closed", _("Reviewing has closed; scores can no longer change."))
 catalogue.invalid("criterion_unknown", _("Unknown criteria: {unknown}."))
+catalogue.invalid(
+    "score_not_a_number", _("'{name}' must be a plain number in digits, such as 7 or 7.5.")
+)
 catalogue.invalid("score_out_of_range", _("{score} must be between 0 and {max_score}."))
 catalogue.invalid("score_step_invalid", _("'{name}' must be a multiple of {step}."))
 catalogue.invalid("scores_incomplete", _("Score every criterion before submitting."))
@@ -197,3 +200,7 @@ catalogue.invalid(
 
 # The notary export
 catalogue.conflict("notary_nothing_published", _("The stage has no published results to export."))
+catalogue.conflict(
+    "file_not_anonymisable",
+    _("This file cannot be opened to remove its author details, so it is withheld in a blind stage; ask the organiser for a readable copy."),
+)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from contest.exports import cells_neutralise
+
 if TYPE_CHECKING:
     from judging.selectors import ScoreSheetData
 
@@ -30,12 +32,18 @@ def _cell(value):
     return value
 
 
+def _row(ws, values) -> None:
+    """Every cell through the one neutraliser: names are the teams' and organisers' text."""
+    ws.append(cells_neutralise(values, xlsx=True))
+
+
 def scores_workbook(data: ScoreSheetData) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SCORES_SHEET)
-    ws.append(
+    _row(
+        ws,
         [
             "组 Group",
             "团队编号 Team code",
@@ -47,11 +55,12 @@ def scores_workbook(data: ScoreSheetData) -> bytes:
             "总分 Total",
             "提交时间 Submitted at",
             "计入成绩 Counted",
-        ]
+        ],
     )
     for row in data.reviews:
         submitted = row["submitted_at"]
-        ws.append(
+        _row(
+            ws,
             [
                 row["group"],
                 row["team_code"],
@@ -63,10 +72,11 @@ def scores_workbook(data: ScoreSheetData) -> bytes:
                 _cell(row["total"]),
                 timezone.localtime(submitted).strftime("%Y-%m-%d %H:%M") if submitted else None,
                 YES if row["counted"] else NO,
-            ]
+            ],
         )
     ws = wb.create_sheet(RANKINGS_SHEET)
-    ws.append(
+    _row(
+        ws,
         [
             "组 Group",
             "名次 Rank",
@@ -80,10 +90,11 @@ def scores_workbook(data: ScoreSheetData) -> bytes:
             "最终得分 Final",
             "合议 Overridden",
             "合议理由 Override reason",
-        ]
+        ],
     )
     for row in data.results:
-        ws.append(
+        _row(
+            ws,
             [
                 row["group"],
                 row["rank"],
@@ -97,7 +108,7 @@ def scores_workbook(data: ScoreSheetData) -> bytes:
                 _cell(row["final"]),
                 YES if row["overridden"] else NO,
                 row["override_reason"],
-            ]
+            ],
         )
     buffer = io.BytesIO()
     wb.save(buffer)

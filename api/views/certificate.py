@@ -9,12 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import error_body
+from api.parsers import JSONParser
 from api.permissions import Authenticated
 from api.serializers.award import AwardReasonSerializer
 from api.serializers.certificate import (
@@ -35,6 +36,7 @@ from awards.services import certificate as certificate_services
 from awards.services.certificate_batch import certificates_issue
 from awards.services.certificate_replace import certificate_replace
 from awards.services.certificate_template import certificate_template_update
+from contest.files import pdf_upload_check
 from contest.selectors import contests_visible
 
 
@@ -254,6 +256,7 @@ class CertificatePdfVerifyView(APIView):
                 limit_mb="10",
                 fields={"file": ["file_too_large"]},
             )
+        pdf_upload_check(upload)  # a PDF bomb is refused in well under a second (400)
         facts = certificate_services.certificate_pdf_verify(fileobj=upload)
         if facts is None:
             return _not_found_certificate()

@@ -1,7 +1,7 @@
 from urllib.parse import quote
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.params import query_int
 from api.permissions import Authenticated
 from api.serializers.judging import (
     AuditLogSerializer,
@@ -29,7 +30,8 @@ from api.serializers.judging import (
 )
 from contest.models import EntryFile
 from contest.selectors import contests_organised
-from judging.anonymise import document_strip
+from judging.anonymise import NotAnonymisable, document_strip_file
+from judging.errors import error as judging_error
 from judging.models import ReviewScore
 from judging.selectors import (
     assignments_of_judge,
@@ -95,9 +97,9 @@ class JudgeAssignmentViewSet(
 
     def get_queryset(self):
         qs = assignments_of_judge(user=self.request.user)
-        stage = self.request.query_params.get("stage")
-        if stage and stage.isdigit():
-            qs = qs.filter(stage_id=int(stage))
+        stage = query_int(self.request, "stage")
+        if stage:
+            qs = qs.filter(stage_id=stage)
         if self.action != "list":
             qs = qs.prefetch_related(
                 Prefetch(
@@ -206,18 +208,24 @@ class JudgeAssignmentViewSet(
         return Response(status=204)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>\d+)")
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>[0-9]+)")
     def file(self, request, pk=None, file_id=None):
         """Download an entry file; in a blind stage its name and document metadata are anonymised."""
         assignment = self._assignment(pk)
         entry_file = assignment.entry.files.filter(pk=file_id).first()
         if entry_file is None:
             raise Http404
-        with entry_file.file.open("rb") as handle:
-            data = handle.read()
+        handle = entry_file.file.open("rb")
         if assignment.stage.blind:
-            data = document_strip(data, entry_file.file_type)
-        response = HttpResponse(data, content_type=entry_file.content_type)
+            try:  # streamed member by member; a bomb or an unparseable file is withheld (409)
+                stripped = document_strip_file(handle, entry_file.file_type)
+            except NotAnonymisable:
+                handle.close()
+                raise judging_error("file_not_anonymisable") from None
+            if stripped is not handle:
+                handle.close()
+            handle = stripped
+        response = FileResponse(handle, content_type=entry_file.content_type)
         name = judge_file_name(assignment, entry_file)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         response["X-Content-Type-Options"] = "nosniff"

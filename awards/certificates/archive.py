@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from awards.models import Certificate
+from contest.exports import cells_neutralise
 
 
 class _Chunks(io.RawIOBase):
@@ -55,16 +56,18 @@ def certificates_zip_stream(*, certificates: QuerySet[Certificate]) -> Iterator[
             with certificate.pdf.open("rb") as fh:
                 archive.writestr(name, fh.read())
             writer.writerow(
-                [
-                    certificate.serial,
-                    certificate.recipient_role,
-                    certificate.recipient_name,
-                    certificate.team_name,
-                    certificate.award_name,
-                    certificate.status,
-                    certificate.sha256,
-                    name,
-                ]
+                cells_neutralise(
+                    [
+                        certificate.serial,
+                        certificate.recipient_role,
+                        certificate.recipient_name,
+                        certificate.team_name,
+                        certificate.award_name,
+                        certificate.status,
+                        certificate.sha256,
+                        name,
+                    ]
+                )
             )
             yield sink.take()
         archive.writestr(

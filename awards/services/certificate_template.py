@@ -38,6 +38,15 @@ POSITION_SCALARS = (
 POSITION_PAIRS = ("bodies_center", "qr_center", "serial_pos")
 
 
+def pillow_guard() -> None:
+    """Set Pillow's decompression-bomb guard explicitly to our limit: an image over
+    MAX_IMAGE_PIXELS warns and one over twice that raises DecompressionBombError as soon as its
+    header is read, before any pixel is decoded (Pillow's own default is 89 megapixels)."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+
 def image_max_bytes() -> int:
     return getattr(settings, "CERTIFICATE_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
 
@@ -51,12 +60,18 @@ def image_check(uploaded, *, purpose: str):
     at most 40 megapixels, a background within ±10% of A4's aspect (landscape or portrait), a seal
     with an alpha channel that is actually transparent somewhere. Returns (CheckedUpload,
     (width, height))."""
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
+    pillow_guard()
     checked = upload_check(uploaded, allowed=("png", "jpeg"), max_bytes=image_max_bytes())
     try:
         uploaded.seek(0)
-        with Image.open(uploaded) as img:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(uploaded)
+        with img:
             width, height = img.size
             mode, info = img.mode, dict(img.info)
             if width * height > MAX_IMAGE_PIXELS:
@@ -72,7 +87,7 @@ def image_check(uploaded, *, purpose: str):
                     transparent = alpha.getextrema()[0] < 255
     except ValidationFailed:
         raise
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationFailed.prerendered(  # the size is unknown: a shorter text, the same code
             "image_too_many_pixels",
             zh="图片像素过多，上限 4000 万像素。",
@@ -274,6 +289,7 @@ def certificate_layout(template: CertificateTemplate | None):
     if background:
         from PIL import Image
 
+        pillow_guard()
         with Image.open(background) as img:
             if img.height > img.width:
                 values["page_size"] = (A4_LANDSCAPE[1], A4_LANDSCAPE[0])

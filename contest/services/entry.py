@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from contest.enums import EntryFileKind, EntryStatus
 from contest.errors import error, text_by_language
-from contest.files import upload_check
+from contest.files import entry_file_max_bytes, upload_check
 from contest.models import Entry, EntryFile, Stage, Team
 from contest.permissions import permission_require
 from contest.selectors import team_roster_check
@@ -89,7 +89,9 @@ def entry_file_upload(*, actor, entry: Entry, kind: str, uploaded) -> EntryFile:
     _draft_check(entry)
     if kind not in ALLOWED_FILE_TYPES:
         raise error("invalid_file_kind", fields={"kind": ["invalid_file_kind"]})
-    checked = upload_check(uploaded, allowed=ALLOWED_FILE_TYPES[kind])
+    checked = upload_check(
+        uploaded, allowed=ALLOWED_FILE_TYPES[kind], max_bytes=entry_file_max_bytes(kind)
+    )
     previous = entry.files.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0
     entry.files.filter(kind=kind, is_current=True).update(is_current=False)
     entry_file = EntryFile(
