@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.exceptions import api_not_found
 from api.views.anonymity import AnonymityCheckView, RedactionView
 from api.views.assignment import (
     AssignmentDetailView,
@@ -70,7 +71,22 @@ from api.views.result import (
 from api.views.team import InvitationViewSet, TeamViewSet
 from api.views.user import UserSearchView
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Ids in paths are ASCII digits (`\\d` would match "٥"), matched by the route itself:
+    `/api/notices/AAA/` is the router's 404 (the error envelope), never a lookup that fails on
+    a non-number. A viewset looked up by another field (an invitation's code) keeps its own."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if getattr(viewset, "lookup_field", "pk") == "pk" and not hasattr(
+            viewset, "lookup_value_regex"
+        ):
+            lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or "pk"
+            return rf"(?P<{lookup_prefix}{lookup_url_kwarg}>[0-9]+)"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = Router()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("contests", ContestViewSet, basename="contest")
 router.register("tracks", TrackViewSet, basename="track")
@@ -209,4 +225,7 @@ urlpatterns = [
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.
     path("", include(router.urls)),
+    # Anything else under /api/ (a non-numeric id included) is the envelope's 404, also with
+    # DEBUG on. Only paths ending in "/", so that APPEND_SLASH still redirects the others here.
+    re_path(r"^.*/$", api_not_found, name="api-not-found"),
 ]

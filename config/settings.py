@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -314,6 +315,19 @@ if not DEBUG:
 # (acks_late), and a task whose pool child died (SIGKILL, the OOM killer) is requeued instead of
 # acked (reject_on_worker_lost). Redis redelivers an unacknowledged message of a dead worker only
 # after the visibility timeout, so that timeout must exceed the hard time limit (else a task still
+# Request limits (issue 10): bodies capped from Content-Length before they are read
+# (config.middleware.RequestLimitsMiddleware answers 413), JSON nesting capped before it is
+# parsed (api.parsers.JSONParser answers 400). Django's own cap on non-file form data follows.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2 * 1024 * 1024)
+REQUEST_UPLOAD_MAX_BYTES = env_int("REQUEST_UPLOAD_MAX_BYTES", ENTRY_FILE_MAX_BYTES + 1024 * 1024)
+REQUEST_JSON_MAX_DEPTH = env_int("REQUEST_JSON_MAX_DEPTH", 64)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "api.parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+
 # running is delivered a second time); the soft limit comes first so a task can save its progress.
 # soft limit < hard limit < visibility timeout is checked here. A certificate batch does not wait
 # for the visibility timeout: its run bumps a heartbeat with every row, and a batch with no

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.params import query_int
 from api.permissions import Authenticated
 from api.serializers.award import (
     AwardAddSerializer,
@@ -32,8 +33,7 @@ from contest.selectors import contests_visible
 
 
 def int_param(request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    return int(value) if value and value.isdigit() else None
+    return query_int(request, name)
 
 
 def attachment(response, filename: str):

@@ -9,12 +9,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import error_body
+from api.params import query_year
+from api.parsers import JSONParser
 from api.permissions import Authenticated, ReadOpenWriteAuthenticated, RulePermission
 from api.serializers.notice import (
     CalendarDaySerializer,
@@ -223,7 +225,7 @@ class CalendarDayViewSet(
 
     def get_queryset(self):
         qs = CalendarDay.objects.all()
-        year = int_param(self.request, "year")
+        year = query_year(self.request)
         if year:
             qs = qs.filter(date__year=year)
         return qs.order_by("date")

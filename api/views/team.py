@@ -82,7 +82,7 @@ class TeamViewSet(
         return Response(InvitationSerializer(invitation).data, status=201)
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"members/(?P<member_id>\d+)")
+    @action(detail=True, methods=["delete"], url_path=r"members/(?P<member_id>[0-9]+)")
     def remove_member(self, request, pk=None, member_id=None):
         """Captain removes a member, or a member leaves."""
         team = get_object_or_404(self.get_queryset(), pk=pk)

@@ -8,8 +8,9 @@ review window, and never when in conflict with the team — whatever route the r
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, localcontext
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +67,31 @@ def _correction_check(assignment: Assignment) -> None:
         raise error("review_not_in_correction")
 
 
+# A score is a plain decimal in ASCII digits: no sign, exponent, underscore, thousands mark or
+# other script's digits ("1_0", "٥", "５", "1e-999999999" are refused, where Decimal() takes
+# them), and short enough that no column or context rounds it.
+PLAIN_DECIMAL = re.compile(r"\A[0-9]{1,6}(?:\.[0-9]{1,12})?\Z", re.ASCII)
+
+
+def _score_plain(raw) -> Decimal | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, float):
+        text = repr(raw)
+    elif isinstance(raw, (int, Decimal, str)):
+        text = str(raw)
+    else:
+        return None
+    return Decimal(text) if PLAIN_DECIMAL.match(text) else None
+
+
+def _score_on_step(value: Decimal, step: Decimal) -> bool:
+    """Exactly a whole number of steps (so within the step's precision): 4.999…9 is not 5."""
+    with localcontext() as context:
+        context.prec = 40  # 6 + 12 digits of a plain score and a step: every quotient is exact
+        return (value / step) % 1 == 0
+
+
 def _parse_scores(rubric: Rubric, scores: dict, *, complete: bool) -> dict[str, Decimal]:
     criteria = {c.key: c for c in rubric.criteria.all()}
     unknown = set(scores) - set(criteria)
@@ -82,21 +108,24 @@ def _parse_scores(rubric: Rubric, scores: dict, *, complete: bool) -> dict[str, 
         if raw is None or raw == "":
             continue
         criterion = criteria[key]
-        try:
-            value = Decimal(str(raw))
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value < 0 or value > criterion.max_score:
+        value = _score_plain(raw)
+        if value is None:
+            fields[key] = ["score_not_a_number"]
+            first_error = first_error or ("score_not_a_number", criterion, value)
+            continue
+        if value < 0 or value > criterion.max_score:
             fields[key] = ["score_out_of_range"]
             first_error = first_error or ("score_out_of_range", criterion, value)
             continue
-        if (value / criterion.step) % 1 != 0:
+        if not _score_on_step(value, criterion.step):
             fields[key] = ["score_step_invalid"]
             first_error = first_error or ("score_step_invalid", criterion, value)
             continue
         parsed[key] = value
     if first_error:
         code, criterion, value = first_error
+        if code == "score_not_a_number":
+            raise error(code, name=criterion.name, fields=fields)
         if code == "score_out_of_range":
             raise error(
                 code,
