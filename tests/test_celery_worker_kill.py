@@ -35,7 +35,7 @@ from tests.factories.contest import TeamFactory
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "")
 ROOT = Path(__file__).resolve().parent.parent
-AWARDS = 60  # two certificates each (team and captain): several seconds of rendering and signing
+AWARDS = 40  # two certificates each (team and captain): several seconds of rendering and signing
 STALE_SECONDS = 3
 RESUME_SECONDS = 1
 RECOVERY_LIMIT = 120  # the bound: a dead worker's batch is taken over within 2 minutes
