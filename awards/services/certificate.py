@@ -167,7 +167,7 @@ def certificate_pdf_verify(*, fileobj) -> dict | None:
     """Check a certificate PDF: the content and signature in its metadata must verify, and the
     certificate must exist with exactly that content. None when the PDF carries no signature."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PdfReadError, PyPdfError
 
     from awards.certificates.signing import certificate_verify
 
@@ -175,8 +175,8 @@ def certificate_pdf_verify(*, fileobj) -> dict | None:
         metadata = PdfReader(fileobj).metadata or {}
         content = json.loads(str(metadata.get(PDF_META_CONTENT, "")))
         signature = str(metadata.get(PDF_META_SIGNATURE, ""))
-    except (PdfReadError, ValueError, TypeError, OSError):
-        return None
+    except (PdfReadError, PyPdfError, ValueError, TypeError, OSError, RecursionError):
+        return None  # LimitReachedError (a stream past pypdf's inflation limit) is a PyPdfError
     if not isinstance(content, dict) or not signature:
         return None
     certificate = Certificate.objects.filter(serial=str(content.get("serial", ""))).first()

@@ -435,3 +435,21 @@ def test_certificate_manifest_neutralises_formulas(
     teams = {row[3] for row in rows[1:]}
     assert teams == {"'" + HOSTILE_NAME}
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_verify_pdf_parser_limit_is_not_a_500(api_client, monkeypatch):
+    """What gets past the pre-scan (a stream encoded twice) meets pypdf's own inflation limit,
+    LimitReachedError: the verifier reads it as "no certificate", never a 500."""
+    import pypdf
+    from pypdf.errors import LimitReachedError
+
+    def refuse(*args, **kwargs):
+        raise LimitReachedError("limit reached")
+
+    monkeypatch.setattr(pypdf, "PdfReader", refuse)
+    response = api_client.post(
+        "/api/certificates/verify-pdf/",
+        {"file": SimpleUploadedFile("c.pdf", PDF_BYTES)},
+        format="multipart",
+    )
+    assert_error(response, 404, "certificate_not_found")
