@@ -1,9 +1,38 @@
+import re
+
 import django_filters
 
+from api.params import ID_MAX, int_parse
+from contest.errors import error
 from contest.models import Challenge, Contest, Entry, Team
 
+PLAIN_DECIMAL = re.compile(r"\A[0-9]{1,15}(?:\.[0-9]{1,6})?\Z", re.ASCII)
 
-class ContestFilter(django_filters.FilterSet):
+
+class StrictFilterSet(django_filters.FilterSet):
+    """Ids and numbers in ASCII digits within range, before django-filter's own parsing (which
+    takes "٥" for 5 and passes 2**63 on to the database): the `query_param_invalid` 400 of
+    `api.params`, the same for every list."""
+
+    def is_valid(self):
+        for name, spec in self.filters.items():
+            raw = self.data.get(name)
+            if raw in (None, ""):
+                continue
+            if isinstance(spec, django_filters.ModelChoiceFilter):
+                int_parse(raw, name)
+            elif isinstance(spec, django_filters.NumberFilter) and not PLAIN_DECIMAL.match(raw):
+                raise error(
+                    "query_param_invalid",
+                    name=name,
+                    minimum=0,
+                    maximum=ID_MAX,
+                    fields={name: ["query_param_invalid"]},
+                )
+        return super().is_valid()
+
+
+class ContestFilter(StrictFilterSet):
     organised = django_filters.BooleanFilter(
         method="filter_organised", label="Only contests I organise"
     )
@@ -21,7 +50,7 @@ class ContestFilter(django_filters.FilterSet):
         return queryset
 
 
-class ChallengeFilter(django_filters.FilterSet):
+class ChallengeFilter(StrictFilterSet):
     prize_min = django_filters.NumberFilter(field_name="prize_amount", lookup_expr="gte")
     prize_max = django_filters.NumberFilter(field_name="prize_amount", lookup_expr="lte")
 
@@ -30,7 +59,7 @@ class ChallengeFilter(django_filters.FilterSet):
         fields = ["contest", "track", "status", "publisher", "prize_negotiable"]
 
 
-class TeamFilter(django_filters.FilterSet):
+class TeamFilter(StrictFilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine", label="Only teams I am on")
 
     class Meta:
@@ -47,7 +76,7 @@ class TeamFilter(django_filters.FilterSet):
         return queryset
 
 
-class EntryFilter(django_filters.FilterSet):
+class EntryFilter(StrictFilterSet):
     contest = django_filters.NumberFilter(field_name="team__contest")
 
     class Meta:

@@ -26,6 +26,10 @@ def query_int(
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
+    return int_parse(raw, name, minimum=minimum, maximum=maximum)
+
+
+def int_parse(raw: str, name: str, *, minimum: int = 1, maximum: int = ID_MAX) -> int:
     if not ASCII_INT.match(raw) or not minimum <= int(raw) <= maximum:
         raise error(
             "query_param_invalid",

@@ -289,3 +289,27 @@ def test_score_not_a_scalar_is_refused_by_the_serializer(db, client_for, raw):
     )
     assert list(envelope(response, 400, "invalid")["fields"]) == ["scores"]
     assert (Review.objects.count(), ReviewScore.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/api/challenges/?contest=%D9%A5", "contest"),
+        ("/api/challenges/?track=%C2%B2", "track"),
+        (f"/api/challenges/?contest={2**63}", "contest"),
+        ("/api/challenges/?prize_min=1e999999999", "prize_min"),
+        ("/api/challenges/?prize_max=%EF%BC%95", "prize_max"),
+        ("/api/contests/?parent=%EF%BC%95", "parent"),
+        (f"/api/contests/?year={2**63}", "year"),
+        ("/api/teams/?contest=%C2%B2", "contest"),
+        ("/api/entries/?contest=%D9%A5", "contest"),
+    ],
+)
+def test_filter_param_malformed_is_400(client_for, organiser, path, name):
+    body = envelope(client_for(organiser).get(path), 400, "query_param_invalid")
+    assert body["fields"] == {name: ["query_param_invalid"]}
+
+
+def test_filter_param_valid_still_filters(client_for, organiser, contest):
+    response = client_for(organiser).get(f"/api/challenges/?contest={contest.pk}&prize_min=10.5")
+    assert response.status_code == 200
