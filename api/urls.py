@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -130,7 +131,19 @@ urlpatterns = [
         name="entry-file-download",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Swagger UI's bundle comes from drf-spectacular's CDN: allowed on this page only (the CSP
+    # of every other page, the SPA's included, names no CDN).
+    path(
+        "docs/",
+        csp_update(
+            {
+                "script-src": ["https://cdn.jsdelivr.net"],
+                "style-src": ["https://cdn.jsdelivr.net"],
+                "img-src": ["https://cdn.jsdelivr.net"],
+            }
+        )(SpectacularSwaggerView.as_view(url_name="schema")),
+        name="docs",
+    ),
     path("contests/<int:pk>/audit-verify/", AuditVerifyView.as_view(), name="audit-verify"),
     path("stages/<int:pk>/result-settings/", ResultSettingsView.as_view(), name="result-settings"),
     path("stages/<int:pk>/results/compute/", ResultsComputeView.as_view(), name="results-compute"),

@@ -449,3 +449,13 @@ def test_proxy_header_marks_the_request_secure(tmp_path):
 
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["plain_status"] == 200  # no redirect: nginx terminated TLS
+
+
+def test_only_the_api_docs_page_may_load_from_the_cdn(db):
+    browser = Client()
+    docs = browser.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "https://cdn.jsdelivr.net" in docs["Content-Security-Policy"]
+    spa = browser.get("/")
+    assert "Content-Security-Policy" in spa
+    assert "http" not in spa["Content-Security-Policy"]
