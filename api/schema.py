@@ -207,6 +207,21 @@ def _fix_content_types(result) -> None:
                     content["application/json"] = content.pop("application/ld+json")
 
 
+def _fix_path_ids(result) -> None:
+    """Ids in routes matched by `[0-9]+` (a router's `lookup_value_regex`) are integers."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for param in operation.get("parameters", []):
+                schema = param.get("schema") or {}
+                if param.get("in") == "path" and schema == {
+                    "type": "string",
+                    "pattern": "^[0-9]+$",
+                }:
+                    param["schema"] = {"type": "integer", "minimum": 0}
+
+
 def postprocess_truthful_schema(result, generator, request, public):
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
@@ -235,4 +250,5 @@ def postprocess_truthful_schema(result, generator, request, public):
     _fix_integer_bounds(generator, result)
     _fix_nullability(generator, result)
     _fix_content_types(result)
+    _fix_path_ids(result)
     return result
