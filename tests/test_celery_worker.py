@@ -44,6 +44,7 @@ def test_invitations_expire_runs_on_real_worker():
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": BROKER,
         "CELERY_RESULT_BACKEND": BROKER,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,  # the worker's start-up scan stays on the test's queue
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     worker = subprocess.Popen(
