@@ -70,7 +70,7 @@ def _correction_check(assignment: Assignment) -> None:
 # A score is a plain decimal in ASCII digits: no sign, exponent, underscore, thousands mark or
 # other script's digits ("1_0", "٥", "５", "1e-999999999" are refused, where Decimal() takes
 # them), and short enough that no column or context rounds it.
-PLAIN_DECIMAL = re.compile(r"\A[0-9]{1,6}(?:\.[0-9]{1,12})?\Z", re.ASCII)
+PLAIN_DECIMAL = re.compile(r"\A-?[0-9]{1,6}(?:\.[0-9]{1,12})?\Z", re.ASCII)
 
 
 def _score_plain(raw) -> Decimal | None:

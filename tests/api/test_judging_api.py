@@ -63,7 +63,7 @@ def test_review_draft_keeps_partial_scores(client_for):
         ({"impact": "-1"}, "score_out_of_range"),
         ({"impact": "7.3"}, "score_step_invalid"),
         ({"data_value": "15.5"}, "score_step_invalid"),
-        ({"impact": "abc"}, "score_out_of_range"),
+        ({"impact": "abc"}, "score_not_a_number"),
         ({"unknown": "1"}, "criterion_unknown"),
     ],
 )
