@@ -192,6 +192,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess_truthful_schema",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ContestStatusEnum": "contest.enums.ContestStatus",
         "ChallengeStatusEnum": "contest.enums.ChallengeStatus",
@@ -311,10 +315,6 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
-# Celery reliability (issue 10): a task's message is acknowledged only when the task has finished
-# (acks_late), and a task whose pool child died (SIGKILL, the OOM killer) is requeued instead of
-# acked (reject_on_worker_lost). Redis redelivers an unacknowledged message of a dead worker only
-# after the visibility timeout, so that timeout must exceed the hard time limit (else a task still
 # Request limits (issue 10): bodies capped from Content-Length before they are read
 # (config.middleware.RequestLimitsMiddleware answers 413), JSON nesting capped before it is
 # parsed (api.parsers.JSONParser answers 400). Django's own cap on non-file form data follows.
@@ -328,6 +328,10 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "rest_framework.parsers.MultiPartParser",
 ]
 
+# Celery reliability (issue 10): a task's message is acknowledged only when the task has finished
+# (acks_late), and a task whose pool child died (SIGKILL, the OOM killer) is requeued instead of
+# acked (reject_on_worker_lost). Redis redelivers an unacknowledged message of a dead worker only
+# after the visibility timeout, so that timeout must exceed the hard time limit (else a task still
 # running is delivered a second time); the soft limit comes first so a task can save its progress.
 # soft limit < hard limit < visibility timeout is checked here. A certificate batch does not wait
 # for the visibility timeout: its run bumps a heartbeat with every row, and a batch with no
