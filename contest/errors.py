@@ -205,10 +205,18 @@ catalogue.invalid(
     "file_content_mismatch", _("The file's content ({detected}) does not match its name (.{ext}).")
 )
 catalogue.invalid("file_type_not_allowed", _("File type not allowed: only {allowed} are accepted."))
-catalogue.invalid("archive_too_large", _("The archive inflates to {size_mb} MB; the limit is {limit_mb} MB."))
-catalogue.invalid("archive_ratio", _("The archive is compressed {ratio}:1; at most {limit}:1 is accepted."))
-catalogue.invalid("archive_too_many_members", _("The archive holds {count} files; the limit is {limit}."))
-catalogue.invalid("pdf_too_complex", _("The PDF's content inflates beyond {limit_mb} MB; it cannot be accepted."))
+catalogue.invalid(
+    "archive_too_large", _("The archive inflates to {size_mb} MB; the limit is {limit_mb} MB.")
+)
+catalogue.invalid(
+    "archive_ratio", _("The archive is compressed {ratio}:1; at most {limit}:1 is accepted.")
+)
+catalogue.invalid(
+    "archive_too_many_members", _("The archive holds {count} files; the limit is {limit}.")
+)
+catalogue.invalid(
+    "pdf_too_complex", _("The PDF's content inflates beyond {limit_mb} MB; it cannot be accepted.")
+)
 
 # Organisations
 catalogue.conflict(
@@ -320,5 +328,7 @@ catalogue.conflict(
 )
 catalogue.invalid(
     "password_too_weak",
-    _("Choose a stronger password: at least 10 characters, not common, not like your name or email."),
+    _(
+        "Choose a stronger password: at least 10 characters, not common, not like your name or email."
+    ),
 )

@@ -202,5 +202,7 @@ catalogue.invalid(
 catalogue.conflict("notary_nothing_published", _("The stage has no published results to export."))
 catalogue.conflict(
     "file_not_anonymisable",
-    _("This file cannot be opened to remove its author details, so it is withheld in a blind stage; ask the organiser for a readable copy."),
+    _(
+        "This file cannot be opened to remove its author details, so it is withheld in a blind stage; ask the organiser for a readable copy."
+    ),
 )
