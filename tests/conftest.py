@@ -21,6 +21,9 @@ from tests.factories.contest import (
 def _eager_celery(settings, tmp_path):
     """Tasks run in-process in tests, except the one test that starts a real worker."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # shared_task resolves to the current app: a test that built a client app must not leave it
+    # current, or later tasks would go to the broker instead of running here.
+    celery_app.set_current()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.MEDIA_ROOT = str(tmp_path / "media")

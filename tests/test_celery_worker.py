@@ -73,7 +73,7 @@ def test_invitations_expire_runs_on_real_worker():
     try:
         from celery import Celery
 
-        client = Celery("saiwu-test", broker=BROKER, backend=BROKER)
+        client = Celery("saiwu-test", broker=BROKER, backend=BROKER, set_as_current=False)
         result = client.send_task("contest.invitations_expire", queue=queue)
         assert result.get(timeout=60) == 1
     finally:

@@ -104,7 +104,7 @@ class Worker:
         """Until the worker answers a ping (its start-up scan for dead batches has been sent)."""
         from celery import Celery
 
-        client = Celery("saiwu-test", broker=BROKER, backend=BROKER)
+        client = Celery("saiwu-test", broker=BROKER, backend=BROKER, set_as_current=False)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             replies = client.control.ping(timeout=0.5) or []
@@ -151,7 +151,7 @@ def _issue(monkeypatch, worker_env, contest, organiser) -> CertificateBatch:
     """Start the batch as the organiser would; its task goes to the test's own queue."""
     from celery import Celery
 
-    client = Celery("saiwu-test", broker=BROKER, backend=BROKER)
+    client = Celery("saiwu-test", broker=BROKER, backend=BROKER, set_as_current=False)
 
     class Enqueue:
         @staticmethod
