@@ -113,3 +113,28 @@ def test_published_stage_refuses_bulk_submit_rubric_change_and_override_lift(pub
             "The results of this stage are published; a change needs a correction."
         )
     assert frozen_state(w) == before
+
+
+def test_published_stage_refuses_assignment_changes(published, client_for):
+    """Runs, manual additions, removals and swaps are refused once results are published."""
+    from judging.models import Assignment, AssignmentRun
+
+    w = published
+    before = (
+        sorted(Assignment.objects.values_list("pk", "judge_id", "entry_id")),
+        AssignmentRun.objects.count(),
+        AuditLog.objects.count(),
+    )
+    organiser = client_for(w.organiser)
+
+    run = organiser.post(f"/api/stages/{w.stage.pk}/assignment/runs/", {"k": 2}, format="json")
+    removal = organiser.delete(f"/api/assignments/{w.assignment.pk}/")
+
+    for response in (run, removal):
+        assert response.status_code == 409, response.content
+        assert response.json()["code"] == "stage_results_published"
+    assert (
+        sorted(Assignment.objects.values_list("pk", "judge_id", "entry_id")),
+        AssignmentRun.objects.count(),
+        AuditLog.objects.count(),
+    ) == before
