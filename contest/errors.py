@@ -10,7 +10,7 @@ adding a catalogue file, not editing code. Placeholders use `str.format` names::
     catalogue.conflict("notice_closed", _("The notice period ended at {closes_at}; …"))
 
     # a service
-    from awards.errors import error
+    # a service, after `from awards.errors import error`:
     raise error("notice_closed", closes_at="2026-12-01 23:59:59")
 
 A code is looked up in every catalogue loaded so far; an app's `errors` module imports the
