@@ -9,7 +9,6 @@ adding a catalogue file, not editing code. Placeholders use `str.format` names::
     catalogue = Catalogue("awards")
     catalogue.conflict("notice_closed", _("The notice period ended at {closes_at}; …"))
 
-    # a service
     # a service, after `from awards.errors import error`:
     raise error("notice_closed", closes_at="2026-12-01 23:59:59")
 
