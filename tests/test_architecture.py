@@ -17,14 +17,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ["contest", "judging", "awards", "demo", "api"]
+LAYERS = ["contest", "judging", "awards", "notifications", "demo", "api"]
 # What each app may import from among the project's apps (besides itself and config).
 ALLOWED = {
     "contest": set(),
     "judging": {"contest"},
     "awards": {"contest", "judging"},
-    "demo": {"contest", "judging", "awards"},
-    "api": {"contest", "judging", "awards"},
+    "notifications": {"contest", "judging", "awards"},
+    "demo": {"contest", "judging", "awards", "notifications"},
+    "api": {"contest", "judging", "awards", "notifications"},
 }
 MAX_LINES = 600
 
