@@ -1,4 +1,4 @@
-"""The fixed demo logins (password ``demo12345``) and the table `demo_logins` prints."""
+"""The fixed demo logins (password ``saiwu-demo-2026``) and the table `demo_logins` prints."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from contest.models import User
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "saiwu-demo-2026"
 DEMO_URL = "http://127.0.0.1:8000"
 DEMO_DOMAIN = "demo.saiwu.cn"
 

@@ -12,7 +12,7 @@ What it builds, in one transaction (all or nothing):
   declaration, an automatic assignment (k=3), submitted reviews (one lenient and one harsh judge)
   (`demo.judging`); then results, promotion and recommendation, awards, the public notice and the
   certificates (`demo.awards`);
-* fixed demo logins (password ``demo12345``), printed by `demo_logins` (`demo.logins`).
+* fixed demo logins (password ``saiwu-demo-2026``), printed by `demo_logins` (`demo.logins`).
 
 Everything a service exists for goes through it (contest.services.*, judging.services.*,
 awards.services.*), so its rules and the audit chain hold; the submitted reviews go in through the
