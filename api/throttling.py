@@ -10,11 +10,16 @@ The login lockout is separate from the rate: after `LOGIN_FAILURES_MAX` wrong pa
 account (or `LOGIN_ADDRESS_FAILURES_MAX` from one address) within `LOGIN_LOCKOUT_SECONDS`, that
 account (address) is locked for `LOGIN_LOCKOUT_SECONDS`: every attempt, the right password
 included, answers 429 with `Retry-After` until the lock ends.
+
+Every one of them, and django-axes on the admin login, counts per `client_address`: the socket's
+address, or behind `NUM_PROXIES` reverse proxies (settings `DJANGO_NUM_PROXIES`; 1 behind nginx)
+the address the outermost proxy appended to `X-Forwarded-For`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 
 from axes.backends import AxesStandaloneBackend
@@ -54,6 +59,9 @@ class ScopedWriteThrottle(SimpleRateThrottle):
         # The rate is known only once the view is seen (allow_request).
         pass
 
+    def get_ident(self, request):
+        return client_address(request)
+
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
@@ -62,22 +70,41 @@ class ScopedWriteThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
+def client_address(request) -> str:
+    """The client's IP address as the throttles, the lockout and django-axes count it.
+
+    With `NUM_PROXIES` = 0 the socket's address (`REMOTE_ADDR`). Behind N proxies, each appends
+    the address it was called from to `X-Forwarded-For` (nginx: `$proxy_add_x_forwarded_for`), so
+    the N-th entry from the right is what the outermost proxy saw: the client. Entries further
+    left are whatever the client sent and are never taken. A header with fewer than N entries, or
+    an entry that is not an IP address, means the request did not come through the proxies as
+    configured: the socket's address is taken then (the caller gets no say in it).
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = int(getattr(settings, "NUM_PROXIES", 0) or 0)
+    if proxies <= 0:
+        return remote
+    entries = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    entries = [part for part in entries if part]
+    if len(entries) < proxies:
+        return remote
+    candidate = entries[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
 def _key(kind: str, value: str) -> str:
     digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
     return f"login-lock:{kind}:{digest}"
-
-
-def _ident(request) -> str:
-    # Behind the proxy DRF's get_ident takes the client from X-Forwarded-For, bounded by
-    # NUM_PROXIES, as the rate throttles do.
-    return ScopedWriteThrottle().get_ident(request)
 
 
 def _subjects(request, login: str) -> list[tuple[str, str, int]]:
     account = (login or "").strip().lower()
     return [
         ("account", account, settings.LOGIN_FAILURES_MAX),
-        ("address", _ident(request), settings.LOGIN_ADDRESS_FAILURES_MAX),
+        ("address", client_address(request), settings.LOGIN_ADDRESS_FAILURES_MAX),
     ]
 
 

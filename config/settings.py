@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "contest",
     "judging",
     "awards",
+    "notifications",
     "demo",
     "api",
 ]
@@ -150,10 +151,25 @@ STORAGES = {
     },
 }
 
-# One size limit for every entry file upload, shared by admin and API.
-ENTRY_FILE_MAX_BYTES = env_int("ENTRY_FILE_MAX_BYTES", 50 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Upload size limits, shared by admin and API (contest.files.entry_file_max_bytes). An entry file
+# takes ENTRY_FILE_MAX_BYTES unless its kind has its own limit: a roadshow video is not a plan
+# PDF. ENTRY_FILE_MAX_BYTES_<KIND> unset or 0 = the general limit. The client reads them all from
+# GET /api/config/.
+MiB = 1024 * 1024
+ENTRY_FILE_MAX_BYTES = env_int("ENTRY_FILE_MAX_BYTES", 50 * MiB)
+_entry_kind_limits = {
+    "plan": env_int("ENTRY_FILE_MAX_BYTES_PLAN", 0),
+    "slides": env_int("ENTRY_FILE_MAX_BYTES_SLIDES", 0),
+    "video": env_int("ENTRY_FILE_MAX_BYTES_VIDEO", 500 * MiB),
+    "data_description": env_int("ENTRY_FILE_MAX_BYTES_DATA_DESCRIPTION", 0),
+    "other": env_int("ENTRY_FILE_MAX_BYTES_OTHER", 0),
+}
+ENTRY_FILE_MAX_BYTES_BY_KIND = {kind: limit for kind, limit in _entry_kind_limits.items() if limit}
+# One evidence file of an objection (at most 10 per objection), one certificate template image.
+OBJECTION_FILE_MAX_BYTES = env_int("OBJECTION_FILE_MAX_BYTES", 10 * MiB)
+CERTIFICATE_IMAGE_MAX_BYTES = env_int("CERTIFICATE_IMAGE_MAX_BYTES", 20 * MiB)
+# Uploaded files above this size are spooled to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MiB
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -170,9 +186,6 @@ REST_FRAMEWORK = {
         "objection": env_str("THROTTLE_OBJECTION", "20/hour"),
         "upload": env_str("THROTTLE_UPLOAD", "120/hour"),
     },
-    # Proxies in front of the app (1 behind nginx): the client address is read from
-    # X-Forwarded-For only that deep, so a client cannot pick its own address.
-    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
@@ -233,6 +246,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Throttles, tokens, deployment security (issue 10) ----------------------------------------
+# Reverse proxies in front of gunicorn (1 in docker-compose: nginx; 2 with a cloud load balancer
+# before it). The client address that throttles, the login lockout and django-axes count is the
+# entry of X-Forwarded-For that the outermost of them appended (api.throttling.client_address):
+# the NUM_PROXIES-th from the right, so whatever a client writes into the header itself is never
+# taken. 0 = the socket's address (nothing in front; a proxy in front would then be one client).
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+
 # Throttle counters and lockouts live in the cache: Redis in production (CACHE_URL, else a Redis
 # broker), local memory on a development machine (per process).
 CACHE_URL = env_str("CACHE_URL") or (
@@ -266,7 +287,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False  # else every API login would write to the axes table
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"] or None
+# The same client address as the API's throttles (without it axes would see only nginx's).
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 
 # API tokens (django-rest-knox): a new one per login, stored as a digest, expiring after
 # AUTH_TOKEN_TTL_HOURS, deleted at logout.
@@ -316,10 +338,33 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Request limits (issue 10): bodies capped from Content-Length before they are read
-# (config.middleware.RequestLimitsMiddleware answers 413), JSON nesting capped before it is
-# parsed (api.parsers.JSONParser answers 400). Django's own cap on non-file form data follows.
-REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2 * 1024 * 1024)
-REQUEST_UPLOAD_MAX_BYTES = env_int("REQUEST_UPLOAD_MAX_BYTES", ENTRY_FILE_MAX_BYTES + 1024 * 1024)
+# (config.middleware.RequestLimitsMiddleware answers 413; a chunked body, which has no length,
+# 411), JSON nesting capped before it is parsed (api.parsers.JSONParser answers 400). Every body
+# is capped at REQUEST_BODY_MAX_BYTES, except a multipart body on a route that takes files
+# (REQUEST_UPLOAD_ROUTES: the route's own limit, the largest file it takes plus 1 MiB for the
+# form). REQUEST_UPLOAD_MAX_BYTES is the largest of those limits; nginx's client_max_body_size on
+# the same routes must be at least that (deploy/nginx/saiwu.conf; tests/security/test_body_limits.py
+# checks the routes and sizes agree). Django's own cap on non-file form data follows.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2 * MiB)
+REQUEST_UPLOAD_MAX_BYTES = env_int(
+    "REQUEST_UPLOAD_MAX_BYTES",
+    max([ENTRY_FILE_MAX_BYTES, *ENTRY_FILE_MAX_BYTES_BY_KIND.values()]) + MiB,
+)
+_upload_routes = [
+    # An entry file of any kind; the admin's add and change forms (entry files among them).
+    (r"^/api/entries/\d+/files/$", REQUEST_UPLOAD_MAX_BYTES),
+    (r"^/admin/[a-z_]+/[a-z_]+/(add|\d+/change)/$", REQUEST_UPLOAD_MAX_BYTES),
+    # A challenge guide, a challenge-list workbook, a certificate PDF to verify.
+    (r"^/api/tracks/\d+/guide/$", ENTRY_FILE_MAX_BYTES + MiB),
+    (r"^/api/contests/\d+/challenge-import/$", ENTRY_FILE_MAX_BYTES + MiB),
+    (r"^/api/certificates/verify-pdf/$", ENTRY_FILE_MAX_BYTES + MiB),
+    # The template's background and seal images; an objection's evidence files (10 at most).
+    (r"^/api/contests/\d+/certificate-template/$", 2 * CERTIFICATE_IMAGE_MAX_BYTES + MiB),
+    (r"^/api/objections/$", 10 * OBJECTION_FILE_MAX_BYTES + MiB),
+]
+REQUEST_UPLOAD_ROUTES = [
+    (path, min(limit, REQUEST_UPLOAD_MAX_BYTES)) for path, limit in _upload_routes
+]
 REQUEST_JSON_MAX_DEPTH = env_int("REQUEST_JSON_MAX_DEPTH", 64)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [

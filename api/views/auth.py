@@ -176,7 +176,8 @@ class CsrfView(APIView):
 
 
 class ClientConfigView(APIView):
-    """What the SPA checks before an upload: the size limit and the allowed types per file kind."""
+    """What the SPA checks before an upload: the size limits (per kind of entry file, objection
+    evidence, certificate images) and the allowed types per file kind."""
 
     authentication_classes = []
     permission_classes = []
@@ -186,6 +187,11 @@ class ClientConfigView(APIView):
             "ClientConfig",
             {
                 "entry_file_max_bytes": serializers.IntegerField(),
+                "entry_file_max_bytes_by_kind": serializers.DictField(
+                    child=serializers.IntegerField()
+                ),
+                "objection_file_max_bytes": serializers.IntegerField(),
+                "certificate_image_max_bytes": serializers.IntegerField(),
                 "entry_file_types": serializers.DictField(
                     child=serializers.ListField(child=serializers.CharField())
                 ),
@@ -200,12 +206,20 @@ class ClientConfigView(APIView):
     def get(self, request):
         from django.conf import settings
 
+        from contest.enums import EntryFileKind
+        from contest.files import entry_file_max_bytes
         from contest.services.entry import ALLOWED_FILE_TYPES
         from contest.validators import FILE_TYPES
 
         return Response(
             {
                 "entry_file_max_bytes": settings.ENTRY_FILE_MAX_BYTES,
+                # Every kind, with the general limit where the kind has none of its own.
+                "entry_file_max_bytes_by_kind": {
+                    str(kind): entry_file_max_bytes(kind) for kind in EntryFileKind
+                },
+                "objection_file_max_bytes": settings.OBJECTION_FILE_MAX_BYTES,
+                "certificate_image_max_bytes": settings.CERTIFICATE_IMAGE_MAX_BYTES,
                 "entry_file_types": {str(k): list(v) for k, v in ALLOWED_FILE_TYPES.items()},
                 "file_extensions": {k: list(t.extensions) for k, t in FILE_TYPES.items()},
                 "site_url": settings.SITE_URL,
