@@ -34,3 +34,19 @@ def decision_record(
     )
     if not responses:
         raise RuntimeError("contest.signals.decision_recorded has no receiver: the audit is off")
+
+
+# --- Events the notifications app tells people about (issue 11) -------------------------------
+# Each is sent inside the service's transaction; its receiver (notifications.receivers) does
+# nothing until that transaction commits (`transaction.on_commit`), so a rolled-back change
+# notifies nobody. Nothing in contest depends on a receiver being connected.
+
+# sender=Invitation, invitation=<Invitation>. Sent by `invitation_create`.
+invitation_sent = Signal()
+
+# sender=Invitation, invitation=<Invitation> (status accepted or declined). Sent by
+# `invitation_accept` and `invitation_decline`.
+invitation_answered = Signal()
+
+# sender=Entry, entry=<Entry>. Sent by `entry_submit`.
+entry_submitted = Signal()

@@ -15,3 +15,25 @@ snapshot_withdrawn = Signal()
 # sender=ResultSnapshot, snapshot=<the new ResultSnapshot>, replaces=<withdrawn snapshot or None>,
 # actor=<User>. Sent by every `results_publish`.
 snapshot_published = Signal()
+
+
+# --- Events the notifications app tells people about (issue 11) -------------------------------
+# Sent inside the service's transaction; the receivers (notifications.receivers) act on commit.
+
+# sender=PanelMembership, membership=<PanelMembership>. Sent by `judge_invite`.
+panel_invited = Signal()
+
+# sender=Stage, stage=<Stage>, judge_ids=<list of user ids with new assignments>,
+# occurrence=<str: what makes this round of assignments distinct, e.g. "run:12">.
+# Sent by `assignment_run_execute` (a feasible run), `assignment_add` and `assignment_swap`.
+assignments_ready = Signal()
+
+# sender=Review, review=<Review>, reason=<str>. Sent by `review_reopen`.
+review_reopened = Signal()
+
+# sender=Stage, from_stage=<Stage>, to_stage=<Stage>, entry_ids=<list of the newly promoted
+# entries of from_stage>. Sent by `promotion_apply` when it promoted anything.
+entries_promoted = Signal()
+
+# sender=Recommendation, recommendation=<Recommendation>. Sent by `recommendation_create`.
+entry_recommended = Signal()

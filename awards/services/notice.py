@@ -34,6 +34,7 @@ from awards.errors import error
 from awards.models import Award, AwardTier, Notice, Objection, ObjectionFile
 from awards.services.award import award_add, award_remove, award_tier_change
 from awards.services.settings import award_settings_get
+from awards.signals import awards_finalised, notice_opened, objection_resolved, objection_submitted
 from awards.workdays import local_date, notice_window_end
 from contest.errors import NotPermitted
 from contest.files import upload_check
@@ -178,6 +179,7 @@ def _notice_create(
             "changes": changes or [],
         },
     )
+    notice_opened.send(sender=Notice, notice=notice)
     return notice
 
 
@@ -358,6 +360,7 @@ def objection_submit(
             "files": [c.sha256 for c in checked],
         },
     )
+    objection_submitted.send(sender=Objection, objection=objection)
     return objection
 
 
@@ -514,6 +517,7 @@ def objection_resolve(
             "follow_up_notice": follow_up.pk if follow_up else None,
         },
     )
+    objection_resolved.send(sender=Objection, objection=objection)
     return objection
 
 
@@ -584,4 +588,5 @@ def notice_finalise(*, actor, notice: Notice, now: dt.datetime | None = None) ->
     )
     Notice.objects.filter(pk__in=ids).update(chain_head=row.hash, chain_rows=row.seq)
     notice.refresh_from_db()
+    awards_finalised.send(sender=Notice, notice=notice, notice_ids=ids)
     return notice

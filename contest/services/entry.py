@@ -13,6 +13,7 @@ from contest.models import Entry, EntryFile, Stage, Team
 from contest.permissions import permission_require
 from contest.selectors import team_roster_check
 from contest.services.common import full_clean_or_raise
+from contest.signals import entry_submitted
 
 # The one allow-list of file types per kind of entry file (checked by content, not by name).
 ALLOWED_FILE_TYPES: dict[str, tuple[str, ...]] = {
@@ -139,6 +140,7 @@ def entry_submit(*, actor, entry: Entry) -> Entry:
     entry.status = EntryStatus.SUBMITTED
     entry.submitted_at = timezone.now()
     entry.save(update_fields=["status", "submitted_at", "updated_at"])
+    entry_submitted.send(sender=Entry, entry=entry)
     return entry
 
 

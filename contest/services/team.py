@@ -19,6 +19,7 @@ from contest.errors import error, text_by_language
 from contest.models import Contest, Invitation, Team, TeamMember
 from contest.permissions import permission_require
 from contest.services.common import full_clean_or_raise
+from contest.signals import invitation_answered, invitation_sent
 
 INVITATION_LIFETIME = timedelta(days=7)
 # The error for an invitation that can no longer be used, by its status.
@@ -208,7 +209,7 @@ def invitation_create(
     closes = team.contest.registration_closes_at
     if closes and closes < expires_at:
         expires_at = closes
-    return Invitation.objects.create(
+    invitation = Invitation.objects.create(
         team=team,
         role=role,
         invitee_name=invitee_name,
@@ -216,6 +217,8 @@ def invitation_create(
         expires_at=expires_at,
         invited_by=actor,
     )
+    invitation_sent.send(sender=Invitation, invitation=invitation)
+    return invitation
 
 
 def _invitation_open(code: str) -> Invitation:
@@ -264,6 +267,7 @@ def invitation_accept(*, actor, code: str) -> TeamMember:
     invitation.responded_by = actor
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_by", "responded_at"])
+    invitation_answered.send(sender=Invitation, invitation=invitation)
     return member
 
 
@@ -274,6 +278,7 @@ def invitation_decline(*, actor, code: str) -> Invitation:
     invitation.responded_by = actor if actor and actor.is_authenticated else None
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_by", "responded_at"])
+    invitation_answered.send(sender=Invitation, invitation=invitation)
     return invitation
 
 

@@ -52,6 +52,7 @@ from judging.services.assignment_feasibility import (
     submitted_entries,
 )
 from judging.services.audit import audit_record
+from judging.signals import assignments_ready
 from judging.tasks import assignment_run_task
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a roadshow
@@ -213,6 +214,12 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
                 if (judge_id, entry_id) not in existing
             ]
             Assignment.objects.bulk_create(new, batch_size=2000)
+            assignments_ready.send(
+                sender=Stage,
+                stage=stage,
+                judge_ids=sorted({a.judge_id for a in new}),
+                occurrence=f"run:{run.pk}",
+            )
             _run_finish(
                 run,
                 RunStatus.DONE,
@@ -370,6 +377,9 @@ def assignment_add(*, actor, stage: Stage, entry: Entry, judge) -> Assignment:
         obj=assignment,
         data={"stage": stage.pk, "entry": entry.pk, "judge": judge.pk},
     )
+    assignments_ready.send(
+        sender=Stage, stage=stage, judge_ids=[judge.pk], occurrence=f"assignment:{assignment.pk}"
+    )
     return assignment
 
 
@@ -429,5 +439,11 @@ def assignment_swap(*, actor, assignment: Assignment, judge) -> Assignment:
             "to_judge": judge.pk,
             "dropped_draft": review is not None,
         },
+    )
+    assignments_ready.send(
+        sender=Stage,
+        stage=stage,
+        judge_ids=[judge.pk],
+        occurrence=f"swap:{assignment.pk}:{judge.pk}",
     )
     return assignment

@@ -21,6 +21,7 @@ from judging.errors import error
 from judging.models import DeclaredRelation, JudgeProfile, PanelMembership
 from judging.selectors.conflict import judge_is_contestant, judge_usccs
 from judging.services.audit import audit_record
+from judging.signals import panel_invited
 
 DECLARATION_TEXT = (
     "本人承诺：与所评审的参赛单位及团队成员不存在利害关系（本单位、亲属、师生等），如有将主动申请回避；"
@@ -69,7 +70,7 @@ def judge_invite(
     if judge_is_contestant(judge=judge, contest=stage.contest):
         raise error("judge_is_contestant", judge_name=judge.real_name)
     JudgeProfile.objects.get_or_create(user=judge, defaults={"province": judge.province})
-    return PanelMembership.objects.create(
+    membership = PanelMembership.objects.create(
         stage=stage,
         judge=judge,
         track=track,
@@ -77,6 +78,8 @@ def judge_invite(
         max_load=max_load,
         is_chair=is_chair,
     )
+    panel_invited.send(sender=PanelMembership, membership=membership)
+    return membership
 
 
 def _judge_organisation_stated(judge) -> bool:

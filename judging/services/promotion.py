@@ -19,6 +19,7 @@ from judging.models import Promotion, Recommendation, ResultSnapshot, Rubric
 from judging.phases import phase_require
 from judging.selectors import snapshot_latest
 from judging.services.audit import audit_record
+from judging.signals import entries_promoted, entry_recommended
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,9 @@ def promotion_apply(
                 "files_carried": files_carried,
             },
         )
+        entries_promoted.send(
+            sender=Stage, from_stage=from_stage, to_stage=to_stage, entry_ids=sorted(new)
+        )
     return PromotionOutcome(
         promoted=sorted(new),
         already=sorted(existing),
@@ -297,4 +301,6 @@ def recommendation_create(
             reason=reason,
             data={"to_contest": parent.pk, "entries": new, "quota": quota, "used_before": active},
         )
+        for entry_id in new:
+            entry_recommended.send(sender=Recommendation, recommendation=current[entry_id])
     return [current[e] for e in wanted]

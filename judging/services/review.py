@@ -26,6 +26,7 @@ from judging.selectors.conflict import conflict_exists, conflicted_teams
 from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
 from judging.services.correction import correction_review_ids
 from judging.services.rubric import review_total, rubric_for_entry
+from judging.signals import review_reopened
 from judging.tasks import results_recompute_task
 
 
@@ -263,6 +264,7 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
         data={"entry": review.entry_id, "judge": review.judge_id, "total": str(review.total)},
     )
     _results_recompute_later(review.stage_id)
+    review_reopened.send(sender=Review, review=review, reason=reason)
     return review
 
 
