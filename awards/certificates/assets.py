@@ -1,5 +1,6 @@
-"""Cached images: the default background and seal, JPEG conversion of an uploaded background, and
-pre-encoded image XObjects.
+"""Cached images: the default background, JPEG conversion of an uploaded background, and
+pre-encoded image XObjects (the uploaded seal). There is no default seal: a seal is drawn only when
+the organiser uploaded one.
 
 The background is drawn as a JPEG by file name, which ReportLab copies into the PDF unchanged
 (DCTDecode); a PNG background is converted to JPEG once and cached. The seal (PNG with alpha) is
@@ -11,17 +12,15 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import random
 import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
-from awards.certificates.fonts import FONT_PATH
 from awards.certificates.layout import A4_LANDSCAPE, CertificateLayout
 
 _ASSET_VERSION = "8"
@@ -114,85 +113,6 @@ def _draw_background(w_px: int, h_px: int, dpi: int) -> Image.Image:
 
     # Thin gold rules under the title area, centred.
     return img.resize((w_px, h_px), Image.LANCZOS)
-
-
-@lru_cache(maxsize=64)
-def default_seal_path(text: str) -> str:
-    """A red round seal (PNG with transparency) with `text` around the top and a star in the
-    middle, generated once per text and cached under the temp dir. For the demo and for contests
-    that have not uploaded their own seal; it is plainly a drawing, not a copy of a real seal."""
-    key = hashlib.sha256(f"seal{_ASSET_VERSION}:{text}".encode()).hexdigest()[:16]
-    path = _cache_dir() / f"seal-{key}.png"
-    if not path.exists():
-        _write_atomically(path, lambda p: _draw_seal(text).save(p, "PNG", optimize=True))
-    return str(path)
-
-
-def _draw_seal(text: str, size: int = 320) -> Image.Image:
-    ss = 3
-    S = size * ss
-    c = S / 2
-    ink = (200, 22, 29)
-    mask = Image.new("L", (S, S), 0)
-    d = ImageDraw.Draw(mask)
-    ring = S * 0.035
-    d.ellipse([ring / 2, ring / 2, S - ring / 2, S - ring / 2], outline=255, width=round(ring))
-
-    # Five-pointed star.
-    r_out, r_in = S * 0.16, S * 0.16 * 0.382
-    star = []
-    for i in range(10):
-        a = -math.pi / 2 + i * math.pi / 5
-        r = r_out if i % 2 == 0 else r_in
-        star.append((c + r * math.cos(a), c + r * math.sin(a)))
-    d.polygon(star, fill=255)
-
-    # Text around the top, letters upright towards the centre.
-    chars = [ch for ch in text if not ch.isspace()] or ["证", "书", "专", "用", "章"]
-    n = len(chars)
-    span = min(264.0, 40.0 * n)  # degrees of arc the text occupies
-    outer = c - ring - S * 0.015  # the text's outer edge
-    # Largest size whose characters fit both the ring's width budget and their share of the arc.
-    font_px = round(min(S * 0.165, 2 * math.pi * (outer - S * 0.07) * span / 360 / n * 0.92))
-    font = ImageFont.truetype(str(FONT_PATH), font_px, index=0)
-    radius = outer - font_px * 0.55
-    for i, ch in enumerate(chars):
-        angle = -span / 2 + (span * (i + 0.5) / n)  # degrees clockwise from the top
-        tile = Image.new("L", (font_px * 2, font_px * 2), 0)
-        ImageDraw.Draw(tile).text(
-            (font_px, font_px),
-            ch,
-            font=font,
-            fill=255,
-            anchor="mm",
-            stroke_width=max(1, round(font_px * 0.015)),
-            stroke_fill=255,
-        )
-        # Squeeze horizontally a little, as seal lettering is.
-        tile = tile.resize((round(font_px * 1.7), font_px * 2), Image.LANCZOS)
-        tile = tile.rotate(-angle, resample=Image.BICUBIC, expand=True)
-        a = math.radians(angle)
-        x = c + radius * math.sin(a) - tile.width / 2
-        y = c - radius * math.cos(a) - tile.height / 2
-        mask.paste(255, (round(x), round(y)), tile)
-
-    # Uneven ink: a seeded speckle so the seal does not look like flat vector art.
-    rng = random.Random(hashlib.sha256(text.encode()).digest())
-    speckle = Image.new("L", (S, S), 0)
-    sd = ImageDraw.Draw(speckle)
-    for _ in range(500):
-        x, y = rng.uniform(0, S), rng.uniform(0, S)
-        r = rng.uniform(1, 4) * ss
-        sd.ellipse([x - r, y - r, x + r, y + r], fill=rng.randint(40, 130))
-    speckle = speckle.filter(ImageFilter.GaussianBlur(ss))
-    alpha = Image.eval(mask, lambda v: v * 215 // 255)
-    alpha = Image.composite(Image.new("L", (S, S), 0), alpha, speckle)
-    # Flat ink colour, shape in the alpha channel only: the colour planes then compress to nothing.
-    seal = Image.new("RGBA", (size, size), ink + (0,))
-    # 32 alpha levels are plenty for ink and halve the compressed size.
-    alpha = alpha.resize((size, size), Image.LANCZOS).point(lambda v: min(255, (v + 4) // 8 * 8))
-    seal.putalpha(alpha)
-    return seal
 
 
 @lru_cache(maxsize=16)

@@ -40,8 +40,8 @@ class CertificateLayout:
 
     `background_path`: JPEG (used as is) or any Pillow-readable image (converted to JPEG once);
     None draws the built-in cream background with a red and gold border.
-    `seal_path`: PNG with transparency, drawn once centred over the issuing bodies' names; None
-    draws a built-in red seal over *each* issuing body, carrying that body's name.
+    `seal_path`: the organiser's uploaded seal, PNG with transparency, drawn once centred over the
+    issuing bodies' names; None draws no seal at all (the names stay plain text).
     `issuing_bodies`: used when the certificate data names none.
     """
 

@@ -4,7 +4,7 @@ Nothing in `awards.certificates` touches Django models or settings; a service tu
 `CertificateData` and calls `render_certificate` / `render_certificates_combined`, so the package is
 imported lazily by that service only. This module draws a page; its parts have their own modules:
 `layout` (what a certificate looks like and says), `fonts` (the embedded font, glyph checks),
-`wording` (text layout), `assets` (background and seal images), `qr` (the QR code) and `metadata`
+`wording` (text layout), `assets` (background and uploaded seal images), `qr` (the QR code) and `metadata`
 (the PDF's Info dictionary, appended after rendering).
 
 Why it is built the way it is (throughput target ≥80 separate PDFs/s and ≥300 combined pages/s on
@@ -13,6 +13,9 @@ one core, peak RSS < 300 MB; see `bench/certificates.py`):
 * One font, embedded as a TrueType subset and parsed once per process (`fonts`).
 * `rl_config.useA85 = 0` (set in `fonts`): no ASCII85 inflation of binary streams.
 * Background and seal images are converted, compressed and encoded once, then reused (`assets`).
+* A seal is drawn only when the organiser uploaded one (`layout.seal_path`). Producing an official
+  seal is a legal matter: with none uploaded the issuing bodies' names are printed as plain text and
+  nothing seal-like is drawn (tests/awards/test_certificate_seal.py renders and looks).
 * The QR code is one vector path; its data mask is chosen by the standard's penalty rules in numpy
   rather than segno's pure-Python loop (`qr`).
 * A combined PDF compresses each page as it is finished, not all of them at save.
@@ -27,7 +30,7 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
-from awards.certificates.assets import background_file, default_seal_path, seal_image
+from awards.certificates.assets import background_file, seal_image
 from awards.certificates.fonts import FONT_NAME, font_load, text_width
 from awards.certificates.layout import VOID_STATUSES, CertificateData, CertificateLayout
 from awards.certificates.qr import qr_draw
@@ -189,7 +192,7 @@ def _draw_page(canvas: Canvas, layout: CertificateLayout, data: CertificateData)
     url_size = _fit_size(url_label, 8.5, W * layout.serial_width, 5.5)
     _draw_text(canvas, sx, sy - 16, url_label, url_size, layout.muted_color)
 
-    # Issuing bodies with seals, then the date.
+    # Issuing bodies (under the uploaded seal, if any), then the date.
     bodies = tuple(b for b in (data.issuing_bodies or layout.issuing_bodies) if b.strip())
     _draw_bodies(canvas, layout, bodies, values["date"])
 
@@ -220,42 +223,33 @@ def _draw_bodies(
     side_by_side = len(bodies) > 1 and sum(columns) + gap * (len(bodies) - 1) <= max_total
 
     names: list[tuple[float, float]] = []  # where each body's name sits (centre x, baseline y)
-    seals: list[float] = []  # centre x of each default seal
     if side_by_side:
         total = sum(columns) + gap * (len(bodies) - 1)
         x = cx - total / 2
         for col in columns:
             names.append((x + col / 2, y))
-            seals.append(x + col / 2)
             x += col + gap
         date_y = y - size * 1.9
         mid_y = y + size * 0.3
     else:
-        # One name a line; the seals, one per body, spread across the block and overlap a little,
-        # as on a jointly issued paper certificate.
-        line = size * 1.7
+        line = size * 1.7  # one name a line
         for i in range(len(bodies)):
             names.append((cx, y - i * line))
         date_y = y - max(len(bodies), 1) * line - size * 0.2
         mid_y = y - (len(bodies) - 1) * line / 2 + size * 0.3
-        step = seal_d * 0.8
-        seals = [cx + (i - (len(bodies) - 1) / 2) * step for i in range(len(bodies))]
 
     for body, (bx, by) in zip(bodies, names, strict=True):
         body_size = _fit_size(body, size, max_total, 9)
         _draw_text(canvas, bx, by, body, body_size, layout.text_color, anchor="centre")
     _draw_text(canvas, cx, date_y, date_text, 15, layout.text_color, anchor="centre")
 
-    # Seals over the names (drawn after the text: ink on top of print).
+    # The organiser's uploaded seal over the names (drawn after the text: ink on top of print).
+    # Without one, nothing: the platform never makes a seal up.
     if layout.seal_path:
         seal = seal_image(layout.seal_path)
         h = seal_d * seal.height / max(seal.width, 1)
         seal_mid = mid_y if bodies else date_y + size * 0.3
         seal.draw(canvas, cx - seal_d / 2, seal_mid - h / 2, seal_d, h)
-    else:
-        for body, sx in zip(bodies, seals, strict=True):
-            seal = seal_image(default_seal_path(body))
-            seal.draw(canvas, sx - seal_d / 2, mid_y - seal_d / 2, seal_d, seal_d)
 
 
 def _draw_void(canvas: Canvas, W: float, H: float) -> None:

@@ -14,6 +14,16 @@ losing or changing it invalidates every signature issued so far. With the settin
 on, a development key is derived from SECRET_KEY (HKDF-SHA256), so signatures survive restarts
 without any setup; with DEBUG off an empty setting is an error.
 
+PDF signatures (PAdES, `awards.certificates.pades`): the identity that signs certificate PDFs is
+`settings.CERTIFICATE_PDF_SIGNING_CERT` and `CERTIFICATE_PDF_SIGNING_KEY` (each a PEM text, with
+`\\n` for line breaks if it has to fit on one line, or the path of a PEM file; the certificate
+may be followed by its chain; an encrypted key's password in
+`CERTIFICATE_PDF_SIGNING_KEY_PASSWORD`). Left empty, the platform's own self-signed ECDSA P-256
+certificate is used, derived from the Ed25519 key above, so every web and worker process on every
+machine signs with the same certificate with nothing to share but that key; its common name is
+`CERTIFICATE_PDF_SIGNER_NAME`. `CERTIFICATE_PDF_TRUSTED_CERTS` (PEM text or path) lists earlier
+signing certificates whose PDFs verify-pdf still accepts after a change of identity.
+
 Canonical form: JSON with sorted keys, no whitespace, UTF-8 (RFC 8785 JCS for the JSON we produce:
 strings, integers, booleans, null, arrays, objects; floats are refused rather than serialised
 differently from JCS).
@@ -125,7 +135,7 @@ def signing_key() -> Ed25519PrivateKey:
         return _dev_key(settings.SECRET_KEY)
     raise ImproperlyConfigured(
         "CERTIFICATE_SIGNING_KEY must be set when DEBUG is off (base64 of a raw 32-byte Ed25519 "
-        "private key; see judging/certificate_signing.py)."
+        "private key; see awards/certificates/signing.py)."
     )
 
 
@@ -191,3 +201,93 @@ def certificate_verify(
     except (ValueError, TypeError, InvalidSignature):
         return False
     return True
+
+
+# --------------------------------------------------------------------------------------------
+# PDF signatures (PAdES): the signing identity from the settings
+
+
+def _pem_setting(name: str) -> bytes:
+    """A PEM setting's bytes: the PEM text itself (escaped `\\n` allowed) or a file's path."""
+    value = str(getattr(settings, name, "") or "").strip()
+    if not value:
+        return b""
+    if "-----BEGIN" in value:
+        return value.replace("\\n", "\n").encode("ascii")
+    try:
+        with open(value, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}: cannot read {value!r} ({exc.strerror}).") from exc
+
+
+def pdf_signing_identity():
+    """The certificate and key that sign certificate PDFs (see the module docstring)."""
+    from awards.certificates.pades import DEFAULT_SIGNER_NAME
+
+    cert = _pem_setting("CERTIFICATE_PDF_SIGNING_CERT")
+    key = _pem_setting("CERTIFICATE_PDF_SIGNING_KEY")
+    if cert or key:
+        if not (cert and key):
+            raise ImproperlyConfigured(
+                "CERTIFICATE_PDF_SIGNING_CERT and CERTIFICATE_PDF_SIGNING_KEY are set together "
+                "(or both left empty for the platform's own certificate)."
+            )
+        password = str(getattr(settings, "CERTIFICATE_PDF_SIGNING_KEY_PASSWORD", "") or "")
+        return _identity_from_pem(cert, key, password)
+    name = str(getattr(settings, "CERTIFICATE_PDF_SIGNER_NAME", "") or DEFAULT_SIGNER_NAME)
+    seed = signing_key().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    return _identity_derived(seed, name)
+
+
+@lru_cache(maxsize=4)
+def _identity_from_pem(cert: bytes, key: bytes, password: str):
+    from awards.certificates.pades import identity_from_pem
+
+    try:
+        return identity_from_pem(cert, key, password=password.encode() if password else None)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(
+            f"CERTIFICATE_PDF_SIGNING_CERT / CERTIFICATE_PDF_SIGNING_KEY: {exc}"
+        ) from exc
+
+
+@lru_cache(maxsize=4)
+def _identity_derived(seed: bytes, name: str):
+    from awards.certificates.pades import identity_derived
+
+    return identity_derived(seed, name=name)
+
+
+_pdf_signers: dict[tuple[str, str], object] = {}
+
+
+def pdf_signer():
+    """The process's `PadesSigner` for the current identity (built once: its CMS template and
+    pyHanko objects are reused by every document)."""
+    from awards.certificates.pades import PadesSigner
+
+    identity = pdf_signing_identity()
+    location = str(getattr(settings, "SITE_URL", "") or "")
+    key = (identity.fingerprint_sha256, location)
+    signer = _pdf_signers.get(key)
+    if signer is None:
+        signer = _pdf_signers[key] = PadesSigner(
+            identity, reason="颁发获奖证书 Award certificate issued", location=location
+        )
+    return signer
+
+
+def pdf_accepted_certificates() -> list:
+    """Certificates whose signatures verify-pdf accepts: the current identity's, then the
+    earlier ones of CERTIFICATE_PDF_TRUSTED_CERTS."""
+    from awards.certificates.pades import certificates_from_pem
+
+    extra = _pem_setting("CERTIFICATE_PDF_TRUSTED_CERTS")
+    try:
+        earlier = certificates_from_pem(extra)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"CERTIFICATE_PDF_TRUSTED_CERTS: {exc}") from exc
+    return [pdf_signing_identity().certificate, *earlier]
