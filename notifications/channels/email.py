@@ -37,7 +37,10 @@ class EmailSender:
         try:
             self.connection.send_messages([mail])
         except smtplib.SMTPRecipientsRefused as exc:
-            return SendResult(False, reply=_reply(exc.recipients), permanent=True)
+            # 5xx for the address: refused for good (a bounce); 4xx: greylisted, try later.
+            permanent = all(code >= 500 for code, _ in exc.recipients.values())
+            self._reset()
+            return SendResult(False, reply=_reply(exc.recipients), permanent=permanent)
         except smtplib.SMTPResponseException as exc:
             text = f"{exc.smtp_code} {_text(exc.smtp_error)}"
             # 5xx: the server refuses for good; 4xx: try again later.
