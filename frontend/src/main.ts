@@ -1,9 +1,9 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import ElementPlus from 'element-plus'
 import 'element-plus/dist/index.css'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { i18n, localeLoad } from './i18n'
+import { lang } from './i18n/lang'
 import { router } from './router'
 import './styles.css'
 
@@ -11,5 +11,4 @@ const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)
 app.use(router)
-app.use(ElementPlus)
-app.mount('#app')
+void localeLoad(lang.value).finally(() => app.mount('#app'))
