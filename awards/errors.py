@@ -184,3 +184,40 @@ catalogue.invalid("replacement_field_invalid", _("Only these fields can be corre
 catalogue.conflict(
     "replacement_award_not_final", _("The award is not final; a replacement cannot be issued.")
 )
+
+# Issue 10: certificates that a PDF reader, a notary and a journalist trust
+catalogue.invalid(
+    "serial_mistyped",
+    _("The serial's check character does not match: it was probably mistyped. Check it again."),
+)
+catalogue.conflict(
+    "certificate_badge_revoked",
+    _(
+        "This certificate was revoked, so its Open Badge is no longer issued; badges downloaded "
+        "earlier show it as revoked in the status list."
+    ),
+)
+catalogue.not_found("status_list_not_found", _("There is no such status list."))
+catalogue.invalid(
+    "pdf_signature_missing",
+    _("The PDF carries no electronic signature of this platform; it is not the file as issued."),
+)
+catalogue.invalid(
+    "pdf_signature_broken",
+    _("The PDF's electronic signature is broken: the file was changed after it was issued."),
+)
+catalogue.invalid(
+    "pdf_modified_after_signing",
+    _("Something was added to the PDF after it was signed; it is not the file as issued."),
+)
+catalogue.invalid(
+    "pdf_signer_unknown",
+    _("The PDF was signed with a certificate that is not this platform's."),
+)
+catalogue.invalid(
+    "pdf_content_mismatch",
+    _("The data embedded in the PDF does not match the certificate on record."),
+)
+catalogue.invalid(
+    "issuer_download_invalid", _("The certificate downloads as download=pem or download=der.")
+)

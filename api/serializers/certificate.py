@@ -144,6 +144,34 @@ class CertificateVerifySerializer(serializers.Serializer):
     replaces = serializers.CharField(allow_null=True, help_text="The serial it replaces")
 
 
+class CertificatePdfVerifySerializer(CertificateVerifySerializer):
+    """A PDF's check: the public facts, and whether the file itself is the one issued."""
+
+    reason = serializers.ChoiceField(
+        [
+            "",
+            "pdf_signature_missing",
+            "pdf_signature_broken",
+            "pdf_modified_after_signing",
+            "pdf_signer_unknown",
+            "pdf_content_mismatch",
+            "certificate_revoked",
+        ],
+        allow_blank=True,
+        help_text="Empty when valid; otherwise the first check that failed",
+    )
+    reason_zh = serializers.CharField(allow_blank=True)
+    reason_en = serializers.CharField(allow_blank=True)
+    pdf_signed = serializers.BooleanField(
+        help_text="The file carries the platform's PAdES signature, intact over the whole file"
+    )
+    signer = serializers.CharField(allow_blank=True, help_text="The signing certificate's name")
+    signer_sha256 = serializers.CharField(
+        allow_blank=True, help_text="SHA-256 of the signing certificate (DER)"
+    )
+    signed_at = serializers.DateTimeField(allow_null=True)
+
+
 class CertificateReplaceSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     recipient_name = serializers.CharField(max_length=200, required=False)

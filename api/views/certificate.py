@@ -1,12 +1,13 @@
 """Certificates: the template, issuing in batches, the list, PDF and badge, revoking, the ZIP
-(organisers); winners' own certificates; public verification and the issuer profile."""
+(organisers); winners' own certificates; public verification, the issuer profile (with the PDF
+signing certificate to trust) and the badges' revocation status lists."""
 
 from urllib.parse import quote
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,6 +21,7 @@ from api.permissions import Authenticated
 from api.serializers.award import AwardReasonSerializer
 from api.serializers.certificate import (
     CertificateBatchSerializer,
+    CertificatePdfVerifySerializer,
     CertificateReplaceSerializer,
     CertificateSerializer,
     CertificateTemplateSerializer,
@@ -35,6 +37,7 @@ from awards.models import CertificateTemplate
 from awards.services import certificate as certificate_services
 from awards.services.certificate_batch import certificates_issue
 from awards.services.certificate_replace import certificate_replace
+from awards.services.certificate_status import status_list_public
 from awards.services.certificate_template import certificate_template_update
 from contest.files import pdf_upload_check
 from contest.selectors import contests_visible
@@ -171,7 +174,8 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def badge(self, request, pk=None):
-        """The certificate as a signed Open Badges 3.0 credential (JSON-LD)."""
+        """The certificate as a signed Open Badges 3.0 credential (JSON-LD) with its revocation
+        status entry; a revoked certificate's badge is refused (409 certificate_badge_revoked)."""
         certificate = get_object_or_404(self.get_queryset(), pk=pk)
         credential = certificate_services.certificate_badge(certificate=certificate)
         response = Response(credential)
@@ -234,7 +238,8 @@ class CertificateVerifyView(APIView):
 
 
 class CertificatePdfVerifyView(APIView):
-    """Anyone: upload a certificate PDF; its embedded signature is checked against our records."""
+    """Anyone: upload a certificate PDF; its PAdES signature (intact, over the whole file, by the
+    platform's certificate) and its embedded signed data are checked against our records."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -243,7 +248,7 @@ class CertificatePdfVerifyView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": PdfUploadSerializer},
-        responses={200: CertificateVerifySerializer},
+        responses={200: CertificatePdfVerifySerializer},
     )
     def post(self, request):
         data = PdfUploadSerializer(data=request.data)
@@ -260,15 +265,58 @@ class CertificatePdfVerifyView(APIView):
         facts = certificate_services.certificate_pdf_verify(fileobj=upload)
         if facts is None:
             return _not_found_certificate()
-        return Response(CertificateVerifySerializer(facts).data)
+        return Response(CertificatePdfVerifySerializer(facts).data)
 
 
 class CertificateIssuerView(APIView):
-    """The issuer profile behind every Open Badge, with the public key that verifies them."""
+    """The issuer profile behind every Open Badge and certificate PDF: the public key that
+    verifies the badges, and the certificate that signs the PDFs. `?download=der` (a .cer) or
+    `?download=pem` gives that certificate as a file to import into a PDF reader's trusted
+    certificates."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "download",
+                str,
+                enum=["pem", "der"],
+                required=False,
+                description="The PDF signing certificate as a file instead of the profile",
+            )
+        ],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            (200, "application/pkix-cert"): OpenApiTypes.BINARY,
+            (200, "application/x-pem-file"): OpenApiTypes.BINARY,
+        },
+    )
     def get(self, request):
-        return Response(certificate_services.issuer_profile())
+        kind = request.query_params.get("download")
+        if kind is None:
+            return Response(certificate_services.issuer_profile())
+        if kind not in ("pem", "der"):
+            raise error("issuer_download_invalid", fields={"download": ["issuer_download_invalid"]})
+        content, content_type, filename = certificate_services.issuer_certificate_file(kind=kind)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class CertificateStatusListView(APIView):
+    """Anyone: a signed Bitstring Status List credential (W3C VC Bitstring Status List v1.0);
+    bit `statusListIndex` of a badge's `statusListCredential` is 1 when it was revoked."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT})
+    def get(self, request, number: int):
+        credential = status_list_public(number=number)
+        if credential is None:
+            raise error("status_list_not_found")
+        response = Response(credential)
+        response["Cache-Control"] = "public, max-age=300"
+        return response

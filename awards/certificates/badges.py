@@ -93,6 +93,7 @@ def open_badge_credential(
     valid_from: dt.datetime,
     credential_name: str | None = None,
     issuer_url: str | None = None,
+    credential_status: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An Open Badges 3.0 `OpenBadgeCredential` for one certificate, signed with the platform key.
 
@@ -109,7 +110,10 @@ def open_badge_credential(
     expands the contexts may flag terms we did not check); JCS is implemented here for the JSON
     this function produces (no floats); and nothing binds the did:key to `issuer_id` except that
     the issuer profile publishes the same key (`public_key_b64`). It is not an enveloped VC-JWT,
-    and the RDF-canonicalising `eddsa-rdfc-2022` suite is not offered."""
+    and the RDF-canonicalising `eddsa-rdfc-2022` suite is not offered.
+
+    `credential_status`: a `BitstringStatusListEntry` (`awards.certificates.status_list`), so a
+    verifier learns from the issuer's status list whether the certificate was revoked."""
     credential: dict[str, Any] = {
         "@context": list(OB_CONTEXTS),
         "id": credential_id,
@@ -138,17 +142,28 @@ def open_badge_credential(
     }
     if issuer_url:
         credential["issuer"]["url"] = issuer_url
+    if credential_status:
+        credential["credentialStatus"] = credential_status
+    return credential_sign(credential, created=valid_from)
+
+
+def credential_sign(credential: dict[str, Any], *, created: dt.datetime) -> dict[str, Any]:
+    """`credential` with an eddsa-jcs-2022 proof by the platform's key (its did:key)."""
     key = signing_key()
     did = did_key(key.public_key())
     options = {
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
-        "created": _iso(valid_from),
+        "created": _iso(created),
         "verificationMethod": f"{did}#{did[len('did:key:') :]}",
         "proofPurpose": "assertionMethod",
     }
     credential["proof"] = eddsa_jcs_2022_proof(credential, options, key)
     return credential
+
+
+def iso_timestamp(moment: dt.datetime) -> str:
+    return _iso(moment)
 
 
 def open_badge_verify(

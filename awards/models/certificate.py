@@ -110,7 +110,9 @@ class CertificateBatch(models.Model):
 
 class Certificate(models.Model):
     """One issued certificate. The printed facts are frozen here at issue and signed (Ed25519 over
-    `awards.certificates.signing.certificate_content` of these fields); status is not signed."""
+    `awards.certificates.signing.certificate_content` of these fields); status is not signed. The
+    serial is `awards.certificates.serials` (random part and check character; older rows keep
+    their sequential serials)."""
 
     contest = models.ForeignKey(
         "contest.Contest", on_delete=models.PROTECT, related_name="certificates"
@@ -163,6 +165,11 @@ class Certificate(models.Model):
     )
     pdf = models.FileField(upload_to=certificate_pdf_upload_to, blank=True, max_length=300)
     sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
+    # Where the badge's revocation bit is: list `index // 131072`, bit `index % 131072`
+    # (awards.certificates.status_list); drawn at random at issue.
+    status_list_index = models.PositiveIntegerField(
+        "状态列表位置 Status list index", null=True, blank=True, unique=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,8 +5,10 @@ Issued only for *final* awards (after the notice and its objections): one certif
 one per member (captain included) and one per advisor; an organiser award gives one to the
 organisation. The unique constraints on (award, user) and (award, team role) make
 `certificates_issue` idempotent: running it again issues only what is missing. Serial:
-`<PREFIX><year>-<6-digit sequence per contest>`, e.g. `SJYS2026-000123`. Issuing runs as a task
-over a `CertificateBatch` that the organiser polls (total, done, status)."""
+`<PREFIX><year>-<10 random characters><check character>`, e.g. `SJYS2026-7K3QX9M2TDH`
+(`awards.certificates.serials`; `seq` still numbers a contest's certificates in issue order).
+Every PDF is PAdES-signed as it is rendered. Issuing runs as a task over a `CertificateBatch`
+that the organiser polls (total, done, status)."""
 
 from __future__ import annotations
 
@@ -26,11 +28,8 @@ from awards.enums import AwardStatus, BatchStatus, CertificateRole, CertificateS
 from awards.errors import error
 from awards.models import Award, Certificate, CertificateBatch, CertificateTemplate
 from awards.services.award import names_missing_glyphs
-from awards.services.certificate import (
-    certificate_pdf_store,
-    certificate_render,
-    certificate_signed_content,
-)
+from awards.services.certificate import certificate_create
+from awards.services.certificate_status import StatusPositions
 from awards.services.certificate_template import certificate_layout
 from awards.tasks import certificate_batch_run_task
 from awards.workdays import local_date
@@ -137,9 +136,10 @@ def certificates_issue(*, actor, contest: Contest) -> CertificateBatch:
             names="；".join(f"{i['name']}（{''.join(i['missing'])}）" for i in issues),
             details={"glyph_issues": issues},
         )
-    from awards.certificates.signing import signing_key
+    from awards.certificates.signing import pdf_signing_identity, signing_key
 
     signing_key()  # a missing key in production fails here, not halfway through the task
+    pdf_signing_identity()  # and so does a PDF signing certificate that does not load
     existing = _existing_keys(contest)
     batch = CertificateBatch.objects.create(
         contest=contest,
@@ -328,6 +328,7 @@ def _issue_missing(
     missing = [p for p in certificates_plan(contest=contest) if p.key not in existing]
     if not _mine(batch.pk, claim).update(total=already + len(missing), heartbeat_at=timezone.now()):
         raise BatchClaimLost
+    positions = StatusPositions()
     issued: list[str] = []
     failures: list[str] = []
     for planned in missing:
@@ -343,7 +344,6 @@ def _issue_missing(
                     award=award,
                     batch=batch,
                     seq=seq,
-                    serial=f"{prefix}-{seq:06d}",
                     recipient_role=planned.role,
                     user_id=planned.user_id,
                     team=award.team,
@@ -356,11 +356,7 @@ def _issue_missing(
                     issuing_bodies=bodies,
                     replaces=_replaced_certificate(planned),
                 )
-                from awards.certificates.signing import certificate_sign
-
-                certificate.signature = certificate_sign(certificate_signed_content(certificate))
-                certificate_pdf_store(certificate, certificate_render(certificate, layout))
-                certificate.save()
+                certificate_create(certificate, layout, prefix_year=prefix, positions=positions)
         except IntegrityError as exc:
             if planned.key in _existing_keys(contest):  # issued meanwhile by another run
                 counter = "skipped"

@@ -11,12 +11,9 @@ from awards.enums import AwardStatus, CertificateStatus
 from awards.errors import error
 from awards.models import Certificate, CertificateTemplate
 from awards.services.award import names_missing_glyphs
-from awards.services.certificate import (
-    certificate_pdf_store,
-    certificate_render,
-    certificate_signed_content,
-)
+from awards.services.certificate import certificate_create
 from awards.services.certificate_batch import certificate_seq_next, certificate_serial_prefix
+from awards.services.certificate_status import StatusPositions
 from awards.services.certificate_template import certificate_layout
 from awards.validators import reason_check
 from contest.models import Contest
@@ -70,7 +67,6 @@ def certificate_replace(
         contest=contest,
         award=old.award,
         seq=seq,
-        serial=f"{certificate_serial_prefix(contest, template)}-{seq:06d}",
         recipient_role=old.recipient_role,
         user_id=old.user_id,
         team_id=old.team_id,
@@ -81,11 +77,12 @@ def certificate_replace(
         replaces=old,
         **values,
     )
-    from awards.certificates.signing import certificate_sign
-
-    new.signature = certificate_sign(certificate_signed_content(new))
-    certificate_pdf_store(new, certificate_render(new, certificate_layout(template)))
-    new.save()
+    certificate_create(
+        new,
+        certificate_layout(template),
+        prefix_year=certificate_serial_prefix(contest, template),
+        positions=StatusPositions(),
+    )
     audit_record(
         contest=contest,
         actor=actor,

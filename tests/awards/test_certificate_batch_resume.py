@@ -9,6 +9,7 @@ from django.utils import timezone
 from awards.certificates.signing import generate_signing_key_b64
 from awards.enums import AwardStatus, BatchStatus
 from awards.models import Certificate, CertificateBatch
+from awards.services import certificate as certificate_services
 from awards.services import certificate_batch as batches
 from awards.services.certificate_batch import (
     certificate_batch_run,
@@ -150,15 +151,15 @@ def test_run_stops_when_taken_over(contest, organiser, expected, monkeypatch):
     """A run too slow to beat loses its claim to another: it stops without writing more."""
     batch = _batch(contest, organiser)
     calls = {"n": 0}
-    real_sign = batches.certificate_signed_content
+    real_sign = certificate_services.certificate_signed_content
 
     def steal_after_first(certificate):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 3:  # each row signs its content, then renders it: row 2 is being signed
             CertificateBatch.objects.filter(pk=batch.pk).update(claimed_by="thief")
         return real_sign(certificate)
 
-    monkeypatch.setattr(batches, "certificate_signed_content", steal_after_first)
+    monkeypatch.setattr(certificate_services, "certificate_signed_content", steal_after_first)
     certificate_batch_run(batch_id=batch.pk, claim="slow")
     batch.refresh_from_db()
     assert (batch.status, batch.claimed_by) == (BatchStatus.RUNNING, "thief")

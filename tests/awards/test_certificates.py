@@ -13,6 +13,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from awards.certificates.badges import open_badge_verify
+from awards.certificates.serials import serial_parse
 from awards.certificates.signing import generate_signing_key_b64
 from awards.enums import AwardStatus, AwardTierKind, BatchStatus, CertificateStatus
 from awards.models import Certificate, CertificateBatch
@@ -211,12 +212,18 @@ def test_certificates_issue_team_members_advisor(
             "serial", "recipient_role", "recipient_name", "award_name", "team_name"
         )
     )
-    assert rows == [
-        ("SJYS2026-000001", "team", "星火团队", "一等奖", "星火团队"),
-        ("SJYS2026-000002", "member", "张三", "一等奖", "星火团队"),
-        ("SJYS2026-000003", "member", "李四", "一等奖", "星火团队"),
-        ("SJYS2026-000004", "advisor", "王老师", "一等奖", "星火团队"),
+    assert [row[1:] for row in rows] == [
+        ("team", "星火团队", "一等奖", "星火团队"),
+        ("member", "张三", "一等奖", "星火团队"),
+        ("member", "李四", "一等奖", "星火团队"),
+        ("advisor", "王老师", "一等奖", "星火团队"),
     ]
+    # Serials: the prefix and year, 10 random characters and a check character; all different.
+    serials = [row[0] for row in rows]
+    assert [(s[:9], len(s), serial_parse(s).kind) for s in serials] == [
+        ("SJYS2026-", 20, "current")
+    ] * 4
+    assert len(set(serials)) == 4
     first = Certificate.objects.get(seq=1)
     pdf = first.pdf.read()
     assert pdf.startswith(b"%PDF")
@@ -309,14 +316,12 @@ def test_certificates_issue_by_stranger_refused(contest, winners):
 
 
 def test_certificate_batch_failure_recorded(
-    organiser, contest, winners, django_capture_on_commit_callbacks, monkeypatch
+    organiser, contest, winners, django_capture_on_commit_callbacks, settings, tmp_path
 ):
-    import awards.services.certificate_batch as service
-
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(service, "certificate_pdf_store", broken)
+    # The storage cannot write (MEDIA_ROOT is a file, not a directory): every row fails.
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_bytes(b"")
+    settings.MEDIA_ROOT = str(blocked)
     batch = issue(organiser, contest, django_capture_on_commit_callbacks)
     rows = batch.total
     assert rows > 0
@@ -327,7 +332,7 @@ def test_certificate_batch_failure_recorded(
         0,
         rows,
     )
-    assert "disk full" in batch.error and f"failed {rows}" in batch.error
+    assert "Not a directory" in batch.error and f"failed {rows}" in batch.error
     assert not Certificate.objects.filter(contest=contest).exists()
 
 

@@ -143,7 +143,7 @@ def test_certificates_zip_for_organisers(client_for, organiser, stranger, contes
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = archive.namelist()
-    serials = sorted(c.serial for c in issued.values())
+    serials = [c.serial for c in sorted(issued.values(), key=lambda c: c.seq)]
     assert names == [
         *[
             f"{c.serial}_{c.recipient_role}_{c.recipient_name}.pdf"
