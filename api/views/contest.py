@@ -168,8 +168,8 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["get"], url_path="challenge-template")
     def challenge_template(self, request, pk=None):
         """The Excel template for importing a challenge list."""
-        self.get_object()
-        return xlsx_response(challenge_template_build(), "challenge-template.xlsx")
+        contest = self.get_object()
+        return xlsx_response(challenge_template_build(contest), "challenge-template.xlsx")
 
     @extend_schema(
         request=ONE_FILE_BODY,

@@ -16,7 +16,7 @@ from contest.errors import error, text_by_language
 from contest.models import Challenge, Contest, Organisation
 from contest.permissions import permission_require
 from contest.services.common import bilingual_text
-from contest.validators import uscc_is_valid
+from contest.validators import uscc_compose, uscc_is_valid
 
 # (header, key, required)
 TEMPLATE_COLUMNS = [
@@ -52,7 +52,10 @@ class ImportReport:
         self.errors.append({"row": row, "column": column, "message": message})
 
 
-def challenge_template_build() -> bytes:
+def challenge_template_build(contest: Contest | None = None) -> bytes:
+    """The Excel template, with one example row that imports as it stands into `contest`: a code
+    not yet used there, a valid USCC (`uscc_compose`, check character included), the contest's
+    first track (blank when it has none), a deadline 60 days ahead."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -63,32 +66,40 @@ def challenge_template_build() -> bytes:
     for cell, (_, _, required) in zip(ws[1], TEMPLATE_COLUMNS, strict=True):
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="C0392B" if required else "34495E")
-    ws.append(
-        [
-            "JB-2026-001",
-            "高精度工业缺陷视觉检测",
-            "示例智能制造有限公司",
-            "91320100MA1XXXXXXX",
-            "企业",
-            "江苏",
-            "工业制造",
-            "产线缺陷漏检率高",
-            "检出率≥99.5%",
-            "现场验收",
-            500000,
-            "发榜方",
-            "2026-12-31",
-            "国内注册单位",
-            "张工",
-            "025-00000000",
-            "contact@example.com",
-        ]
-    )
+    ws.append(_example_row(contest))
     for column in ws.columns:
         ws.column_dimensions[column[0].column_letter].width = 22
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _example_row(contest: Contest | None) -> list:
+    today = timezone.localdate()
+    used = set(contest.challenges.values_list("code", flat=True)) if contest else set()
+    number = 1
+    while f"EX-{today:%Y}-{number:03d}" in used:
+        number += 1
+    track = contest.tracks.order_by("order", "pk").first() if contest else None
+    return [
+        f"EX-{today:%Y}-{number:03d}",
+        "高精度工业缺陷视觉检测(示例,可删除)",
+        "示例智能制造有限公司",
+        uscc_compose("91320100", 20260001),
+        "企业",
+        "江苏",
+        track.name if track else "",
+        "产线缺陷漏检率高",
+        "检出率≥99.5%",
+        "现场验收",
+        500000,
+        "发榜方",
+        (today + datetime.timedelta(days=60)).isoformat(),
+        "国内注册单位",
+        "张工",
+        "025-00000000",
+        "contact@example.com",
+    ]
 
 
 def _text(value) -> str:

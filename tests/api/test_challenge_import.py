@@ -208,6 +208,31 @@ def test_challenge_template_download_round_trips(client_for, organiser, contest)
     assert len(rows) == 2
 
 
+@pytest.mark.parametrize("with_track", [True, False])
+def test_challenge_template_example_row_imports_into_its_contest(
+    client_for, organiser, contest, with_track
+):
+    """The template's own example row imports as it stands (valid USCC, the contest's track, a
+    future deadline), twice: the second template picks a code the first import used up."""
+    if with_track:
+        TrackFactory(contest=contest, name="医疗健康", order=2)
+        TrackFactory(contest=contest, name="工业制造", order=1)
+    client = client_for(organiser)
+    for number in (1, 2):
+        template = client.get(f"/api/contests/{contest.pk}/challenge-template/")
+        fileobj = io.BytesIO(template.content)
+        fileobj.name = "challenge-template.xlsx"
+        response = _post(client, contest, fileobj)
+        assert response.status_code == 201, response.json()
+        assert response.json()["created"] == 1
+        assert Challenge.objects.filter(contest=contest).count() == number
+    challenge = Challenge.objects.filter(contest=contest).order_by("pk").first()
+    assert challenge.code.startswith("EX-") and challenge.code.endswith("-001")
+    assert (challenge.track.name if challenge.track else None) == (
+        "工业制造" if with_track else None
+    )
+
+
 def test_challenge_template_download_stranger_refused(client_for, stranger, contest):
     response = client_for(stranger).get(f"/api/contests/{contest.pk}/challenge-template/")
     assert_error(response, 403, "not_permitted")
