@@ -27,7 +27,7 @@ INBOX_EMAIL = (Channel.INBOX, Channel.EMAIL)
 @dataclass(frozen=True)
 class Event:
     key: str
-    label: object  # lazy text "中文 English" through the .po
+    label: object  # lazy English text; its Chinese is in the .po
     model: str  # "app_label.Model" of the object
     essential: bool
     channels: tuple[str, ...]
@@ -254,7 +254,7 @@ def _award_teams(notice, data):
 _EVENTS = [
     Event(
         "invitation_sent",
-        _("Team invitation 团队邀请"),
+        _("Team invitation"),
         "contest.Invitation",
         True,
         ALL,
@@ -266,7 +266,7 @@ _EVENTS = [
     ),
     Event(
         "invitation_accepted",
-        _("Invitation accepted 邀请已接受"),
+        _("Invitation accepted"),
         "contest.Invitation",
         False,
         INBOX_EMAIL,
@@ -277,7 +277,7 @@ _EVENTS = [
     ),
     Event(
         "invitation_declined",
-        _("Invitation declined 邀请被谢绝"),
+        _("Invitation declined"),
         "contest.Invitation",
         False,
         INBOX_EMAIL,
@@ -288,7 +288,7 @@ _EVENTS = [
     ),
     Event(
         "entry_submitted",
-        _("Entry submitted (receipt) 作品提交回执"),
+        _("Entry submitted (receipt)"),
         "contest.Entry",
         True,
         INBOX_EMAIL,
@@ -299,7 +299,7 @@ _EVENTS = [
     ),
     Event(
         "deadline_reminder",
-        _("Submission deadline reminder 提交截止提醒"),
+        _("Submission deadline reminder"),
         "contest.Stage",
         True,
         ALL,
@@ -309,7 +309,7 @@ _EVENTS = [
     ),
     Event(
         "challenge_returned",
-        _("Challenge returned 榜题退回修改"),
+        _("Challenge returned"),
         "contest.Challenge",
         True,
         INBOX_EMAIL,
@@ -319,7 +319,7 @@ _EVENTS = [
     ),
     Event(
         "challenge_approved",
-        _("Challenge approved 榜题审核通过"),
+        _("Challenge approved"),
         "contest.Challenge",
         False,
         INBOX_EMAIL,
@@ -329,7 +329,7 @@ _EVENTS = [
     ),
     Event(
         "challenge_published",
-        _("Challenge published 榜题已发布"),
+        _("Challenge published"),
         "contest.Challenge",
         False,
         INBOX_EMAIL,
@@ -339,7 +339,7 @@ _EVENTS = [
     ),
     Event(
         "panel_invited",
-        _("Judge panel invitation 评委邀请"),
+        _("Judge panel invitation"),
         "judging.PanelMembership",
         True,
         ALL,
@@ -350,7 +350,7 @@ _EVENTS = [
     ),
     Event(
         "assignment_ready",
-        _("Entries assigned to you 评审任务已分配"),
+        _("Entries assigned to you"),
         "contest.Stage",
         True,
         ALL,
@@ -360,7 +360,7 @@ _EVENTS = [
     ),
     Event(
         "scoring_reminder",
-        _("Scoring reminder 评分提醒"),
+        _("Scoring reminder"),
         "contest.Stage",
         True,
         ALL,
@@ -370,7 +370,7 @@ _EVENTS = [
     ),
     Event(
         "score_reopened",
-        _("Score reopened 评分已退回重评"),
+        _("Score reopened"),
         "judging.Review",
         True,
         INBOX_EMAIL,
@@ -381,7 +381,7 @@ _EVENTS = [
     ),
     Event(
         "results_published",
-        _("Results published 结果已公布"),
+        _("Results published"),
         "judging.ResultSnapshot",
         True,
         INBOX_EMAIL,
@@ -392,7 +392,7 @@ _EVENTS = [
     ),
     Event(
         "entry_promoted",
-        _("Entry promoted 作品晋级"),
+        _("Entry promoted"),
         "contest.Entry",
         True,
         ALL,
@@ -403,7 +403,7 @@ _EVENTS = [
     ),
     Event(
         "entry_recommended",
-        _("Recommended to the parent contest 推荐至上级赛事"),
+        _("Recommended to the parent contest"),
         "judging.Recommendation",
         True,
         INBOX_EMAIL,
@@ -414,7 +414,7 @@ _EVENTS = [
     ),
     Event(
         "notice_opened",
-        _("Public notice (公示) opened 公示开始"),
+        _("Public notice opened"),
         "awards.Notice",
         True,
         INBOX_EMAIL,
@@ -424,7 +424,7 @@ _EVENTS = [
     ),
     Event(
         "objection_received",
-        _("Objection received 收到异议"),
+        _("Objection received"),
         "awards.Objection",
         True,
         INBOX_EMAIL,
@@ -435,7 +435,7 @@ _EVENTS = [
     ),
     Event(
         "objection_decided",
-        _("Objection decided 异议处理结果"),
+        _("Objection decided"),
         "awards.Objection",
         True,
         ALL,
@@ -446,7 +446,7 @@ _EVENTS = [
     ),
     Event(
         "awards_final",
-        _("Awards final 获奖名单确定"),
+        _("Awards final"),
         "awards.Notice",
         True,
         INBOX_EMAIL,
@@ -456,7 +456,7 @@ _EVENTS = [
     ),
     Event(
         "certificate_issued",
-        _("Certificate issued 证书已签发"),
+        _("Certificate issued"),
         "awards.Certificate",
         False,
         INBOX_EMAIL,
@@ -466,7 +466,7 @@ _EVENTS = [
     ),
     Event(
         "certificate_revoked",
-        _("Certificate revoked 证书已撤销"),
+        _("Certificate revoked"),
         "awards.Certificate",
         True,
         INBOX_EMAIL,
@@ -476,7 +476,7 @@ _EVENTS = [
     ),
     Event(
         "certificate_replaced",
-        _("Certificate replaced 证书已换发"),
+        _("Certificate replaced"),
         "awards.Certificate",
         True,
         INBOX_EMAIL,
@@ -486,7 +486,7 @@ _EVENTS = [
     ),
     Event(
         "announcement",
-        _("Announcement from the organisers 组委会公告"),
+        _("Announcement from the organisers"),
         "notifications.Announcement",
         False,
         INBOX_EMAIL,

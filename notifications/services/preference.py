@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import translation
 
 from notifications.enums import Channel, Language
 from notifications.errors import error
 from notifications.events import EVENTS
 from notifications.models import NotificationProfile, Preference
 from notifications.tokens import unsubscribe_token_read
+
+
+def labels(event) -> dict:
+    """The kind's name in both languages (label_zh, label_en)."""
+    out = {}
+    for key, language in (("label_zh", "zh-hans"), ("label_en", "en")):
+        with translation.override(language):
+            out[key] = str(event.label)
+    return out
 
 
 def preference_allows(*, essential: bool, channel: str, stored: bool | None) -> bool:
@@ -31,7 +41,7 @@ def preferences_of(*, user) -> dict:
         kinds.append(
             {
                 "kind": event.key,
-                "label": str(event.label),
+                **labels(event),
                 "essential": event.essential,
                 "channels": {
                     channel: preference_allows(
@@ -84,4 +94,4 @@ def unsubscribe(*, token: str) -> dict:
     Preference.objects.update_or_create(
         user_id=user_id, kind=kind, channel=Channel.EMAIL, defaults={"enabled": False}
     )
-    return {"kind": kind, "label": str(EVENTS[kind].label), "channel": Channel.EMAIL}
+    return {"kind": kind, **labels(EVENTS[kind]), "channel": str(Channel.EMAIL)}
