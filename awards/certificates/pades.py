@@ -205,13 +205,14 @@ class _CmsTemplate:
     MARKER = hashlib.sha256(b"saiwu cms template marker").digest()
 
     def __init__(self, cms_der: bytes, key: Any, mechanism: str):
-        content_info = _children(cms_der)  # contentType, [0] SignedData
-        self.content_type = content_info[0]
-        self.signed_data = _children(_children(content_info[1])[0])
-        signer_infos = _children(self.signed_data[-1])
-        if len(signer_infos) != 1:
-            raise ValueError("expected one SignerInfo")
-        self.signer_info = _children(signer_infos[0])
+        try:
+            content_info = _children(cms_der)  # contentType, [0] SignedData
+            self.content_type = content_info[0]
+            self.signed_data = _children(_children(content_info[1])[0])
+            signer_infos = _children(self.signed_data[-1])
+            self.signer_info = _children(signer_infos[0]) if len(signer_infos) == 1 else []
+        except IndexError as exc:
+            raise ValueError("not a CMS ContentInfo with SignedData") from exc
         # version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature
         if len(self.signer_info) != 6 or self.signer_info[3][0] != 0xA0:
             raise ValueError("unexpected SignerInfo shape (unsigned attributes?)")
