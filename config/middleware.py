@@ -89,7 +89,9 @@ class RequestLimitsMiddleware:
 
 def closing(response: JsonResponse) -> JsonResponse:
     # The unread body stays in the socket: the connection cannot be used for another request.
+    # Answered before CommonMiddleware, so the length is set here (else gunicorn would chunk it).
     response["Connection"] = "close"
+    response["Content-Length"] = str(len(response.content))
     return response
 
 
