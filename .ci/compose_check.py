@@ -8,8 +8,12 @@ image, such as `migrate`) share exactly the same environment keys; each of them 
 variables settings needs in production (DJANGO_SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, and
 DJANGO_DEBUG off), in a way that cannot come out empty; web has a healthcheck; every depends_on
 target exists and is waited for properly (healthy, or a one-shot that completed); named volumes
-are declared; `.env.example` documents every variable config/ reads. Then, if docker-compose is
-installed, `docker-compose config -q` validates the file against the Compose schema.
+are declared; `.env.example` documents every variable config/ reads. The proxy: an `nginx`
+service publishes the ports and web publishes none; nginx mounts a site configuration that is in
+the repository, names web as its upstream and sets the timeouts, size limits, buffering and
+forwarded headers that keep slow clients off gunicorn; the app services say how many proxies
+are in front (DJANGO_NUM_PROXIES ≥ 1). Then, if docker-compose is installed,
+`docker-compose config -q` validates the file against the Compose schema.
 
 Prints each check; exits 1, with the reasons, on any problem.
 """
@@ -39,6 +43,20 @@ ENV_CALL = re.compile(r"\benv_(?:str|bool|int|list)\(\s*[\"']([A-Z][A-Z0-9_]*)[\
 WHOLE_REF = re.compile(r"\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|\$(?P<bare>\w+)")
 REQUIRED_REF = re.compile(r"\$\{(\w+):?\?")
 FALSE_WORDS = {"0", "false", "no", "off"}
+PROXY_SERVICE = "nginx"
+# What deploy/nginx/saiwu.conf must say for slow clients never to reach a gunicorn worker.
+PROXY_DIRECTIVES = {
+    "client_header_timeout": r"client_header_timeout\s+\d+s?;",
+    "client_body_timeout": r"client_body_timeout\s+\d+s?;",
+    "send_timeout": r"send_timeout\s+\d+s?;",
+    "keepalive_timeout": r"keepalive_timeout\s+\d+s?;",
+    "client_max_body_size": r"client_max_body_size\s+\d+[km]?;",
+    "large_client_header_buffers": r"large_client_header_buffers\s+\d+\s+\d+k;",
+    "proxy_request_buffering on": r"proxy_request_buffering\s+on;",
+    "proxy_buffering on": r"proxy_buffering\s+on;",
+    "X-Forwarded-For": r"proxy_set_header\s+X-Forwarded-For\s+\$proxy_add_x_forwarded_for;",
+    "X-Forwarded-Proto": r"proxy_set_header\s+X-Forwarded-Proto\s+\$scheme;",
+}
 
 
 class Report:
@@ -279,6 +297,89 @@ def check_structure(compose: dict, base: Path, report: Report) -> None:
         report.fail(".env.example not found")
 
 
+def mounted_files(service: dict, base: Path) -> list[tuple[Path, str]]:
+    """(host path, container path) of each bind mount of a file or folder under `base`."""
+    mounts = []
+    for volume in service.get("volumes") or []:
+        if isinstance(volume, dict):
+            source, target = volume.get("source", ""), volume.get("target", "")
+        else:
+            parts = str(volume).split(":")
+            source, target = (parts[0], parts[1]) if len(parts) > 1 else ("", "")
+        if source.startswith("./"):
+            mounts.append((base / source, target))
+    return mounts
+
+
+def check_proxy(compose: dict, base: Path, report: Report) -> None:
+    services = compose.get("services") or {}
+    web = services.get("web") or {}
+    report.check(
+        not web.get("ports"),
+        "web: not published (only the proxy is)",
+        f"web: publishes {', '.join(map(str, web.get('ports') or []))}; put it behind the "
+        f"{PROXY_SERVICE} service, which alone publishes ports",
+    )
+    proxy = services.get(PROXY_SERVICE)
+    if not report.check(
+        proxy is not None,
+        f"{PROXY_SERVICE}: the reverse proxy is a service",
+        f"no {PROXY_SERVICE} service: gunicorn must not face clients directly",
+    ):
+        return
+    report.check(
+        str(proxy.get("image", "")).startswith("nginx"),
+        f"{PROXY_SERVICE}: image {proxy.get('image')}",
+        f"{PROXY_SERVICE}: image {proxy.get('image')!r} is not nginx",
+    )
+    report.check(
+        bool(proxy.get("ports")),
+        f"{PROXY_SERVICE}: publishes {', '.join(map(str, proxy.get('ports') or []))}",
+        f"{PROXY_SERVICE}: publishes no ports",
+    )
+    report.check(
+        depends_on(proxy).get("web") == "service_healthy",
+        f"{PROXY_SERVICE}: starts once web is healthy",
+        f"{PROXY_SERVICE}: does not wait for web to be healthy",
+    )
+    sites = [
+        path
+        for path, target in mounted_files(proxy, base)
+        if target.startswith("/etc/nginx/conf.d/") and target.endswith(".conf")
+    ]
+    if not report.check(
+        bool(sites) and all(path.is_file() for path in sites),
+        f"{PROXY_SERVICE}: site configuration {', '.join(p.name for p in sites)} mounted from "
+        "the repository",
+        f"{PROXY_SERVICE}: no site configuration file from the repository mounted into "
+        "/etc/nginx/conf.d/ (or it is missing)",
+    ):
+        return
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sites)
+    text = re.sub(r"#[^\n]*", "", text)
+    missing = [name for name, pattern in PROXY_DIRECTIVES.items() if not re.search(pattern, text)]
+    report.check(
+        not missing,
+        f"{PROXY_SERVICE}: sets {', '.join(PROXY_DIRECTIVES)}",
+        f"{PROXY_SERVICE}: site configuration lacks {', '.join(missing)}",
+    )
+    upstreams = re.findall(r"\bserver\s+([\w.-]+):(\d+)\s*;", text)
+    report.check(
+        bool(upstreams) and all(host in services for host, _ in upstreams),
+        f"{PROXY_SERVICE}: upstream {', '.join(f'{h}:{p}' for h, p in upstreams)}",
+        f"{PROXY_SERVICE}: upstream {upstreams or 'missing'} does not name a service",
+    )
+    proxies = str((web.get("environment") or {}).get("DJANGO_NUM_PROXIES", "") or "")
+    match = WHOLE_REF.fullmatch(proxies.strip()) if proxies.strip() else None
+    value = (match.group("arg") or "") if match and match.group("op") == ":-" else proxies.strip()
+    report.check(
+        value.isdigit() and int(value) >= 1,
+        f"web: DJANGO_NUM_PROXIES={proxies} (the client address comes from X-Forwarded-For)",
+        f"web: DJANGO_NUM_PROXIES={proxies or 'unset'}: behind {PROXY_SERVICE} it must be at "
+        "least 1, else every client counts as the proxy's address",
+    )
+
+
 def check_with_docker_compose(path: Path, report: Report) -> None:
     binary = shutil.which("docker-compose") or (
         "/usr/bin/docker-compose" if Path("/usr/bin/docker-compose").exists() else None
@@ -325,6 +426,7 @@ def main(argv: list[str]) -> int:
     if isinstance(compose, dict):
         report.ok("parsed as YAML")
         check_structure(compose, path.parent, report)
+        check_proxy(compose, path.parent, report)
         check_with_docker_compose(path, report)
     elif compose is not None:
         report.fail(f"{path.name} is not a mapping")

@@ -9,6 +9,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 CHECKER = REPO / ".ci" / "compose_check.py"
+NGINX_SITE = Path("deploy") / "nginx" / "saiwu.conf"
 
 
 def run_check(path: Path) -> subprocess.CompletedProcess:
@@ -20,8 +21,9 @@ def run_check(path: Path) -> subprocess.CompletedProcess:
     )
 
 
-def broken_copy(tmp_path: Path, change) -> Path:
-    """The real file, anchors expanded, with `change` applied, written beside a .env.example."""
+def broken_copy(tmp_path: Path, change, site_change=None) -> Path:
+    """The real file, anchors expanded, with `change` applied, written beside a .env.example and
+    the nginx site configuration (with `site_change` applied to its text)."""
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
     # Anchors load as one shared object: give each service its own copy before changing one.
     compose["services"] = {k: copy.deepcopy(v) for k, v in compose["services"].items()}
@@ -31,6 +33,9 @@ def broken_copy(tmp_path: Path, change) -> Path:
     (tmp_path / ".env.example").write_text(
         (REPO / ".env.example").read_text(encoding="utf-8"), encoding="utf-8"
     )
+    site = (REPO / NGINX_SITE).read_text(encoding="utf-8")
+    (tmp_path / NGINX_SITE).parent.mkdir(parents=True)
+    (tmp_path / NGINX_SITE).write_text(site_change(site) if site_change else site, "utf-8")
     return path
 
 
@@ -96,3 +101,59 @@ def test_compose_check_undeclared_volume_fails(tmp_path):
 
     assert result.returncode == 1
     assert "named volumes used but not declared under volumes: uploads" in result.stdout
+
+
+def test_compose_check_published_web_fails(tmp_path):
+    def publish_web(services):
+        services["web"]["ports"] = ["8000:8000"]
+
+    result = run_check(broken_copy(tmp_path, publish_web))
+
+    assert result.returncode == 1
+    assert "FAIL  web: publishes 8000:8000; put it behind the nginx service" in result.stdout
+
+
+def test_compose_check_missing_proxy_fails(tmp_path):
+    def drop_nginx(services):
+        del services["nginx"]
+
+    result = run_check(broken_copy(tmp_path, drop_nginx))
+
+    assert result.returncode == 1
+    assert "FAIL  no nginx service: gunicorn must not face clients directly" in result.stdout
+
+
+def test_compose_check_proxy_without_request_buffering_fails(tmp_path):
+    def unbuffered(site):
+        return site.replace("proxy_request_buffering on;", "proxy_request_buffering off;").replace(
+            "client_header_timeout 10s;", ""
+        )
+
+    result = run_check(broken_copy(tmp_path, lambda services: None, unbuffered))
+
+    assert result.returncode == 1
+    assert (
+        "FAIL  nginx: site configuration lacks client_header_timeout, proxy_request_buffering on"
+        in result.stdout
+    )
+
+
+def test_compose_check_proxy_upstream_must_be_a_service(tmp_path):
+    def other_upstream(site):
+        return site.replace("server web:8000;", "server app:8000;")
+
+    result = run_check(broken_copy(tmp_path, lambda services: None, other_upstream))
+
+    assert result.returncode == 1
+    assert "FAIL  nginx: upstream [('app', '8000')] does not name a service" in result.stdout
+
+
+def test_compose_check_no_proxy_count_fails(tmp_path):
+    def no_proxies(services):
+        for name in ("migrate", "web", "worker", "beat"):
+            services[name]["environment"]["DJANGO_NUM_PROXIES"] = "0"
+
+    result = run_check(broken_copy(tmp_path, no_proxies))
+
+    assert result.returncode == 1
+    assert "FAIL  web: DJANGO_NUM_PROXIES=0: behind nginx it must be at least 1" in result.stdout
