@@ -20,7 +20,8 @@ def event_schedule(event: str, model: str, obj_id, *, data=None, occurrence: str
     from notifications.tasks import event_raise_task
 
     args = (event, model, obj_id, data or {}, occurrence)
-    transaction.on_commit(lambda: event_raise_task.delay(*args))
+    # robust: a failure to queue the messages is logged, never the failure of the change.
+    transaction.on_commit(lambda: event_raise_task.delay(*args), robust=True)
 
 
 def invitation_sent(sender, invitation, **kwargs):

@@ -17,7 +17,6 @@ class EmailSender:
         self.connection = get_connection(fail_silently=False)
 
     def __enter__(self):
-        self.connection.open()
         return self
 
     def __exit__(self, *exc):
@@ -35,6 +34,9 @@ class EmailSender:
             headers={"X-Saiwu-Message": str(message.pk), "X-Saiwu-Event": message.event},
         )
         try:
+            # Opens the connection if it is closed (first message, or after a reset); a server
+            # that cannot be reached is a temporary failure of this message, retried later.
+            self.connection.open()
             self.connection.send_messages([mail])
         except smtplib.SMTPRecipientsRefused as exc:
             # 5xx for the address: refused for good (a bounce); 4xx: greylisted, try later.

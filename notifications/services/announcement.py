@@ -57,5 +57,5 @@ def messages_resend(*, actor, contest, event: str | None = None) -> int:
     from notifications.tasks import messages_send_task
 
     for channel in sorted(channels):
-        transaction.on_commit(lambda c=channel: messages_send_task.delay(c))
+        transaction.on_commit(lambda c=channel: messages_send_task.delay(c), robust=True)
     return count

@@ -211,7 +211,7 @@ def event_raise(
         from notifications.tasks import messages_send_task
 
         for channel in sorted(channels):
-            transaction.on_commit(lambda c=channel: messages_send_task.delay(c))
+            transaction.on_commit(lambda c=channel: messages_send_task.delay(c), robust=True)
     return created
 
 
