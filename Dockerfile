@@ -41,5 +41,7 @@ RUN DJANGO_SECRET_KEY=collectstatic-build-only CERTIFICATE_SIGNING_KEY=collectst
     python manage.py collectstatic --noinput -v 0 \
     && chown -R saiwu:saiwu /app/staticfiles
 USER saiwu
+# gunicorn from the committed config (bind 0.0.0.0:8000, WEB_CONCURRENCY workers), meant to sit
+# behind nginx (deploy/nginx/saiwu.conf) as docker-compose sets it up; never published directly.
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]

@@ -75,7 +75,7 @@ serve: install
 	fi; \
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT); \
 	echo "Serving on http://$(HOST):$(PORT)"; \
-	exec .venv/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+	exec .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
 
 worker: install
 	.venv/bin/celery -A config worker -l info
