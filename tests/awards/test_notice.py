@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from awards.enums import AwardStatus, CalendarDayKind, NoticeStatus, ObjectionStatus
-from awards.models import Award, Notice, ObjectionFile
+from awards.models import Award, CalendarDay, Notice, ObjectionFile
 from awards.services.notice import (
     notice_finalise,
     notice_open,
@@ -38,6 +38,13 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 def sh(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def _calendar_as_each_test_states(db):
+    """These tests state their own calendar: start from none (the migration preloads China's
+    official days; tests/awards/test_calendar.py covers that)."""
+    CalendarDay.objects.all().delete()
 
 
 @pytest.fixture

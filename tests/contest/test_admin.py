@@ -137,3 +137,42 @@ def test_admin_judging_records_are_view_only(admin_client, model):
     listing = client.get(reverse(f"admin:judging_{model}_changelist"))
 
     assert (add.status_code, listing.status_code) == (403, 200)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "award",
+        "awardtier",
+        "awardsettings",
+        "notice",
+        "objection",
+        "certificate",
+        "certificatebatch",
+        "certificatetemplate",
+    ],
+)
+def test_admin_award_records_listed_in_chinese_and_view_only(admin_client, model):
+    """Every award-side record an organiser asks about is in the back office, and none can be
+    added there: only the services (公示, corrections, the audit chain) write them."""
+    client, _ = admin_client
+    listing = client.get(reverse(f"admin:awards_{model}_changelist"))
+    add = client.get(reverse(f"admin:awards_{model}_add"))
+    assert (listing.status_code, add.status_code) == (200, 403)
+    assert "赛务 Saiwu 管理后台" in listing.content.decode()
+
+
+def test_admin_calendar_preloaded_and_editable(admin_client):
+    from awards.models import CalendarDay
+
+    client, _ = admin_client
+    day = CalendarDay.objects.get(date="2026-10-01")
+    listing = client.get(reverse("admin:awards_calendarday_changelist") + "?date__year=2026")
+    assert listing.status_code == 200 and "国庆节 National Day" in listing.content.decode()
+    change = client.post(
+        reverse("admin:awards_calendarday_change", args=[day.pk]),
+        {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"},
+    )
+    assert change.status_code == 302
+    day.refresh_from_db()
+    assert day.name == "国庆节"

@@ -236,11 +236,17 @@ def test_objection_resolve_by_objector_not_allowed(client_for, stranger, notice)
 
 
 def test_calendar_days_admin_edits_public_reads(client_for, api_client, admin, organiser):
-    body = {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"}
+    # 2031: a year the preloaded official calendar (chinesecalendar) does not cover yet.
+    body = {"date": "2031-10-01", "kind": "holiday", "name": "国庆节"}
     assert_error(client_for(organiser).post("/api/calendar-days/", body), 403, "not_permitted")
     created = client_for(admin).post("/api/calendar-days/", body)
     assert created.status_code == 201, created.content
-    assert api_client.get("/api/calendar-days/?year=2026").json() == [
+    assert api_client.get("/api/calendar-days/?year=2031").json() == [
         {"id": created.json()["id"], **body}
     ]
-    assert api_client.get("/api/calendar-days/?year=2027").json() == []
+    assert api_client.get("/api/calendar-days/?year=2032").json() == []
+    preloaded = api_client.get("/api/calendar-days/?year=2026").json()
+    assert len(preloaded) == 39
+    assert {"date": "2026-02-14", "kind": "workday", "name": "春节调休 Spring Festival"} in [
+        {k: day[k] for k in ("date", "kind", "name")} for day in preloaded
+    ]
