@@ -44,6 +44,10 @@ limit_request_field_size = 8190
 
 # The heartbeat file of each worker: in memory, not on the container's overlay filesystem.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn (27) opens a control socket at one path per user ($HOME/.gunicorn/gunicorn.ctl): the app
+# user's home in the image is not writable, and two servers on one host (the test suite runs
+# several) would take each other's. Nothing here uses it.
+control_socket_disable = True
 
 accesslog = "-"
 # The client (as nginx saw it, first field) before the peer (nginx itself), and the time in ms.
