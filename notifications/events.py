@@ -206,8 +206,8 @@ def _objection_ctx(obj, data) -> dict:
 def _certificate_ctx(cert, data) -> dict:
     return {
         **_contest_ctx(cert.contest),
-        "serial": getattr(cert, "serial", ""),
-        "award_name": str(cert.award.tier.name),
+        "serial": cert.serial,
+        "award_name": cert.award_name,
         "reason": data.get("reason", ""),
     }
 
