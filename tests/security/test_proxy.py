@@ -10,16 +10,14 @@ What these tests show:
   ends, however steadily they dribble. Bodies that dribble, or claim more than they send, never
   reach gunicorn either (nginx buffers whole bodies: `proxy_request_buffering on`).
 - Straight at gunicorn, with no nginx in front, the same sockets take the site down. A sync worker
-  reads the header of the one connection it has accepted until it is complete, with no timeout of
-  its own; while it waits it neither serves nor heartbeats, so only the arbiter's `timeout` (60 s)
-  ends it, by killing the worker, whose replacement accepts the next dribbling socket from the
-  backlog. Measured on this machine (2 cores) with 4 workers: 4 sockets dribbling one header byte a
-  second already leave `/healthz` without an answer for 60 s (the first worker is replaced after
-  the 60 s timeout, then taken by the next socket in the queue); the issue found 8 sockets enough.
-  With 50 the site stays down for as long as the sockets keep coming. gunicorn's `gthread` worker
-  would not help (a thread reads a header to its end just the same); an event-loop worker would,
-  but nginx in front does that job and buffers bodies and responses as well. So `web` is never
-  published in docker-compose: only nginx is. `test_gunicorn_alone_is_taken_down_by_slow_headers`
+  reads the header of the connection it accepted until the header is complete, with no timeout of
+  its own; meanwhile it neither serves nor heartbeats, so only the arbiter's `timeout` (60 s) ends
+  it, by killing the worker, whose replacement accepts the next socket in the backlog. Measured
+  here (2 cores, 4 workers, one header byte a second per socket): 1 socket leaves /healthz
+  answering; 4 sockets leave it unanswered for 91 s (60 s, then the new workers' start); 50 sockets,
+  not one answer in 75 s, and each new worker takes the next slow socket. gunicorn's `gthread`
+  workers would not help (a thread reads a header to its end just the same). So `web` is never
+  published in docker-compose, only nginx is; `test_gunicorn_alone_is_taken_down_by_slow_headers`
   keeps that claim honest.
 - The client address that throttles count is the one nginx saw: a client cannot get round the
   login rate by writing its own `X-Forwarded-For`.
@@ -47,6 +45,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -235,13 +234,10 @@ def self_signed_certificate(folder: Path) -> None:
         .sign(key, hashes.SHA256())
     )
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "fullchain.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    pem, pkcs8 = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8
+    (folder / "fullchain.pem").write_bytes(certificate.public_bytes(pem))
     (folder / "privkey.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+        key.private_bytes(pem, pkcs8, serialization.NoEncryption())
     )
 
 
@@ -329,11 +325,6 @@ http {{
         self.log.close()
 
 
-class Stack:
-    def __init__(self, gunicorn: Gunicorn, nginx: Nginx):
-        self.gunicorn, self.nginx = gunicorn, nginx
-
-
 @contextlib.contextmanager
 def serving(tmp: Path, **env: str):
     """gunicorn behind nginx, both from the committed configuration, for as long as the block."""
@@ -343,7 +334,7 @@ def serving(tmp: Path, **env: str):
         gunicorn.wait_ready()
         nginx = Nginx(tmp, gunicorn.port)
         nginx.wait_ready()
-        yield Stack(gunicorn, nginx)
+        yield SimpleNamespace(gunicorn=gunicorn, nginx=nginx)
     finally:
         if nginx is not None:
             nginx.stop()
@@ -367,28 +358,27 @@ def tls_context() -> ssl.SSLContext:
     return context
 
 
+def _request(connection, method, path, body, headers):
+    try:
+        connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
 def https_request(port, method, path, *, body=None, headers=None, timeout=5.0):
     """(status, headers, body) through nginx's HTTPS port."""
     connection = http.client.HTTPSConnection(
         "127.0.0.1", port, timeout=timeout, context=tls_context()
     )
-    try:
-        connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return _request(connection, method, path, body, headers)
 
 
 def plain_request(port, method, path, *, body=None, headers=None, timeout=5.0):
     """(status, headers, body) over plain HTTP (gunicorn directly, or nginx's port 80)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return _request(connection, method, path, body, headers)
 
 
 class Dribblers:
@@ -425,11 +415,13 @@ class Dribblers:
             readable, _, _ = select.select([sock], [], [], 0)
             if not readable:
                 return True
-            sock.settimeout(0.5)
+            sock.settimeout(0)
             try:
-                sock.recv(4096)
-            except (TimeoutError, ssl.SSLWantReadError):
-                return True  # a partial TLS record: nothing decided yet
+                sock.recv(4096)  # an answer or the end: either way the request is over
+            except (BlockingIOError, ssl.SSLWantReadError):
+                return True  # TLS housekeeping (a session ticket), no data: nothing decided yet
+            finally:
+                sock.settimeout(5)
             return False
         except OSError:
             return False
