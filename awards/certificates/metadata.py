@@ -1,5 +1,5 @@
 """The certificate PDF's document information dictionary: the signed content and signature are
-written there after rendering, so a PDF can be checked offline."""
+written there (by the renderer, or appended after rendering), so a PDF can be checked offline."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ PDF_META_CONTENT = "/SaiwuCertificate"
 PDF_META_SIGNATURE = "/SaiwuSignature"
 
 
-def _pdf_text(value: str) -> bytes:
+def pdf_text(value: str) -> bytes:
     """A PDF text string: UTF-16BE with a byte-order mark, hex-encoded (ISO 32000-1 §7.9.2.2)."""
     return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
@@ -62,7 +62,7 @@ def pdf_info_append(pdf: bytes, entries: dict[str, str]) -> bytes:
     except (AttributeError, ValueError, IndexError):
         return _pdf_info_pypdf(pdf, entries)
     added = b" ".join(
-        b"/" + key.lstrip("/").encode("ascii") + b" " + _pdf_text(value)
+        b"/" + key.lstrip("/").encode("ascii") + b" " + pdf_text(value)
         for key, value in entries.items()
     )
     body_offset = len(pdf)

@@ -33,6 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 from awards.certificates.assets import background_file, seal_image
 from awards.certificates.fonts import FONT_NAME, font_load, text_width
 from awards.certificates.layout import VOID_STATUSES, CertificateData, CertificateLayout
+from awards.certificates.metadata import pdf_text
 from awards.certificates.qr import qr_draw
 from awards.certificates.wording import (
     paragraph_runs,
@@ -286,12 +287,36 @@ def _new_canvas(layout: CertificateLayout, title: str, author: str) -> Canvas:
     return canvas
 
 
-def render_certificate(layout: CertificateLayout, data: CertificateData) -> bytes:
-    """One certificate as a one-page PDF."""
+class _Info(pdfdoc.PDFInfo):
+    """ReportLab's document information dictionary with extra entries (text strings)."""
+
+    extra: dict[str, str] = {}
+
+    def format(self, document):
+        base = super().format(document).rstrip()
+        if not self.extra or not base.endswith(b">>"):
+            return base
+        added = b"\n".join(
+            b"/" + key.lstrip("/").encode("ascii") + b" " + pdf_text(value)
+            for key, value in self.extra.items()
+        )
+        return base[:-2].rstrip() + b"\n" + added + b"\n>>"
+
+
+def render_certificate(
+    layout: CertificateLayout, data: CertificateData, *, info: dict[str, str] | None = None
+) -> bytes:
+    """One certificate as a one-page PDF; `info` adds entries to its document information
+    dictionary (the signed content, read back by verify-pdf) in the same single revision."""
     bodies = data.issuing_bodies or layout.issuing_bodies
     canvas = _new_canvas(
         layout, f"{layout.title} {data.serial} {data.recipient_name}", "、".join(bodies)
     )
+    if info:
+        extended = _Info()
+        extended.__dict__.update(canvas._doc.info.__dict__)
+        extended.extra = dict(info)
+        canvas._doc.info = extended
     canvas.setSubject(f"{data.contest_name} {data.award_name}")
     _draw_page(canvas, layout, data)
     canvas.showPage()

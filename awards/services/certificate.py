@@ -26,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from awards.certificates.metadata import PDF_META_CONTENT, PDF_META_SIGNATURE, pdf_info_append
+from awards.certificates.metadata import PDF_META_CONTENT, PDF_META_SIGNATURE
 from awards.certificates.serials import serial_new, serial_parse
 from awards.enums import CertificateRole, CertificateStatus
 from awards.errors import error
@@ -101,9 +101,10 @@ def certificate_render(certificate: Certificate, layout) -> bytes:
         issuing_bodies=tuple(certificate.issuing_bodies or ()),
         status=certificate.status,
     )
-    pdf = pdf_info_append(
-        render_certificate(layout, data),
-        {
+    pdf = render_certificate(
+        layout,
+        data,
+        info={
             PDF_META_CONTENT: canonical_json(certificate_signed_content(certificate)).decode(),
             PDF_META_SIGNATURE: certificate.signature,
         },
