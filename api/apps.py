@@ -6,4 +6,5 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self):
-        from api import schema  # noqa: F401  registers the OpenAPI auth extension
+        # The OpenAPI auth extension; the write watch that invalidates cached public reads.
+        from api import receivers, schema  # noqa: F401

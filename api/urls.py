@@ -1,8 +1,13 @@
-from csp.decorators import csp_update
-from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+import base64
+import hashlib
+import re
+
+from django.templatetags.static import static
+from django.urls import URLPattern, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from api.caching import PUBLIC_ROUTES, public_cached
 from api.exceptions import api_not_found
 from api.views.anonymity import AnonymityCheckView, RedactionView
 from api.views.assignment import (
@@ -87,6 +92,44 @@ class Router(DefaultRouter):
         return super().get_lookup_regex(viewset, lookup_prefix)
 
 
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI from our own static files (drf-spectacular-sidecar), not a CDN, so that the page
+    works offline, on an intranet and behind a firewall; its start-up script is served from this
+    same URL (`?script`), never inline, so the site's Content-Security-Policy ('self') holds.
+    The page's one inline <style> block is allowed by its hash."""
+
+    @staticmethod
+    def _swagger_ui_resource(filename):
+        return static(f"drf_spectacular_sidecar/swagger-ui-dist/{filename}")
+
+    @staticmethod
+    def _swagger_ui_favicon():
+        return static("drf_spectacular_sidecar/swagger-ui-dist/favicon-32x32.png")
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200 and getattr(response, "template_name", "").endswith(".html"):
+            response.render()
+            styles = re.findall(rb"<style>(.*?)</style>", response.content, flags=re.S)
+            hashes = [
+                "'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode() + "'"
+                for s in styles
+            ]
+            if hashes:
+                response._csp_update = {"style-src": hashes}  # read by django-csp's middleware
+        return response
+
+
+def public_reads(patterns: list) -> list:
+    """The router's patterns with the public reads of `api.caching.PUBLIC_ROUTES` wrapped."""
+    return [
+        URLPattern(p.pattern, public_cached(p.name)(p.callback), p.default_args, p.name)
+        if isinstance(p, URLPattern) and p.name in PUBLIC_ROUTES
+        else p
+        for p in patterns
+    ]
+
+
 router = Router()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("contests", ContestViewSet, basename="contest")
@@ -131,19 +174,7 @@ urlpatterns = [
         name="entry-file-download",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # Swagger UI's bundle comes from drf-spectacular's CDN: allowed on this page only (the CSP
-    # of every other page, the SPA's included, names no CDN).
-    path(
-        "docs/",
-        csp_update(
-            {
-                "script-src": ["https://cdn.jsdelivr.net"],
-                "style-src": ["https://cdn.jsdelivr.net"],
-                "img-src": ["https://cdn.jsdelivr.net"],
-            }
-        )(SpectacularSwaggerView.as_view(url_name="schema")),
-        name="docs",
-    ),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="docs"),
     path("contests/<int:pk>/audit-verify/", AuditVerifyView.as_view(), name="audit-verify"),
     path("stages/<int:pk>/result-settings/", ResultSettingsView.as_view(), name="result-settings"),
     path("stages/<int:pk>/results/compute/", ResultsComputeView.as_view(), name="results-compute"),
@@ -156,7 +187,11 @@ urlpatterns = [
     path("stages/<int:pk>/results/", ResultListView.as_view(), name="results-list"),
     path("stages/<int:pk>/consistency/", ConsistencyView.as_view(), name="results-consistency"),
     path("stages/<int:pk>/overrides/", OverrideView.as_view(), name="results-overrides"),
-    path("stages/<int:pk>/snapshots/", SnapshotListView.as_view(), name="results-snapshots"),
+    path(
+        "stages/<int:pk>/snapshots/",
+        public_cached("results-snapshots")(SnapshotListView.as_view()),
+        name="results-snapshots",
+    ),
     path("stages/<int:pk>/promotions/", PromotionView.as_view(), name="results-promotions"),
     path("stages/<int:pk>/scores-export/", ScoresExportView.as_view(), name="scores-export"),
     path("stages/<int:pk>/notary-export.zip", NotaryExportView.as_view(), name="notary-export"),
@@ -201,7 +236,7 @@ urlpatterns = [
     path("assignments/<int:pk>/swap/", AssignmentSwapView.as_view(), name="assignment-swap"),
     path(
         "certificates/verify/<str:serial>/",
-        CertificateVerifyView.as_view(),
+        public_cached("certificate-verify")(CertificateVerifyView.as_view()),
         name="certificate-verify",
     ),
     path(
@@ -237,7 +272,7 @@ urlpatterns = [
     ),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.
-    path("", include(router.urls)),
+    path("", include(public_reads(router.urls))),
     # Anything else under /api/ (a non-numeric id included) is the envelope's 404, also with
     # DEBUG on. Only paths ending in "/", so that APPEND_SLASH still redirects the others here.
     re_path(r"^.*/$", api_not_found, name="api-not-found"),
