@@ -50,6 +50,16 @@ class StageSerializer(serializers.ModelSerializer):
         ]
 
 
+class ContestStageSerializer(StageSerializer):
+    """A stage as its contest's detail lists it, with when its results in force were published
+    (`judging.selectors.result.stages_with_results_published_at`; null before any)."""
+
+    results_published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta(StageSerializer.Meta):
+        fields = [*StageSerializer.Meta.fields, "results_published_at"]
+
+
 class ContestListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contest
@@ -71,7 +81,7 @@ class ContestListSerializer(serializers.ModelSerializer):
 class ContestDetailSerializer(serializers.ModelSerializer):
     tracks = TrackSerializer(many=True, read_only=True)
     groups = GroupSerializer(many=True, read_only=True)
-    stages = StageSerializer(many=True, read_only=True)
+    stages = ContestStageSerializer(many=True, read_only=True)
     parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
     is_organiser = serializers.SerializerMethodField()
 

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -41,6 +42,7 @@ from contest.services.contest import (
     track_guide_upload,
     track_update,
 )
+from judging.selectors.result import stages_with_results_published_at
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,6 +70,10 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _stages_prefetch() -> Prefetch:
+    return Prefetch("stages", queryset=stages_with_results_published_at())
+
+
 class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Contests (大赛) and sub-contests (分赛). Drafts are visible to their organisers only."""
 
@@ -87,7 +93,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         qs = contests_visible(user=self.request.user)
         if self.action == "retrieve":
-            qs = qs.prefetch_related("tracks", "groups", "stages")
+            qs = qs.prefetch_related("tracks", "groups", _stages_prefetch())
         return qs
 
     def get_serializer_class(self):
@@ -103,7 +109,9 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _detail(self, contest):
         contest = (
-            self.get_queryset().prefetch_related("tracks", "groups", "stages").get(pk=contest.pk)
+            self.get_queryset()
+            .prefetch_related("tracks", "groups", _stages_prefetch())
+            .get(pk=contest.pk)
         )
         context = self.get_serializer_context()
         context["organised_ids"] = (

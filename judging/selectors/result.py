@@ -248,6 +248,17 @@ def snapshot_latest(stage: Stage) -> ResultSnapshot | None:
     )
 
 
+def stages_with_results_published_at() -> QuerySet[Stage]:
+    """Stages annotated with `results_published_at`: when the results now in force were
+    published (the newest published snapshot), None while nothing is published. One subquery, so
+    a contest's stages still load in one query (the public results page opens on the latest
+    stage that has results)."""
+    latest = ResultSnapshot.objects.filter(
+        stage=OuterRef("pk"), status=SnapshotStatus.PUBLISHED
+    ).order_by("-version")
+    return Stage.objects.annotate(results_published_at=Subquery(latest.values("published_at")[:1]))
+
+
 def snapshots_of_stage(*, stage: Stage) -> QuerySet[ResultSnapshot]:
     """Every version, newest first (organisers), with what replaced each and what it replaced."""
     return (

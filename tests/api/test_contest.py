@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from openpyxl import load_workbook
 
 from contest.enums import ContestRoleKind, ContestStatus
@@ -570,3 +571,25 @@ def test_track_list_filtered_query_count_constant(
     with django_assert_num_queries(2):  # the filter's contest lookup + the list
         response = client.get("/api/tracks/", {"contest": contest.pk})
     assert len(response.json()) == count
+
+
+def test_contest_detail_stages_say_when_their_results_were_published(api_client, contest):
+    """The public results page opens on the latest stage with results: each stage of the detail
+    carries when its results in force were published (the newest published snapshot), or null."""
+    from judging.enums import SnapshotStatus
+    from tests.factories.awards import snapshot_publish
+    from tests.factories.contest import StageFactory
+
+    first = StageFactory(contest=contest, order=1, name="初赛")
+    second = StageFactory(contest=contest, order=2, name="复赛")
+    old = snapshot_publish(stage=first, rows=[])
+    old.status = SnapshotStatus.WITHDRAWN
+    old.save()
+    current = snapshot_publish(stage=first, rows=[])
+
+    stages = {s["id"]: s for s in api_client.get(f"/api/contests/{contest.pk}/").json()["stages"]}
+
+    published_at = stages[first.pk]["results_published_at"]
+    assert published_at is not None
+    assert parse_datetime(published_at) == current.published_at
+    assert stages[second.pk]["results_published_at"] is None

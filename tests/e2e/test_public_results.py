@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import MINIMAL_PDF, PASSWORD, award_tiers, judging_stage, score_everything, shot
-from .helpers import field, login, table_rows, toast
+from .helpers import field, login, pick, table_rows, toast
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +69,11 @@ def test_public_results_notice_and_objection(live_server, new_page, published, t
     expect(page.get_by_test_id("results-table")).to_contain_text("先锋队")
     expect(page.get_by_test_id("results-table")).to_contain_text("并列")
     shot(page, "desktop-public-results")
+    # Filter by track: the first track has two of the five teams (teams go round the 3 tracks).
+    first_track = list(judging.world.tracks.values())[0].name
+    pick(page, "results-group", first_track)
+    expect(table_rows(page, "results-table")).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"group="))
 
     # The 公示 list: the open notice first; anonymous visitors are asked to log in.
     page.goto(f"{base}/awards")

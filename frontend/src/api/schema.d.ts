@@ -446,7 +446,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The certificate as a signed Open Badges 3.0 credential (JSON-LD). */
+        /**
+         * @description The certificate as a signed Open Badges 3.0 credential (JSON-LD) with its revocation
+         *     status entry; a revoked certificate's badge is refused (409 certificate_badge_revoked).
+         */
         get: operations["certificates_badge_retrieve"];
         put?: never;
         post?: never;
@@ -517,7 +520,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The issuer profile behind every Open Badge, with the public key that verifies them. */
+        /**
+         * @description The issuer profile behind every Open Badge and certificate PDF: the public key that
+         *     verifies the badges, and the certificate that signs the PDFs. `?download=der` (a .cer) or
+         *     `?download=pem` gives that certificate as a file to import into a PDF reader's trusted
+         *     certificates.
+         */
         get: operations["certificates_issuer_retrieve"];
         put?: never;
         post?: never;
@@ -553,7 +561,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Anyone: upload a certificate PDF; its embedded signature is checked against our records. */
+        /**
+         * @description Anyone: upload a certificate PDF; its PAdES signature (intact, over the whole file, by the
+         *     platform's certificate) and its embedded signed data are checked against our records.
+         */
         post: operations["certificates_verify_pdf_create"];
         delete?: never;
         options?: never;
@@ -706,7 +717,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description What the SPA checks before an upload: the size limit and the allowed types per file kind. */
+        /**
+         * @description What the SPA checks before an upload: the size limits (per kind of entry file, objection
+         *     evidence, certificate images) and the allowed types per file kind.
+         */
         get: operations["config_retrieve"];
         put?: never;
         post?: never;
@@ -2437,6 +2451,8 @@ export interface components {
             quota_percent?: string | null;
             order?: number;
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         CalendarDay: {
             readonly id: number;
             /**
@@ -2537,6 +2553,43 @@ export interface components {
          * @enum {string}
          */
         CertificateBatchStatusEnum: "queued" | "running" | "done" | "failed";
+        /** @description A PDF's check: the public facts, and whether the file itself is the one issued. */
+        CertificatePdfVerify: {
+            name: string;
+            award: string;
+            contest: string;
+            /** Format: date */
+            date: string;
+            status: components["schemas"]["Status0d4Enum"];
+            valid: boolean;
+            revoke_reason: string;
+            /** @description The serial replacing it */
+            replaced_by: string | null;
+            /** @description The serial it replaces */
+            replaces: string | null;
+            /**
+             * @description Empty when valid; otherwise the first check that failed
+             *
+             *     * `` -
+             *     * `pdf_signature_missing` - pdf_signature_missing
+             *     * `pdf_signature_broken` - pdf_signature_broken
+             *     * `pdf_modified_after_signing` - pdf_modified_after_signing
+             *     * `pdf_signer_unknown` - pdf_signer_unknown
+             *     * `pdf_content_mismatch` - pdf_content_mismatch
+             *     * `certificate_revoked` - certificate_revoked
+             */
+            reason: components["schemas"]["ReasonEnum"] | components["schemas"]["BlankEnum"];
+            reason_zh: string;
+            reason_en: string;
+            /** @description The file carries the platform's PAdES signature, intact over the whole file */
+            pdf_signed: boolean;
+            /** @description The signing certificate's name */
+            signer: string;
+            /** @description SHA-256 of the signing certificate (DER) */
+            signer_sha256: string;
+            /** Format: date-time */
+            signed_at: string | null;
+        };
         CertificateReplaceRequest: {
             reason: string;
             recipient_name?: string;
@@ -2592,7 +2645,7 @@ export interface components {
             contest: string;
             /** Format: date */
             date: string;
-            status: components["schemas"]["CertificateVerifyStatusEnum"];
+            status: components["schemas"]["Status0d4Enum"];
             valid: boolean;
             revoke_reason: string;
             /** @description The serial replacing it */
@@ -2600,12 +2653,6 @@ export interface components {
             /** @description The serial it replaces */
             replaces: string | null;
         };
-        /**
-         * @description * `issued` - issued
-         *     * `revoked` - revoked
-         * @enum {string}
-         */
-        CertificateVerifyStatusEnum: "issued" | "revoked";
         ChainCheck: {
             ok: boolean;
             rows: number;
@@ -2638,7 +2685,7 @@ export interface components {
             /** 榜额面议 Prize negotiable */
             prize_negotiable?: boolean;
             /** 出资方 Paid by */
-            prize_payer?: components["schemas"]["PrizePayerEnum"];
+            prize_payer?: components["schemas"]["ContestRoleKindEnum"];
             /**
              * 揭榜截止 Deadline
              * Format: date-time
@@ -2660,10 +2707,7 @@ export interface components {
             contact_name?: string;
             /** 联系电话 Phone */
             contact_phone?: string;
-            /**
-             * 联系邮箱 Email
-             * Format: email
-             */
+            /** 联系邮箱 Email */
             contact_email?: string;
             readonly review_note: string | null;
             /** Format: date-time */
@@ -2692,7 +2736,7 @@ export interface components {
             /** 榜额面议 Prize negotiable */
             prize_negotiable?: boolean;
             /** 出资方 Paid by */
-            prize_payer?: components["schemas"]["PrizePayerEnum"];
+            prize_payer?: components["schemas"]["ContestRoleKindEnum"];
             /**
              * 揭榜截止 Deadline
              * Format: date-time
@@ -2736,7 +2780,7 @@ export interface components {
             /** 榜额面议 Prize negotiable */
             prize_negotiable?: boolean;
             /** 出资方 Paid by */
-            prize_payer?: components["schemas"]["PrizePayerEnum"];
+            prize_payer?: components["schemas"]["ContestRoleKindEnum"];
             /**
              * 揭榜截止 Deadline
              * Format: date-time
@@ -2748,14 +2792,16 @@ export interface components {
             contact_name?: string;
             /** 联系电话 Phone */
             contact_phone?: string;
-            /**
-             * 联系邮箱 Email
-             * Format: email
-             */
+            /** 联系邮箱 Email */
             contact_email?: string;
         };
         ClientConfig: {
             entry_file_max_bytes: number;
+            entry_file_max_bytes_by_kind: {
+                [key: string]: number;
+            };
+            objection_file_max_bytes: number;
+            certificate_image_max_bytes: number;
             entry_file_types: {
                 [key: string]: string[];
             };
@@ -2857,7 +2903,7 @@ export interface components {
             status?: components["schemas"]["ContestStatusEnum"];
             readonly tracks: components["schemas"]["Track"][];
             readonly groups: components["schemas"]["Group"][];
-            readonly stages: components["schemas"]["Stage"][];
+            readonly stages: components["schemas"]["ContestStage"][];
             readonly is_organiser: boolean;
         };
         /**
@@ -2920,16 +2966,57 @@ export interface components {
             organisation: number | null;
         };
         /**
-         * @description * `organiser` - 组委会 Organiser
-         *     * `publisher` - 发榜方 Publisher
+         * @description * `publisher` - 发榜方 Publisher
+         *     * `organiser` - 组委会 Organiser
          * @enum {string}
          */
-        ContestRoleKindEnum: "organiser" | "publisher";
+        ContestRoleKindEnum: "publisher" | "organiser";
         ContestRoleRequest: {
             user: number;
             role: components["schemas"]["ContestRoleKindEnum"];
             /** @description The publisher organisation a publisher acts for. */
             organisation?: number | null;
+        };
+        /**
+         * @description A stage as its contest's detail lists it, with when its results in force were published
+         *     (`judging.selectors.result.stages_with_results_published_at`; null before any).
+         */
+        ContestStage: {
+            readonly id: number;
+            contest: number;
+            /** 名称 Name */
+            name: string;
+            /** 类型 Kind */
+            kind: components["schemas"]["StageKindEnum"];
+            /**
+             * 顺序 Order
+             * Format: int64
+             */
+            order: number;
+            /**
+             * 提交开始 Submission opens
+             * Format: date-time
+             */
+            submission_opens_at?: string | null;
+            /**
+             * 提交截止 Submission closes
+             * Format: date-time
+             */
+            submission_closes_at?: string | null;
+            /**
+             * 评审开始 Review opens
+             * Format: date-time
+             */
+            review_opens_at?: string | null;
+            /**
+             * 评审截止 Review closes
+             * Format: date-time
+             */
+            review_closes_at?: string | null;
+            /** 匿名评审 Blind review */
+            blind?: boolean;
+            /** Format: date-time */
+            readonly results_published_at: string | null;
         };
         /**
          * @description * `draft` - 草稿 Draft
@@ -3482,11 +3569,8 @@ export interface components {
         };
         Me: {
             readonly id: number;
-            /**
-             * 邮箱 Email
-             * Format: email
-             */
-            email?: string | null;
+            /** 邮箱 Email */
+            email?: (string) | null;
             /** 手机号 Mobile */
             mobile?: string | null;
             /** 真实姓名 Real name */
@@ -4184,7 +4268,7 @@ export interface components {
             /** 榜额面议 Prize negotiable */
             prize_negotiable?: boolean;
             /** 出资方 Paid by */
-            prize_payer?: components["schemas"]["PrizePayerEnum"];
+            prize_payer?: components["schemas"]["ContestRoleKindEnum"];
             /**
              * 揭榜截止 Deadline
              * Format: date-time
@@ -4196,10 +4280,7 @@ export interface components {
             contact_name?: string;
             /** 联系电话 Phone */
             contact_phone?: string;
-            /**
-             * 联系邮箱 Email
-             * Format: email
-             */
+            /** 联系邮箱 Email */
             contact_email?: string;
         };
         PatchedContestWriteRequest: {
@@ -4389,12 +4470,6 @@ export interface components {
          * @enum {string}
          */
         PhaseEnum: "scheduled" | "open" | "closed" | "final" | "stale";
-        /**
-         * @description * `publisher` - 发榜方 Publisher
-         *     * `organiser` - 组委会 Organiser
-         * @enum {string}
-         */
-        PrizePayerEnum: "publisher" | "organiser";
         PromotionOutcome: {
             promoted: number[];
             /** @description selected but promoted before */
@@ -4433,6 +4508,17 @@ export interface components {
             /** Format: date-time */
             computed_at: string;
         };
+        /**
+         * @description * `` -
+         *     * `pdf_signature_missing` - pdf_signature_missing
+         *     * `pdf_signature_broken` - pdf_signature_broken
+         *     * `pdf_modified_after_signing` - pdf_modified_after_signing
+         *     * `pdf_signer_unknown` - pdf_signer_unknown
+         *     * `pdf_content_mismatch` - pdf_content_mismatch
+         *     * `certificate_revoked` - certificate_revoked
+         * @enum {string}
+         */
+        ReasonEnum: "pdf_signature_missing" | "pdf_signature_broken" | "pdf_modified_after_signing" | "pdf_signer_unknown" | "pdf_content_mismatch" | "certificate_revoked";
         ReasonRequest: {
             reason: string;
         };
@@ -4479,7 +4565,6 @@ export interface components {
         };
         RegisterRequest: {
             real_name: string;
-            /** Format: email */
             email?: string;
             mobile?: string;
             password: string;
@@ -4787,6 +4872,12 @@ export interface components {
             blind?: boolean;
             reason?: string;
         };
+        /**
+         * @description * `issued` - issued
+         *     * `revoked` - revoked
+         * @enum {string}
+         */
+        Status0d4Enum: "issued" | "revoked";
         TeamDetail: {
             readonly id: number;
             contest: number;
@@ -7554,7 +7645,10 @@ export interface operations {
     };
     certificates_issuer_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The PDF signing certificate as a file instead of the profile */
+                download?: "der" | "pem";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7569,6 +7663,8 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                    "application/pkix-cert": string;
+                    "application/x-pem-file": string;
                 };
             };
             /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
@@ -7678,7 +7774,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateVerify"];
+                    "application/json": components["schemas"]["CertificatePdfVerify"];
                 };
             };
             /** @description Invalid input (`invalid`, `parse_error` or a domain code). */

@@ -172,6 +172,9 @@ const judging: SameShape<typeof zh> = {
     underCorrection: 'The corrected results are not published yet.',
     corrections: 'Corrections',
     showVersion: 'See the earlier version',
+    stage: 'Stage',
+    notYet: ' (not published)',
+    allGroups: 'All tracks',
   },
   correction: {
     phase: 'Phase',

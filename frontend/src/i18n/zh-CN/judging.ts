@@ -177,6 +177,9 @@ export default {
     underCorrection: '更正后的成绩尚未发布。',
     corrections: '更正记录',
     showVersion: '查看原版本',
+    stage: '阶段',
+    notYet: '（未发布）',
+    allGroups: '全部赛道',
   },
   // 成绩的阶段、更正（撤回已发布成绩并重新评分）与公证材料包
   correction: {
