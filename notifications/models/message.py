@@ -13,8 +13,14 @@ class Message(models.Model):
     An inbox message is delivered when it is written; `read_at` is its recipient's."""
 
     event = models.CharField("事件 Event", max_length=64)
+    # No single-column indexes on the two keys: notif_stats and notif_inbox start with them.
     contest = models.ForeignKey(
-        "contest.Contest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "contest.Contest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -22,6 +28,7 @@ class Message(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,
     )
     # The e-mail address or mobile number sent to (empty for the inbox); an invitee who has no
     # account yet is reached by address alone.

@@ -12,12 +12,13 @@ delivered as it is written; e-mail and SMS rows are queued for `notifications.se
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications.enums import Channel, Language, MessageStatus
@@ -145,7 +146,7 @@ def event_raise(
     off, language_of = _choices(spec, [r.user_id for r in recipients if r.user_id])
     now = timezone.now()
     obj_ref = f"{model}:{obj_id}"
-    rows: list[Message] = []
+    rows: list[tuple] = []
     for r in recipients:
         language = language_of.get(r.user_id, Language.ZH_HANS)
         if language not in rendered:
@@ -177,36 +178,39 @@ def event_raise(
                 address, text = r.mobile, body
             inbox = channel == Channel.INBOX
             rows.append(
-                Message(
-                    event=event,
-                    contest_id=contest_id,
-                    recipient_id=r.user_id,
-                    address=address,
-                    channel=channel,
-                    language=language,
-                    subject=subject,
-                    body=text,
-                    link=link,
-                    template_code=sms_code if channel == Channel.SMS else "",
-                    params=_sms_params(context, sms_names) if channel == Channel.SMS else {},
-                    object_type=model,
-                    object_id=str(obj_id),
-                    status=MessageStatus.DELIVERED if inbox else MessageStatus.QUEUED,
-                    sent_at=now if inbox else None,
-                    next_attempt_at=None if inbox else now,
-                    idempotency_key=idempotency_key(
+                (
+                    event,
+                    contest_id,
+                    r.user_id,
+                    address,
+                    channel,
+                    language,
+                    subject,
+                    text,
+                    link,
+                    sms_code if channel == Channel.SMS else "",
+                    _sms_params(context, sms_names) if channel == Channel.SMS else {},
+                    model,
+                    str(obj_id),
+                    MessageStatus.DELIVERED if inbox else MessageStatus.QUEUED,
+                    0,
+                    "",
+                    "",
+                    None if inbox else now,
+                    idempotency_key(
                         event=event,
                         obj=obj_ref,
                         occurrence=occurrence,
                         recipient=str(r.user_id) if r.user_id else r.email or r.mobile,
                         channel=channel,
                     ),
+                    now,
+                    now if inbox else None,
+                    None,
                 )
             )
-    created = 0
-    for chunk in _chunks(rows):
-        created += _insert_new(chunk)
-    channels = {m.channel for m in rows if m.channel != Channel.INBOX}
+    created = messages_insert(rows)
+    channels = {row[4] for row in rows if row[4] != Channel.INBOX}
     if created and channels:
         from notifications.tasks import messages_send_task
 
@@ -215,12 +219,77 @@ def event_raise(
     return created
 
 
-def _insert_new(chunk: list[Message]) -> int:
-    """Insert the rows whose key is new; count them without trusting the backend to say (with
-    ignore_conflicts, bulk_create returns every object whether it was inserted or not)."""
-    keys = [m.idempotency_key for m in chunk]
-    before = set(
-        Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
-    )
-    Message.objects.bulk_create(chunk, ignore_conflicts=True)
-    return len(set(keys) - before)
+# The columns of a new outbox row, in the order event_raise builds them.
+COLUMNS = (
+    "event",
+    "contest_id",
+    "recipient_id",
+    "address",
+    "channel",
+    "language",
+    "subject",
+    "body",
+    "link",
+    "template_code",
+    "params",
+    "object_type",
+    "object_id",
+    "status",
+    "attempts",
+    "provider_reply",
+    "provider_id",
+    "next_attempt_at",
+    "idempotency_key",
+    "created_at",
+    "sent_at",
+    "read_at",
+)
+_KEY = COLUMNS.index("idempotency_key")
+_PARAMS = COLUMNS.index("params")
+
+
+def messages_insert(rows: list[tuple]) -> int:
+    """Insert the rows whose idempotency key is new; returns how many were. On PostgreSQL the
+    rows are copied into a temporary table (COPY) and moved with INSERT … ON CONFLICT DO
+    NOTHING — a 公示 to 100,000 people is one statement, not 100 bulk INSERTs; elsewhere
+    `bulk_create(ignore_conflicts=True)` in chunks."""
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        return _insert_copy(rows)
+    created = 0
+    for chunk in _chunks(rows):
+        keys = [row[_KEY] for row in chunk]
+        before = set(
+            Message.objects.filter(idempotency_key__in=keys).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        Message.objects.bulk_create(
+            [Message(**dict(zip(COLUMNS, row, strict=True))) for row in chunk],
+            ignore_conflicts=True,
+        )
+        created += len(set(keys) - before)
+    return created
+
+
+def _insert_copy(rows: list[tuple]) -> int:
+    table = connection.ops.quote_name(Message._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE notifications_incoming ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY notifications_incoming ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                row = list(row)
+                row[_PARAMS] = json.dumps(row[_PARAMS], ensure_ascii=False)
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM notifications_incoming "
+            "ON CONFLICT (idempotency_key) DO NOTHING"
+        )
+        created = cursor.rowcount
+        cursor.execute("DROP TABLE notifications_incoming")
+    return created
