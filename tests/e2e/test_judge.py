@@ -42,6 +42,11 @@ def test_judge_accepts_scores_and_submits(live_server, new_page, judge_world):
 
     # The judging link shows for judges; the invitation waits for the declaration.
     expect(page.get_by_test_id("nav-desktop")).to_contain_text("评审")
+    # Menus by role: a judge who organises nothing sees no 组委会, and its pages send them home.
+    expect(page.get_by_test_id("nav-desktop")).not_to_contain_text("组委会")
+    page.goto(f"{base}/organiser/contests/new")
+    expect(page).to_have_url(f"{base}/")
+    page.goto(f"{base}/judging")
     panel = page.get_by_test_id("judge-panels")
     expect(panel).to_contain_text("2026 揭榜挂帅专项赛 · 初赛")
     expect(page.get_by_test_id("worklist-card")).to_have_count(0)

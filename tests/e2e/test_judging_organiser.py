@@ -33,6 +33,7 @@ def test_organiser_assigns_ranks_and_opens_notice(live_server, new_page, organis
         next_path=f"/organiser/contests/{contest.pk}?tab=judging",
     )
     expect(table_rows(page, "panel-members")).to_have_count(3)
+    expect(page.get_by_test_id("nav-desktop")).to_contain_text("组委会")
     expect(page.get_by_test_id("rubric-weight-sum")).to_contain_text("100")
 
     # Four judges per entry with three on the panel: refused, with the numbers and the entries.

@@ -4,6 +4,8 @@ import { useAuthStore } from '@/stores/auth'
 declare module 'vue-router' {
   interface RouteMeta {
     auth?: boolean
+    /** Organisers only (auth store `isOrganiser`); anyone else is sent home. */
+    organiser?: boolean
   }
 }
 
@@ -20,9 +22,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/teams/:id(\\d+)', name: 'team', component: () => import('@/views/team/TeamDetail.vue'), props: true, meta: { auth: true } },
   { path: '/entries/:id(\\d+)', name: 'entry', component: () => import('@/views/team/EntryEdit.vue'), props: true, meta: { auth: true } },
   { path: '/join/:code', name: 'join', component: () => import('@/views/team/JoinTeam.vue'), props: true },
-  { path: '/organiser', name: 'organiser', component: () => import('@/views/organiser/MyContests.vue'), meta: { auth: true } },
-  { path: '/organiser/contests/new', name: 'contest-create', component: () => import('@/views/organiser/ContestCreate.vue'), meta: { auth: true } },
-  { path: '/organiser/contests/:id(\\d+)', name: 'contest-manage', component: () => import('@/views/organiser/ContestManage.vue'), props: true, meta: { auth: true } },
+  { path: '/organiser', name: 'organiser', component: () => import('@/views/organiser/MyContests.vue'), meta: { auth: true, organiser: true } },
+  { path: '/organiser/contests/new', name: 'contest-create', component: () => import('@/views/organiser/ContestCreate.vue'), meta: { auth: true, organiser: true } },
+  { path: '/organiser/contests/:id(\\d+)', name: 'contest-manage', component: () => import('@/views/organiser/ContestManage.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/judging', name: 'judging', component: () => import('@/views/judge/JudgeHome.vue'), meta: { auth: true } },
   { path: '/judging/assignments/:id(\\d+)', name: 'judge-entry', component: () => import('@/views/judge/JudgeEntry.vue'), props: true, meta: { auth: true } },
   { path: '/awards', name: 'awards', component: () => import('@/views/public/NoticeList.vue') },
@@ -47,5 +49,7 @@ router.beforeEach(async (to) => {
   if (to.meta.auth && !auth.loggedIn) {
     return { path: '/login', query: { next: to.fullPath } }
   }
+  if (to.meta.organiser && !auth.isOrganiser) return { path: '/' }
+  if (to.name === 'contest-create' && !auth.me?.can_create_contest) return { path: '/organiser' }
   return true
 })

@@ -16,6 +16,10 @@ export const useAuthStore = defineStore('auth', () => {
     () => new Set((me.value?.roles ?? []).filter((r) => r['role'] === 'organiser').map((r) => Number(r['contest']))),
   )
 
+  /** Who gets the organiser's screens: platform staff who may create contests, and organisers of
+   * at least one contest. Everyone else never sees 组委会 (and the router sends them home). */
+  const isOrganiser = computed(() => !!me.value && (me.value.can_create_contest || organisedContestIds.value.size > 0))
+
   async function fetchMe(): Promise<void> {
     try {
       me.value = await call(client.GET('/api/auth/me/'))
@@ -53,5 +57,5 @@ export const useAuthStore = defineStore('auth', () => {
     me.value = null
   }
 
-  return { me, loaded, loggedIn, organisedContestIds, ready, fetchMe, login, register, logout }
+  return { me, loaded, loggedIn, organisedContestIds, isOrganiser, ready, fetchMe, login, register, logout }
 })
