@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 import select
-import socket
 import ssl
 import subprocess
 import sys
@@ -42,7 +41,8 @@ from tests.security.test_proxy import (
     nginx_binary,
     plain_request,
     serving,
-    tls_context,
+    tcp_connect,
+    tls_connect,
 )
 
 pytestmark = pytest.mark.django_db
@@ -355,18 +355,6 @@ def _expected_length(data: bytes) -> int:
     return len(head) + len(sep) + (int(match.group(1)) if match else 0)
 
 
-def plain(port: int):
-    return lambda: socket.create_connection(("127.0.0.1", port), timeout=5)
-
-
-def tls(port: int):
-    def connect():
-        raw = socket.create_connection(("127.0.0.1", port), timeout=5)
-        return tls_context().wrap_socket(raw, server_hostname=HOST)
-
-    return connect
-
-
 def chunks(total: int, size: int = 256 * 1024, fill: bytes = b"a"):
     block = fill * size
     sent = 0
@@ -397,7 +385,7 @@ def _warm(live) -> int:
     """One refused and one ordinary request first (imports, caches), then the worker's RSS."""
     (pid,) = live.gunicorn.worker_pids()
     send_and_answer(
-        plain(live.gunicorn.port),
+        tcp_connect(live.gunicorn.port),
         request_head("/api/auth/login/", "application/json", 3 * MiB, X_Forwarded_Proto="https"),
         chunks(64 * 1024),
     )
@@ -413,7 +401,7 @@ def test_fifty_megabytes_straight_at_gunicorn_is_413_within_a_second(live, kind)
     pid = _warm(live)
     before = rss_kib(pid)
     status, headers, body, elapsed = send_and_answer(
-        plain(live.gunicorn.port),
+        tcp_connect(live.gunicorn.port),
         request_head("/api/auth/login/", BODY_KINDS[kind], FIFTY_MB, X_Forwarded_Proto="https"),
         chunks(FIFTY_MB),
     )
@@ -431,7 +419,7 @@ def test_fifty_megabytes_through_nginx_is_413_within_a_second(live, kind):
     pid = _warm(live)
     before = rss_kib(pid)
     status, headers, body, elapsed = send_and_answer(
-        tls(live.nginx.https_port),
+        tls_connect(live.nginx.https_port),
         request_head("/api/auth/login/", BODY_KINDS[kind], FIFTY_MB),
         chunks(FIFTY_MB),
     )
@@ -455,14 +443,14 @@ def test_chunked_fifty_megabytes_refused_straight_and_through_nginx(live):
         yield b"0\r\n\r\n"
 
     status, _, body, elapsed = send_and_answer(
-        plain(live.gunicorn.port),
+        tcp_connect(live.gunicorn.port),
         request_head("/api/auth/login/", "application/json", None, X_Forwarded_Proto="https"),
         chunked(FIFTY_MB),
     )
     assert (status, json.loads(body)["code"]) == (411, "content_length_required")
     assert elapsed < 1.0
     status, _, body, elapsed = send_and_answer(
-        tls(live.nginx.https_port),
+        tls_connect(live.nginx.https_port),
         request_head("/api/auth/login/", "application/json", None),
         chunked(FIFTY_MB),
     )
@@ -479,7 +467,7 @@ def test_body_longer_than_its_content_length_is_read_no_further(live):
     before = rss_kib(pid)
     empty_form = b"--xyz--\r\n"
     status, _, body, elapsed = send_and_answer(
-        plain(live.gunicorn.port),
+        tcp_connect(live.gunicorn.port),
         request_head(
             "/api/certificates/verify-pdf/",
             BODY_KINDS["multipart"],
@@ -499,8 +487,8 @@ def test_upload_route_takes_more_than_the_body_limit_through_nginx(live):
     nginx's 413 on the login."""
     size = 3 * MiB
     head = request_head("/api/entries/1/files/", BODY_KINDS["multipart"], size)
-    status, _, body, _ = send_and_answer(tls(live.nginx.https_port), head, chunks(size))
+    status, _, body, _ = send_and_answer(tls_connect(live.nginx.https_port), head, chunks(size))
     assert status == 401, body[:300]
     head = request_head("/api/auth/login/", BODY_KINDS["multipart"], size)
-    status, _, body, _ = send_and_answer(tls(live.nginx.https_port), head, chunks(size))
+    status, _, body, _ = send_and_answer(tls_connect(live.nginx.https_port), head, chunks(size))
     assert (status, json.loads(body)["code"]) == (413, "request_too_large")

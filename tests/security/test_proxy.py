@@ -169,9 +169,15 @@ class Gunicorn:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in path.read_text().split()] if path.exists() else []
 
-    def output(self) -> str:
+    def output(self, since: int = 0) -> str:
+        """The log (access lines included) from byte `since`, or its end when not given."""
         self.log.flush()
-        return self.log_path.read_text(errors="replace")[-5000:]
+        text = self.log_path.read_bytes()[since:].decode(errors="replace")
+        return text if since else text[-5000:]
+
+    def log_size(self) -> int:
+        self.log.flush()
+        return self.log_path.stat().st_size
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -187,9 +193,7 @@ class Gunicorn:
 # --- nginx ----------------------------------------------------------------------------------
 
 
-# The only things changed in the committed file: where gunicorn is, where nginx listens, where the
-# certificate, the static files and the ACME folder are. Each must be found, so that a change to
-# the committed file that this test would miss fails here instead.
+# Only where gunicorn is, where nginx listens and where its files are change; each must be found.
 def nginx_site_config(
     *, upstream: str, http_port: int, https_port: int, certs: Path, static: Path, acme: Path
 ) -> str:
@@ -384,14 +388,16 @@ def plain_request(port, method, path, *, body=None, headers=None, timeout=5.0):
 class Dribblers:
     """`count` sockets that each send the start of a request, then one more byte every `every`
     seconds from one background thread, never finishing; `open_count()` says how many the server
-    has not closed yet."""
+    has not closed yet, `lifetimes()` how long each closed one lived."""
 
     def __init__(self, connect, count: int, start: bytes, drip: bytes, every: float = 0.5):
-        self.sockets = [connect() for _ in range(count)]
-        for sock in self.sockets:
-            sock.sendall(start)
+        self.sockets, self.opened = [], []
+        for _ in range(count):
+            self.sockets.append(connect())
+            self.sockets[-1].sendall(start)
+            self.opened.append(time.monotonic())
         self.drip, self.every = drip, every
-        self.closed: set[int] = set()
+        self.closed: dict[int, float] = {}
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -403,7 +409,7 @@ class Dribblers:
             position += 1
             for index, sock in enumerate(self.sockets):
                 if index not in self.closed and not self._alive(sock, byte):
-                    self.closed.add(index)
+                    self.closed[index] = time.monotonic()
 
     @staticmethod
     def _alive(sock, byte: bytes) -> bool:
@@ -429,6 +435,9 @@ class Dribblers:
     def open_count(self) -> int:
         return len(self.sockets) - len(self.closed)
 
+    def lifetimes(self) -> list[float]:
+        return [at - self.opened[index] for index, at in self.closed.items()]
+
     def stop(self) -> None:
         self.stopped.set()
         self.thread.join(timeout=10)
@@ -437,21 +446,12 @@ class Dribblers:
                 sock.close()
 
 
-def tls_connect(port: int):
-    def connect():
-        raw = socket.create_connection(("127.0.0.1", port), timeout=5)
-        sock = tls_context().wrap_socket(raw, server_hostname=HOST)
-        sock.setblocking(True)
-        return sock
-
-    return connect
-
-
 def tcp_connect(port: int):
-    def connect():
-        return socket.create_connection(("127.0.0.1", port), timeout=5)
+    return lambda: socket.create_connection(("127.0.0.1", port), timeout=5)
 
-    return connect
+
+def tls_connect(port: int):
+    return lambda: tls_context().wrap_socket(tcp_connect(port)(), server_hostname=HOST)
 
 
 def healthz_latencies(request, rounds: int, pause: float = 0.25) -> list[float]:
@@ -482,21 +482,24 @@ def test_fifty_slow_header_sockets_leave_healthz_answering_through_nginx(stack):
         return https_request(stack.nginx.https_port, method, path, timeout=timeout)
 
     assert healthz_latencies(through_nginx, 1, pause=0)[0] < 1.0
+    logged = stack.gunicorn.log_size()
     dribblers = Dribblers(
         tls_connect(stack.nginx.https_port), 50, SLOW_HEADER_START, SLOW_HEADER_DRIP
     )
     try:
         latencies = healthz_latencies(through_nginx, rounds=16)  # about 5 s of dribbling
         assert max(latencies) < 1.0, latencies
-        assert dribblers.open_count() == 50  # still dribbling, still connected
-        # client_header_timeout (10 s from the connection) ends them however steadily they drip.
+        # client_header_timeout (10 s from the connection) ends them however steadily they drip,
+        # and nothing ends them sooner: every one was still dribbling while /healthz answered.
         deadline = time.monotonic() + 15
         while dribblers.open_count() and time.monotonic() < deadline:
             time.sleep(0.25)
         assert dribblers.open_count() == 0
+        lifetimes = dribblers.lifetimes()
+        assert min(lifetimes) > 8.5 and max(lifetimes) < 12.5, lifetimes
     finally:
         dribblers.stop()
-    assert "X-Slow-Header" not in stack.gunicorn.output()
+    assert '"GET /api/contests/' not in stack.gunicorn.output(since=logged)  # none reached it
     assert healthz_latencies(through_nginx, 1, pause=0)[0] < 1.0
 
 
@@ -510,6 +513,7 @@ def test_slow_and_lying_bodies_never_reach_gunicorn(stack):
         b"POST /api/auth/login/ HTTP/1.1\r\nHost: localhost\r\n"
         b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"
     )
+    logged = stack.gunicorn.log_size()
     dribblers = Dribblers(tls_connect(stack.nginx.https_port), 50, start, b' "a": 1,')
     liars = Dribblers(tls_connect(stack.nginx.https_port), 10, start, b"", every=3600)
     try:
@@ -519,7 +523,7 @@ def test_slow_and_lying_bodies_never_reach_gunicorn(stack):
     finally:
         dribblers.stop()
         liars.stop()
-    assert "/api/auth/login/" not in stack.gunicorn.output()
+    assert '"POST /api/auth/login/' not in stack.gunicorn.output(since=logged)
 
 
 def test_gunicorn_alone_is_taken_down_by_slow_headers(stack):
