@@ -28,6 +28,9 @@ def test_organiser_finds_judge_by_name_masked(client_for, organiser):
             "email": "zh***@example.com",
             "mobile": "138****1234",
             "organisation_name": "东南大学",
+            "province": "",
+            "title": "",
+            "on_team_in_contest": None,
         }
     ]
     # A whole email finds the person too; a fragment of one does not.
@@ -80,3 +83,50 @@ def test_query_count_constant(client_for, organiser, count, django_assert_num_qu
     with django_assert_num_queries(2):  # permission check + users with their organisations
         response = client.get("/api/users/search/", {"q": "孙评委"})
     assert len(response.json()) == count
+
+
+def test_two_namesakes_told_apart_and_the_contestant_flagged(
+    client_for, organiser, contest, team, other_contest
+):
+    """Two 朱峰: the judge shows the organisation, region and title of the judge profile; the one
+    on a team of this contest is flagged (and not for another contest's search)."""
+    from contest.enums import MemberRole
+    from contest.models import TeamMember
+    from tests.factories.judging import JudgeProfileFactory
+
+    expert = UserFactory(real_name="朱峰", province="上海")
+    JudgeProfileFactory(
+        user=expert,
+        organisation=OrganisationFactory(name="南京大学"),
+        province="江苏",
+        title="教授",
+    )
+    contestant = UserFactory(
+        real_name="朱峰", province="浙江", organisation=OrganisationFactory(name="杭州某科技")
+    )
+    TeamMember.objects.create(team=team, contest=contest, user=contestant, role=MemberRole.MEMBER)
+    client = client_for(organiser)
+
+    rows = client.get("/api/users/search/", {"q": "朱峰", "contest": contest.pk}).json()
+
+    by_id = {row["id"]: row for row in rows}
+    assert {k: by_id[expert.pk][k] for k in ("organisation_name", "province", "title")} == {
+        "organisation_name": "南京大学",
+        "province": "江苏",
+        "title": "教授",
+    }
+    assert (by_id[expert.pk]["on_team_in_contest"], by_id[contestant.pk]["on_team_in_contest"]) == (
+        False,
+        True,
+    )
+    assert by_id[contestant.pk]["province"] == "浙江"
+
+
+def test_contest_flag_only_for_a_contest_one_organises(client_for, organiser, other_contest):
+    response = client_for(organiser).get(
+        "/api/users/search/", {"q": "朱峰", "contest": other_contest.pk}
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_permitted"
+    bad = client_for(organiser).get("/api/users/search/", {"q": "朱峰", "contest": "x"})
+    assert (bad.status_code, bad.json()["code"]) == (400, "query_param_invalid")

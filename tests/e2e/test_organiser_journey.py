@@ -4,6 +4,7 @@ image errors, revoking a certificate (已撤销 on the public verify page); an u
 changes the award list."""
 
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -32,6 +33,17 @@ def ranked(world):
         name="南京理工大学", kind="university", uscc=uscc(77), province="江苏"
     )
     expert.save()
+    # A contestant whose name a search will also find: flagged, not invitable.
+    from contest.enums import MemberRole
+    from contest.models import TeamMember
+
+    team = judging.entries[0].team
+    TeamMember.objects.create(
+        team=team,
+        contest=team.contest,
+        user=make_user("wangcansai@example.com", "王参赛"),
+        role=MemberRole.MEMBER,
+    )
     return judging, expert
 
 
@@ -47,6 +59,15 @@ def test_invite_by_name_override_and_promote(live_server, new_page, ranked):
         next_path=f"/organiser/contests/{contest.pk}?tab=judging",
     )
     expect(table_rows(page, "panel-members")).to_have_count(3)
+
+    # A contestant turns up flagged and cannot be chosen.
+    page.get_by_test_id("invite-judge").click()
+    field(page, "invite-judge").fill("王参赛")
+    contestant = page.locator(".el-select-dropdown__item:visible", has_text="王参赛").first
+    expect(contestant).to_contain_text("参赛者，不可邀请")
+    expect(contestant).to_have_class(re.compile(r"is-disabled"))
+    page.keyboard.press("Escape")
+    field(page, "invite-judge").fill("")
 
     # Invite by name: the remote search shows the person with a masked email.
     page.get_by_test_id("invite-judge").click()

@@ -57,6 +57,7 @@ const judging: SameShape<typeof zh> = {
     recused: 'Recused; the assignment is withdrawn.',
   },
   judgePanel: {
+    contestant: 'On a team: cannot judge',
     title: 'Judge panel',
     noStages: 'This contest has no stages yet.',
     invite: 'Invite judge',

@@ -57,6 +57,7 @@ export default {
   },
   // 组委会：评审专家组与邀请评委
   judgePanel: {
+    contestant: '参赛者，不可邀请',
     title: '评审专家组',
     noStages: '本赛事尚未设置阶段。',
     invite: '邀请评委',
