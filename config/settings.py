@@ -26,6 +26,16 @@ CERTIFICATE_SIGNING_KEY = env_str("CERTIFICATE_SIGNING_KEY")
 if not CERTIFICATE_SIGNING_KEY and not DEBUG:
     # Fail at startup, not with a 500 on every verification.
     raise ImproperlyConfigured("CERTIFICATE_SIGNING_KEY must be set when DJANGO_DEBUG is off.")
+# The PAdES signature on every certificate PDF (docs/developer/certificates.md). All empty: the
+# platform's own self-signed ECDSA P-256 certificate, derived from CERTIFICATE_SIGNING_KEY (the same
+# on every machine). An organisation's own: PEM text or a file path (the certificate may be
+# followed by its chain) and its key. TRUSTED_CERTS: earlier signing certificates whose PDFs
+# verify-pdf still accepts.
+CERTIFICATE_PDF_SIGNING_CERT = env_str("CERTIFICATE_PDF_SIGNING_CERT")
+CERTIFICATE_PDF_SIGNING_KEY = env_str("CERTIFICATE_PDF_SIGNING_KEY")
+CERTIFICATE_PDF_SIGNING_KEY_PASSWORD = env_str("CERTIFICATE_PDF_SIGNING_KEY_PASSWORD")
+CERTIFICATE_PDF_SIGNER_NAME = env_str("CERTIFICATE_PDF_SIGNER_NAME")
+CERTIFICATE_PDF_TRUSTED_CERTS = env_str("CERTIFICATE_PDF_TRUSTED_CERTS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
