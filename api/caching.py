@@ -24,7 +24,8 @@ certificate verification), wrapped by `public_cached` in `api/urls.py`.
 Settings: `PUBLIC_CACHE` (default: on when the cache is shared, i.e. not local memory or dummy,
 since a per-process memory cache could not be invalidated across workers), `PUBLIC_CACHE_ALIAS`
 ("default"), `PUBLIC_CACHE_TTL` (seconds an entry lives at most, 300), `PUBLIC_CACHE_MAX_BYTES`
-(largest body stored, 1 MiB).
+(largest body stored, 1 MiB), `PUBLIC_CACHE_LOCAL_BYTES` (this process's copies of the
+entries it served, 16 MiB).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -246,8 +249,10 @@ def generations_bump(tables) -> None:
 
 
 def public_cache_clear() -> None:
-    """Invalidate every cached public read (after a deployment that changes their shape)."""
+    """Invalidate every cached public read (after a deployment that changes their shape, or a
+    write made outside Django)."""
     generations_bump(watched_tables())
+    LOCAL.clear()
 
 
 def _generations(keys: list[str], found: dict) -> tuple[str, ...]:
@@ -310,6 +315,55 @@ class Entry:
     # The view looked at the session (DRF's session authentication does): SessionMiddleware then
     # adds `Vary: Cookie`, so a hit marks the session looked at too, for the same headers.
     session_accessed: bool = False
+    expires_at: float = 0.0  # when the shared copy expires (epoch seconds)
+
+
+class LocalEntries:
+    """This process's copies of the entries it served, so that a hit fetches only the tokens (a
+    few bytes) from the shared cache instead of the whole body again (a notice's list is 100 KB
+    and more). A copy is served under the same rule as the shared one: only while every token
+    still matches, so it is never staler; it is bounded by `PUBLIC_CACHE_LOCAL_BYTES`, oldest
+    used dropped first."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is None:
+                return None
+            if time.time() >= entry.expires_at:
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        limit = int(getattr(settings, "PUBLIC_CACHE_LOCAL_BYTES", 16 * 1024 * 1024))
+        if len(entry.content) * 4 > limit:
+            return
+        with self._lock:
+            self._drop(key)
+            self._items[key] = entry
+            self._bytes += len(entry.content)
+            while self._bytes > limit:
+                self._drop(next(iter(self._items)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        entry = self._items.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry.content)
+
+
+LOCAL = LocalEntries()
 
 
 def _etag(content: bytes) -> str:
@@ -452,24 +506,33 @@ def _conditional(request, view, args, kwargs):
     return response
 
 
+def _fresh(entry, generations: tuple[str, ...]) -> bool:
+    return (
+        isinstance(entry, Entry)
+        and entry.generations == generations
+        and (entry.valid_until is None or time.time() < entry.valid_until)
+    )
+
+
 def _cached(request, route, key, view, args, kwargs):
     tables = route_tables(route.name)
     gen_keys = [generation_key(t) for t in tables]
     throttle = _Throttle(request, route) if route.throttle_scope else None
     extra = [throttle.key] if throttle is not None and throttle.prefetch else []
+    local = LOCAL.get(key)
     try:
-        found = public_cache().get_many([key, *gen_keys, *extra])
-        entry = found.pop(key, None)
+        cache = public_cache()
+        found = cache.get_many([*gen_keys, *extra] if local else [key, *gen_keys, *extra])
+        entry = local or found.pop(key, None)
         generations = _generations(gen_keys, found)
+        if local and not _fresh(local, generations):
+            entry = cache.get(key)  # another worker may have stored a newer answer
     except Exception:  # the cache is down: answer as if there were none
         logger.exception("public cache unavailable")
         return view(request, *args, **kwargs)
-    if (
-        isinstance(entry, Entry)
-        and entry.generations == generations
-        and (entry.valid_until is None or time.time() < entry.valid_until)
-        and (throttle is None or throttle.allows(found))
-    ):
+    if _fresh(entry, generations) and (throttle is None or throttle.allows(found)):
+        if entry is not local:
+            LOCAL.put(key, entry)
         return _answer(request, entry)
     # A miss, or throttled (the view answers 429 and counts nothing more).
     response = _render(view(request, *args, **kwargs))
@@ -496,11 +559,14 @@ def _cached(request, route, key, view, args, kwargs):
             etag=etag,
             valid_until=valid_until,
             session_accessed=_session_accessed(request),
+            expires_at=time.time() + int(ttl),
         )
         try:
             public_cache().set(key, entry, timeout=int(ttl))
         except Exception:
             logger.exception("public cache unavailable")
+        else:
+            LOCAL.put(key, entry)
     if _not_modified(request, etag):
         return _answer(request, Entry((), 200, list(response.items()), b"", etag, None))
     return response

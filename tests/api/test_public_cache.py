@@ -13,7 +13,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from api.caching import PUBLIC_ROUTES, notice_expiry, public_cache, route_tables
+from api.caching import (
+    LOCAL,
+    PUBLIC_ROUTES,
+    generations_bump,
+    notice_expiry,
+    public_cache,
+    route_tables,
+)
 from awards.certificates.serials import serial_new
 from awards.certificates.signing import (
     certificate_content,
@@ -178,6 +185,27 @@ def test_public_read_depends_only_on_declared_tables(db, name, request, api_clie
     read = {table for q in queries for table in TABLE.findall(q["sql"])}
     assert read, "the view ran no query: nothing to check"
     assert read - set(route_tables(name)) == set()
+
+
+def test_hit_from_shared_cache_in_another_worker(api_client, challenge):
+    """Another worker has no copy of its own: it gets the entry from the shared cache, no query."""
+    url = f"/api/challenges/?contest={challenge.contest_id}"
+    first = api_client.get(url)
+    LOCAL.clear()
+    with CaptureQueriesContext(connection) as queries:
+        second = api_client.get(url)
+    assert len(queries) == 0
+    assert second.content == first.content
+
+
+def test_local_copy_not_served_once_tokens_change(api_client, challenge):
+    """A worker's own copy is checked against the shared tokens on every hit: a change committed
+    through another worker (its new tokens) is seen here at once."""
+    url = f"/api/challenges/?contest={challenge.contest_id}"
+    api_client.get(url)
+    Challenge.objects.filter(pk=challenge.pk).update(title="别的进程改的")
+    generations_bump(route_tables("challenge-list"))  # what that worker's commit did
+    assert api_client.get(url).json()["results"][0]["title"] == "别的进程改的"
 
 
 def test_challenge_list_hit_counts_no_query(api_client, challenge, django_assert_num_queries):
