@@ -1,0 +1,126 @@
+"""Browser journeys of issue 11 (headless Chromium, the built SPA, a live server): the inbox badge
+after an invitation, preferences saved, an organiser's announcement reaching a team's inbox."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PASSWORD, _fast_settings, browser, new_page  # noqa: F401
+from tests.e2e.helpers import confirm_dialog, field, login, toast
+
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.notifications.urls")]
+
+
+@pytest.fixture
+def people(transactional_db):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from contest.enums import ContestKind
+    from contest.services.contest import (
+        contest_create,
+        contest_publish,
+        contest_registration_open,
+        stage_create,
+    )
+    from contest.services.team import team_create
+
+    User = get_user_model()
+    now = timezone.now()
+    organiser = User.objects.create_user(
+        email="org@example.com", password=PASSWORD, real_name="王组委", is_staff=True
+    )
+    contest = contest_create(
+        actor=organiser,
+        code="notify-2026",
+        name="2026 通知演示赛",
+        kind=ContestKind.GENERIC,
+        edition="2026",
+        year=2026,
+        region="江苏",
+        description="通知。",
+        registration_opens_at=now - timedelta(days=1),
+        registration_closes_at=now + timedelta(days=30),
+        team_size_min=1,
+        team_size_max=5,
+        entrant_kinds=["person"],
+    )
+    stage_create(
+        actor=organiser,
+        contest=contest,
+        name="初赛",
+        kind="online_review",
+        order=1,
+        submission_opens_at=now - timedelta(days=1),
+        submission_closes_at=now + timedelta(days=10),
+    )
+    contest = contest_registration_open(
+        actor=organiser, contest=contest_publish(actor=organiser, contest=contest)
+    )
+    captain = User.objects.create_user(
+        email="captain@example.com", password=PASSWORD, real_name="张队长"
+    )
+    team = team_create(actor=captain, contest=contest, name="星火团队")
+    invitee = User.objects.create_user(
+        email="invitee@example.com", password=PASSWORD, real_name="李四"
+    )
+    return {
+        "organiser": organiser,
+        "contest": contest,
+        "captain": captain,
+        "team": team,
+        "invitee": invitee,
+    }
+
+
+def test_inbox_badge_after_an_invitation_and_preferences_saved(live_server, new_page, people):  # noqa: F811
+    from contest.services.team import invitation_create
+    from notifications.models import Preference
+
+    invitation = invitation_create(
+        actor=people["captain"], team=people["team"], invitee_contact="invitee@example.com"
+    )
+    page = new_page()
+    login(page, live_server.url, login="invitee@example.com", password=PASSWORD)
+    expect(page.get_by_test_id("inbox-badge").locator("sup")).to_have_text("1")
+    page.get_by_test_id("inbox-link").click()
+    item = page.get_by_test_id("inbox-item").first
+    expect(item).to_contain_text("张队长 邀请您加入团队「星火团队」")
+    item.get_by_test_id("inbox-open").click()
+    expect(page).to_have_url(re.compile(rf"/join/{invitation.code}$"))
+    expect(page.get_by_test_id("inbox-badge").locator("sup")).to_be_hidden()
+
+    page.goto(f"{live_server.url}/inbox/preferences")
+    essential = page.get_by_test_id("pref-invitation_sent-inbox")
+    expect(essential).to_have_class(re.compile("is-disabled"))
+    page.get_by_test_id("pref-announcement-email").click()
+    page.get_by_test_id("prefs-save").click()
+    toast(page, "通知设置已保存")
+    assert list(
+        Preference.objects.filter(user=people["invitee"], enabled=False).values_list(
+            "kind", "channel"
+        )
+    ) == [("announcement", "email")]
+
+
+def test_organiser_announcement_reaches_the_team_inbox(live_server, new_page, people):  # noqa: F811
+    contest = people["contest"]
+    organiser = new_page()
+    login(organiser, live_server.url, login="org@example.com", password=PASSWORD)
+    organiser.goto(f"{live_server.url}/organiser/contests/{contest.pk}/notifications")
+    field(organiser, "announcement-subject").fill("路演安排")
+    field(organiser, "announcement-body").fill("路演于下周一上午九点举行。")
+    organiser.get_by_test_id("announcement-send").click()
+    confirm_dialog(organiser)
+    toast(organiser, "公告已发送给 1 人。")
+    expect(organiser.get_by_test_id("announcement-list")).to_contain_text("路演安排")
+
+    captain = new_page()
+    login(captain, live_server.url, login="captain@example.com", password=PASSWORD)
+    expect(captain.get_by_test_id("inbox-badge").locator("sup")).to_have_text("1")
+    captain.goto(f"{live_server.url}/inbox")
+    expect(captain.get_by_test_id("inbox-item").first).to_contain_text("路演于下周一上午九点举行。")
