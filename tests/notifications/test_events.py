@@ -174,3 +174,67 @@ def test_registry_events_render_in_both_languages(event):
     for language in ("zh-hans", "en"):
         subject, body = template_builtin(event, language)
         assert subject and body
+
+
+def test_results_published_reach_the_stage_teams_only(contest, stage):
+    from tests.factories.awards import published_ranking
+
+    snapshot, teams = published_ranking(stage=stage, ranks=[1, 2])
+    bystander = TeamFactory(contest=contest)  # registered, no entry in this stage
+    event_raise(event="results_published", model="judging.ResultSnapshot", obj_id=snapshot.pk)
+    assert reached("results_published") == people(*[t.captain for t in teams])
+    assert bystander.captain.pk not in {r for r, _ in reached("results_published")}
+
+
+def test_awards_final_reach_the_award_teams_of_the_chain(contest):
+    from tests.factories.awards import AwardFactory
+
+    notice = NoticeFactory(contest=contest)
+    follow_up = NoticeFactory(contest=contest, follows=notice)
+    first, second = AwardFactory(contest=contest, notice=notice), AwardFactory(contest=contest)
+    second.notice = follow_up
+    second.save()
+    AwardFactory(contest=contest)  # proposed, in no notice
+    event_raise(
+        event="awards_final",
+        model="awards.Notice",
+        obj_id=notice.pk,
+        data={"notice_ids": [notice.pk, follow_up.pk]},
+    )
+    assert reached("awards_final") == people(first.team.captain, second.team.captain)
+
+
+def test_assignment_by_hand_tells_that_judge(db, django_capture_on_commit_callbacks):
+    from judging.services.assignment import assignment_add
+    from tests.factories.judging import PanelMembershipFactory
+
+    world = build_world()
+    other = UserFactory(real_name="王评委")
+    PanelMembershipFactory(stage=world.stage, judge=other, status="accepted")
+    entry = Entry.objects.create(
+        team=TeamFactory(contest=world.contest),
+        stage=world.stage,
+        title="二号作品",
+        status="submitted",
+    )
+    Message.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_add(actor=world.organiser, stage=world.stage, entry=entry, judge=other)
+    assert reached("assignment_ready") == people(other)
+
+
+def test_promotion_tells_the_promoted_teams_only(contest, stage):
+    from tests.factories.awards import published_ranking
+
+    snapshot, teams = published_ranking(stage=stage, ranks=[1, 2])
+    final = StageFactory(contest=contest, order=2)
+    promoted = Entry.objects.get(stage=stage, team=teams[0])
+    event_raise(
+        event="entry_promoted",
+        model="contest.Entry",
+        obj_id=promoted.pk,
+        data={"to_stage": final.pk},
+        occurrence=f"to:{final.pk}",
+    )
+    assert reached("entry_promoted") == people(teams[0].captain, channels=("inbox", "email"))
+    assert f"晋级「{final.name}」" in Message.objects.get(channel="inbox").subject
