@@ -60,6 +60,35 @@ def test_certificates_mine_and_public_verification(live_server, new_page, certif
     expect(phone.get_by_test_id("verify-result")).to_have_count(0)
 
 
+def test_verify_pdf_genuine_then_one_byte_changed(live_server, new_page, certificates, tmp_path):
+    """The PDF itself: the genuine file verifies with its digital signature named; the same file
+    with one byte changed is refused with the reason in Chinese."""
+    mine = certificates[1]
+    genuine = tmp_path / f"{mine.serial}.pdf"
+    genuine.write_bytes(mine.pdf.read())
+    data = bytearray(genuine.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(bytes(data))
+
+    page = new_page()
+    page.goto(f"{live_server.url}/verify")
+    upload = page.get_by_test_id("certificate-verify").locator("input[type=file]")
+    upload.set_input_files(str(genuine))
+    expect(page.get_by_test_id("verify-result")).to_have_attribute("data-valid", "true")
+    expect(page.get_by_test_id("verify-signer")).to_be_visible()
+    expect(page.get_by_test_id("issuer-certificate")).to_have_attribute(
+        "href", "/api/certificates/issuer/?download=der"
+    )
+
+    upload.set_input_files(str(altered))
+    expect(page.get_by_test_id("verify-result")).to_have_attribute("data-valid", "false")
+    reason = page.get_by_test_id("verify-reason")
+    expect(reason).to_have_attribute("data-reason", "pdf_signature_broken")
+    expect(reason).to_contain_text("该 PDF 的电子签名已损坏")
+    shot(page, "desktop-verify-pdf-altered")
+
+
 def test_winner_downloads_certificate_pdf_and_badge(live_server, new_page, certificates):
     base = live_server.url
     page = new_page()

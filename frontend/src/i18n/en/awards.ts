@@ -123,6 +123,9 @@ const awards: SameShape<typeof zh> = {
     download: 'Download PDF',
   },
   certificateVerify: {
+    signer: 'Digital signature',
+    issuerHelp: 'Certificate PDFs carry the platform\'s digital signature; once you trust the issuing certificate in your PDF reader, its signature panel reports it valid.',
+    issuerDownload: 'Download the issuing certificate',
     title: 'Verify a certificate',
     help: 'Enter the serial or upload the certificate PDF to check it is genuine. The QR code on a certificate opens this page too.',
     serial: 'Certificate serial',

@@ -129,6 +129,9 @@ export default {
   },
   // 公开的证书查验
   certificateVerify: {
+    signer: '数字签名',
+    issuerHelp: '证书 PDF 带有平台的数字签名；在 PDF 阅读器中信任签发证书后，签名面板显示“有效”。',
+    issuerDownload: '下载签发证书',
     title: '证书查验',
     help: '输入证书编号，或上传证书 PDF，核验证书真伪。证书上的二维码也会打开本页。',
     serial: '证书编号',
