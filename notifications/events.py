@@ -349,6 +349,17 @@ _EVENTS = [
         contest=lambda m: m.stage.contest_id,
     ),
     Event(
+        "declaration_reminder",
+        _("Judge invitation reminder"),
+        "judging.PanelMembership",
+        True,
+        ALL,
+        lambda m, d: _users().filter(pk=m.judge_id),
+        _membership_ctx,
+        link=lambda m, d: "/judging",
+        contest=lambda m: m.stage.contest_id,
+    ),
+    Event(
         "assignment_ready",
         _("Entries assigned to you"),
         "contest.Stage",

@@ -1,5 +1,6 @@
 """Reminders run by Celery beat (`notifications.reminders_send`, every 15 minutes): submission
-deadlines to teams with drafts, scoring deadlines to judges behind. Each is an ordinary event
+deadlines to teams with drafts, scoring deadlines to judges behind, the declaration to judges who
+have not answered their invitation. Each is an ordinary event
 whose occurrence names the threshold and the deadline, so running again, on another worker or
 after a retry, sends nothing twice; a deadline moved later gets its reminders again."""
 
@@ -11,7 +12,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from contest.models import Entry, Stage
-from judging.models import Assignment, Review
+from judging.enums import PanelStatus
+from judging.models import Assignment, PanelMembership, Review
 from notifications.services.delivery import setting
 from notifications.services.outbox import event_raise
 
@@ -78,8 +80,29 @@ def scoring_reminders_send(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
+def declaration_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Judges invited NOTIFICATIONS_DECLARATION_REMINDER_HOURS ago (default 48) who have not yet
+    signed the declaration and accepted: one reminder per invitation, while the stage's review
+    has not closed."""
+    now = now or timezone.now()
+    hours = setting("NOTIFICATIONS_DECLARATION_REMINDER_HOURS", 48)
+    pending = PanelMembership.objects.filter(
+        status=PanelStatus.INVITED, invited_at__lte=now - dt.timedelta(hours=hours)
+    ).exclude(stage__review_closes_at__lte=now)
+    sent = 0
+    for membership_id in pending.values_list("pk", flat=True):
+        sent += event_raise(
+            event="declaration_reminder",
+            model="judging.PanelMembership",
+            obj_id=membership_id,
+            occurrence=f"{hours}h",
+        )
+    return sent
+
+
 def reminders_send(*, now: dt.datetime | None = None) -> dict:
     return {
         "deadline": deadline_reminders_send(now=now),
         "scoring": scoring_reminders_send(now=now),
+        "declaration": declaration_reminders_send(now=now),
     }

@@ -238,3 +238,22 @@ def test_promotion_tells_the_promoted_teams_only(contest, stage):
     )
     assert reached("entry_promoted") == people(teams[0].captain, channels=("inbox", "email"))
     assert f"晋级「{final.name}」" in Message.objects.get(channel="inbox").subject
+
+
+def test_declaration_reminder_to_judges_who_have_not_answered_once(db):
+    from judging.models import PanelMembership
+    from notifications.services.reminder import declaration_reminders_send
+
+    world = build_world(sign=False)
+    Message.objects.all().delete()
+    PanelMembership.objects.filter(pk=world.membership.pk).update(
+        invited_at=timezone.now() - dt.timedelta(hours=50)
+    )
+    signed = build_world()  # another stage's judge who accepted: not reminded
+    PanelMembership.objects.filter(pk=signed.membership.pk).update(
+        invited_at=timezone.now() - dt.timedelta(hours=50)
+    )
+    Message.objects.all().delete()
+    assert declaration_reminders_send() == 2
+    assert reached("declaration_reminder") == people(world.judge)
+    assert declaration_reminders_send() == 0
