@@ -135,7 +135,8 @@ class PublicRoute:
     tests/api/test_public_cache.py against the queries the view really runs). `params`: the
     query parameters that may be cached, each with the pattern its value must match in full.
     `user_independent`: the view authenticates nobody, so a logged-in request gets the same body.
-    `expires(data)`: when the body goes stale by the clock alone, if ever."""
+    `expires(data)`: when the body goes stale by the clock alone, if ever. `own_cache_control`:
+    the view sets its own `Cache-Control` (kept, as is), else `public, no-cache` is added."""
 
     name: str
     models: tuple[str, ...]
@@ -143,6 +144,7 @@ class PublicRoute:
     throttle_scope: str | None = None
     user_independent: bool = False
     expires: Callable[[object], dt.datetime | None] | None = None
+    own_cache_control: bool = False
 
 
 PUBLIC_ROUTES = {
@@ -187,6 +189,14 @@ PUBLIC_ROUTES = {
             ("awards.Certificate", "contest.Contest"),
             throttle_scope="verify",
             user_independent=True,
+        ),
+        # A badge's revocation status list: signed on each request by the view, which lets
+        # verifiers keep it five minutes (the Bitstring Status List's own `max-age`).
+        PublicRoute(
+            "certificate-status-list",
+            ("awards.Certificate", "contest.Contest"),
+            user_independent=True,
+            own_cache_control=True,
         ),
     ]
 }
@@ -452,14 +462,21 @@ class _Throttle:
         return self.throttle.allow_request(self.request, self.view)
 
 
-def _storable(response) -> bool:
+def _storable(response, route: PublicRoute) -> bool:
+    content_type = response.get("Content-Type", "").split(";")[0]
     return (
         response.status_code == 200
         and not response.cookies
         and not getattr(response, "streaming", False)
-        and response.get("Content-Type", "").startswith("application/json")
-        and "Cache-Control" not in response
+        and content_type in ("application/json", "application/ld+json")
+        and ("Cache-Control" not in response or route.own_cache_control)
     )
+
+
+def _mark(response, route: PublicRoute, etag: str) -> None:
+    response["ETag"] = etag
+    if not (route.own_cache_control and "Cache-Control" in response):
+        response["Cache-Control"] = PUBLIC_CACHE_CONTROL
 
 
 def _render(response):
@@ -485,7 +502,7 @@ def public_cached(route_name: str):
                     patch_cache_control(response, private=True)
                 return response
             if not cache_enabled():
-                return _conditional(request, view, args, kwargs)
+                return _conditional(request, route, view, args, kwargs)
             return _cached(request, route, key, view, args, kwargs)
 
         return wrapped
@@ -493,14 +510,13 @@ def public_cached(route_name: str):
     return decorate
 
 
-def _conditional(request, view, args, kwargs):
+def _conditional(request, route, view, args, kwargs):
     """No shared cache: the view answers, with an ETag and 304 to a matching `If-None-Match`."""
     response = _render(view(request, *args, **kwargs))
-    if not _storable(response):
+    if not _storable(response, route):
         return response
     etag = _etag(response.content)
-    response["ETag"] = etag
-    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    _mark(response, route, etag)
     if _not_modified(request, etag):
         return _answer(request, Entry((), 200, list(response.items()), b"", etag, None))
     return response
@@ -536,7 +552,7 @@ def _cached(request, route, key, view, args, kwargs):
         return _answer(request, entry)
     # A miss, or throttled (the view answers 429 and counts nothing more).
     response = _render(view(request, *args, **kwargs))
-    if not _storable(response) or len(response.content) > getattr(
+    if not _storable(response, route) or len(response.content) > getattr(
         settings, "PUBLIC_CACHE_MAX_BYTES", 1024 * 1024
     ):
         return response
@@ -548,8 +564,7 @@ def _cached(request, route, key, view, args, kwargs):
             valid_until = boundary.timestamp()
             ttl = min(ttl, valid_until - time.time())
     etag = _etag(response.content)
-    response["ETag"] = etag
-    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    _mark(response, route, etag)
     if ttl >= 1:
         entry = Entry(
             generations=generations,

@@ -36,6 +36,7 @@ from api.views.certificate import (
     CertificateIssuerView,
     CertificateIssueView,
     CertificatePdfVerifyView,
+    CertificateStatusListView,
     CertificateTemplateView,
     CertificateVerifyView,
     CertificateViewSet,
@@ -59,6 +60,17 @@ from api.views.notice import (
     NoticeViewSet,
     ObjectionFileDownloadView,
     ObjectionViewSet,
+)
+from api.views.notification import (
+    AnnouncementView,
+    DeliveryStatsView,
+    NotificationViewSet,
+    PreferencesView,
+    ResendView,
+    TemplateDetailView,
+    TemplateListView,
+    TemplatePreviewView,
+    UnsubscribeView,
 )
 from api.views.organisation import OrganisationViewSet
 from api.views.result import (
@@ -153,6 +165,7 @@ router.register("objections", ObjectionViewSet, basename="objection")
 router.register("calendar-days", CalendarDayViewSet, basename="calendar-day")
 router.register("certificate-batches", CertificateBatchViewSet, basename="certificate-batch")
 router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/login/", LoginView.as_view(), name="auth-login"),
@@ -246,6 +259,11 @@ urlpatterns = [
     ),
     path("certificates/issuer/", CertificateIssuerView.as_view(), name="certificate-issuer"),
     path(
+        "certificates/status/<int:number>/",
+        public_cached("certificate-status-list")(CertificateStatusListView.as_view()),
+        name="certificate-status-list",
+    ),
+    path(
         "contests/<int:pk>/certificate-template/",
         CertificateTemplateView.as_view(),
         name="certificate-template",
@@ -269,6 +287,38 @@ urlpatterns = [
         "objection-files/<int:pk>/download/",
         ObjectionFileDownloadView.as_view(),
         name="objection-file-download",
+    ),
+    path("notifications/preferences/", PreferencesView.as_view(), name="notification-preferences"),
+    path("notifications/unsubscribe/", UnsubscribeView.as_view(), name="notification-unsubscribe"),
+    path(
+        "contests/<int:pk>/notification-stats/",
+        DeliveryStatsView.as_view(),
+        name="notification-stats",
+    ),
+    path(
+        "contests/<int:pk>/notifications/resend/",
+        ResendView.as_view(),
+        name="notification-resend",
+    ),
+    path(
+        "contests/<int:pk>/announcements/",
+        AnnouncementView.as_view(),
+        name="contest-announcements",
+    ),
+    path(
+        "contests/<int:pk>/notification-templates/",
+        TemplateListView.as_view(),
+        name="notification-templates",
+    ),
+    path(
+        "contests/<int:pk>/notification-templates/<str:event>/<str:language>/",
+        TemplateDetailView.as_view(),
+        name="notification-template",
+    ),
+    path(
+        "contests/<int:pk>/notification-templates/<str:event>/<str:language>/preview/",
+        TemplatePreviewView.as_view(),
+        name="notification-template-preview",
     ),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.

@@ -132,6 +132,7 @@ def certificate(contest, team, captain):
         user=captain,
         team=team,
         signature=certificate_sign(certificate_content(**fields)),
+        status_list_index=5,  # bit 5 of status list 0
         **fields,
     )
 
@@ -148,6 +149,7 @@ def url_of(name: str, request) -> str:
         "notice-detail": lambda: f"/api/notices/{get('notice').pk}/",
         "results-snapshots": lambda: f"/api/stages/{get('snapshot').stage_id}/snapshots/",
         "certificate-verify": lambda: f"/api/certificates/verify/{get('certificate').serial}/",
+        "certificate-status-list": lambda: get("certificate") and "/api/certificates/status/0/",
     }[name]()
 
 
@@ -164,7 +166,8 @@ def test_public_read_hit_same_answer_without_queries(db, name, request, api_clie
     url = url_of(name, request)
     first = api_client.get(url)
     assert first.status_code == 200, first.content
-    assert first["Cache-Control"] == "public, no-cache"
+    own = PUBLIC_ROUTES[name].own_cache_control
+    assert first["Cache-Control"] == ("public, max-age=300" if own else "public, no-cache")
     assert re.fullmatch(r'"[0-9a-f]{32}"', first["ETag"])
     with CaptureQueriesContext(connection) as queries:
         second = api_client.get(url)
@@ -441,6 +444,22 @@ def test_verify_revocation_committed_shows(api_client, certificate, commit):
         False,
         "重复发放",
     )
+
+
+def test_status_list_revocation_committed_shows(api_client, certificate, commit):
+    url = "/api/certificates/status/0/"
+    first = api_client.get(url)
+    assert first["Cache-Control"] == "public, max-age=300"  # the view's own, kept
+    commit(
+        lambda: Certificate.objects.filter(pk=certificate.pk).update(
+            status=CertificateStatus.REVOKED, revoked_at=timezone.now()
+        )
+    )
+    after = api_client.get(url)
+    assert after.status_code == 200
+    assert after.content != first.content
+    assert after["ETag"] != first["ETag"]
+    assert after["Cache-Control"] == "public, max-age=300"
 
 
 def test_verify_unknown_serial_not_cached(api_client, certificate, commit):
