@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import os
 import tempfile
@@ -15,6 +17,12 @@ def configure(name: str) -> tuple[str, Path | None]:
     os.environ.setdefault("DJANGO_DEBUG", "0")
     os.environ.setdefault("DJANGO_SECRET_KEY", f"bench-{name}-not-a-secret")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Debug off requires a certificate signing key (config/settings.py): a fixed one per bench,
+    # any 32 bytes being a valid Ed25519 private key.
+    os.environ.setdefault(
+        "CERTIFICATE_SIGNING_KEY",
+        base64.b64encode(hashlib.sha256(f"bench-{name}".encode()).digest()).decode(),
+    )
     if os.environ.get("DATABASE_URL"):
         return "postgresql", None
     folder = Path(tempfile.mkdtemp(prefix=f"saiwu-bench-{name}-"))
