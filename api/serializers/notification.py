@@ -103,7 +103,7 @@ class TemplateWriteSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=20000)
 
 
-class TemplatePreviewRequestSerializer(serializers.Serializer):
+class TemplateDraftSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=255, required=False)
     body = serializers.CharField(max_length=20000, required=False)
 

@@ -22,7 +22,7 @@ from api.serializers.notification import (
     ReadAllSerializer,
     ResendSerializer,
     ResentSerializer,
-    TemplatePreviewRequestSerializer,
+    TemplateDraftSerializer,
     TemplatePreviewSerializer,
     TemplateSerializer,
     TemplateWriteSerializer,
@@ -284,10 +284,10 @@ class TemplatePreviewView(_ContestView):
 
     rules = {"post": "notifications.manage_templates"}
 
-    @extend_schema(request=TemplatePreviewRequestSerializer, responses=TemplatePreviewSerializer)
+    @extend_schema(request=TemplateDraftSerializer, responses=TemplatePreviewSerializer)
     def post(self, request, pk, event, language):
         contest = self.contest(request, pk)
-        data = TemplatePreviewRequestSerializer(data=request.data)
+        data = TemplateDraftSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
             template_services.template_preview(

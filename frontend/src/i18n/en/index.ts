@@ -6,8 +6,9 @@ import contest from './contest'
 import team from './team'
 import judging from './judging'
 import awards from './awards'
+import notifications from './notifications'
 
-export const domains = { common, contest, team, judging, awards }
+export const domains = { common, contest, team, judging, awards, notifications }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -15,6 +16,7 @@ const en: SameShape<typeof zhCN> = {
   ...team,
   ...judging,
   ...awards,
+  ...notifications,
   enums: { ...contest.enums, ...team.enums, ...awards.enums },
 }
 

@@ -8,8 +8,9 @@ import contest from './contest'
 import team from './team'
 import judging from './judging'
 import awards from './awards'
+import notifications from './notifications'
 
-export const domains = { common, contest, team, judging, awards }
+export const domains = { common, contest, team, judging, awards, notifications }
 
 export default {
   ...common,
@@ -17,5 +18,6 @@ export default {
   ...team,
   ...judging,
   ...awards,
+  ...notifications,
   enums: { ...contest.enums, ...team.enums, ...awards.enums },
 }

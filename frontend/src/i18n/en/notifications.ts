@@ -1,0 +1,58 @@
+/** Inbox and notification preferences (en). */
+import type zh from '../zh-CN/notifications'
+import type { SameShape } from '../shape'
+
+const en: SameShape<typeof zh> = {
+  inbox: {
+    title: 'Inbox',
+    badge: 'Unread notifications',
+    empty: 'No notifications yet',
+    unreadOnly: 'Unread only',
+    markRead: 'Mark read',
+    markAllRead: 'Mark all read',
+    open: 'Open',
+    unread: 'Unread',
+    preferences: 'Notification settings',
+    backToInbox: 'Back to the inbox',
+    prefsTitle: 'Notification settings',
+    prefsHint: 'Choose the channels for each kind of message. Essential ones (invitations, deadlines, outcomes) always stay in your inbox.',
+    language: 'Language of messages',
+    languageZh: 'Chinese',
+    languageEn: 'English',
+    kind: 'Kind',
+    essential: 'Essential',
+    channelInbox: 'Inbox',
+    channelEmail: 'E-mail',
+    channelSms: 'SMS',
+    saved: 'Notification settings saved',
+  },
+  inboxAdmin: {
+    title: 'Notifications',
+    back: 'Back to the contest',
+    announce: 'Send an announcement',
+    subject: 'Subject',
+    body: 'Text',
+    audience: 'Audience',
+    allTracks: 'All tracks',
+    allStages: 'All stages',
+    send: 'Send the announcement',
+    confirm: 'The announcement goes to every member of the selected teams, in the inbox and by e-mail. Send it?',
+    sent: 'Announcement sent to {n} people.',
+    recipients: 'Recipients',
+    sentAt: 'Sent at',
+    stats: 'Delivery statistics',
+    resendAll: 'Resend all failed',
+    resend: 'Resend',
+    resent: '{n} messages queued again.',
+    event: 'Event',
+    channel: 'Channel',
+    total: 'Total',
+    queued: 'Queued',
+    sentCount: 'Sent',
+    delivered: 'Delivered',
+    failed: 'Failed',
+    bounced: 'Bounced',
+  },
+}
+
+export default en
