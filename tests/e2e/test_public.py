@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import shot
-from .helpers import field, pick, table_rows
+from .conftest import PASSWORD, shot
+from .helpers import field, login, pick, table_rows
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +112,24 @@ def test_public_phone_menu_and_scrolling_table(live_server, new_page, world):
     page.get_by_test_id("contest-link").first.click()
     expect(page.get_by_test_id("contest-name")).to_be_visible()
     shot(page, "phone-contest-detail")
+
+
+def test_public_pages_anonymous_no_console_error(live_server, new_page, world):
+    """An anonymous visitor's public pages log no error and ask nothing that must fail: no
+    /api/auth/me/ (the page carries no session mark), no 4xx or 5xx, nothing from another host."""
+    base = live_server.url
+    page = new_page()
+    errors, failed, foreign = [], [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.on("request", lambda r: None if r.url.startswith(base) else foreign.append(r.url))
+    contest = world.contest
+    for path in ("/", "/challenges", f"/contests/{contest.pk}", "/awards", "/verify"):
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+    assert (errors, failed, foreign) == ([], [], [])
+
+    # Logged in, a reload still knows who it is (the page is marked for the session).
+    login(page, base, login="captain1@example.com", password=PASSWORD, next_path="/teams")
+    page.reload()
+    expect(page.get_by_test_id("user-name")).to_be_visible()

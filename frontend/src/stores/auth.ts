@@ -31,9 +31,15 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  /** Load the current user once; the router waits for this before checking a route. */
+  /** Load the current user once; the router waits for this before checking a route. Django marks
+   * the page of a logged-in session (config/views.py `spa_index`); without the mark there is no one
+   * to load, and asking would only log a 401. (Vite's dev server serves its own page: always ask.) */
   function ready(): Promise<void> {
     if (loaded.value) return Promise.resolve()
+    if (!import.meta.env.DEV && typeof document !== 'undefined' && !document.querySelector('meta[name="saiwu-session"]')) {
+      loaded.value = true
+      return Promise.resolve()
+    }
     loading ??= fetchMe().catch(() => {
       loaded.value = true
     })
