@@ -60,6 +60,7 @@ HOST = "localhost"
 # throttle counters of the test server live in that one process's memory.
 WORKERS = 1
 LOGIN_RATE = 5  # per minute and address, for the X-Forwarded-For test
+DETACHED = {"stderr": subprocess.STDOUT, "start_new_session": True}  # logs in one file, own group
 
 
 def nginx_binary() -> str:
@@ -143,14 +144,7 @@ class Gunicorn:
         self.log = open(self.log_path, "wb")  # noqa: SIM115
         args = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "config.wsgi"]
         args += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
-        self.process = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.log, **DETACHED)
         self.workers = workers
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -291,12 +285,8 @@ http {{
             encoding="utf-8",
         )
         self.log = open(self.prefix / "logs" / "stderr.log", "wb")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [binary, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf")],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        args = [binary, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf")]
+        self.process = subprocess.Popen(args, stdout=self.log, **DETACHED)
 
     def wait_ready(self, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
@@ -343,6 +333,12 @@ def serving(tmp: Path, **env: str):
         if nginx is not None:
             nginx.stop()
         gunicorn.stop()
+        # The server committed its writes to the shared PostgreSQL test database: django-axes
+        # recorded the failed logins, which would lock later tests' admin logins out.
+        from axes.models import AccessAttempt, AccessFailureLog
+
+        AccessAttempt.objects.all().delete()
+        AccessFailureLog.objects.all().delete()
 
 
 @pytest.fixture(scope="module")
