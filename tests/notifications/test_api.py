@@ -14,8 +14,6 @@ from notifications.services.outbox import event_raise
 from tests.factories.awards import NoticeFactory
 from tests.factories.contest import TeamFactory, TrackFactory
 
-pytestmark = pytest.mark.urls("tests.notifications.urls")
-
 
 @pytest.fixture
 def notified(contest, team, member):

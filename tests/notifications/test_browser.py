@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PASSWORD, _fast_settings, browser, new_page  # noqa: F401
 from tests.e2e.helpers import confirm_dialog, field, login, toast
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.notifications.urls")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
