@@ -48,7 +48,7 @@ schema-check: schema
 ## it. The compiled .mo files are committed, as Django itself does, so that `make run` needs no
 ## gettext tools; tests/test_errors.py fails when a .mo is older than its .po or a message lacks Chinese.
 messages: install
-	for app in contest judging awards; do mkdir -p $$app/locale; \
+	for app in contest judging awards notifications; do mkdir -p $$app/locale; \
 	  (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-location --no-obsolete); \
 	done
 	$(PY) manage.py compilemessages -l zh_Hans --ignore ".venv*" --ignore "frontend/*"

@@ -1,5 +1,6 @@
 """Saiwu settings. Every value comes from the environment through `config.env`; see `.env.example`."""
 
+import json
 from datetime import timedelta
 
 import dj_database_url
@@ -413,4 +414,46 @@ CERTIFICATE_BATCH_RESUME_SECONDS = env_int("CERTIFICATE_BATCH_RESUME_SECONDS", 3
 CELERY_BEAT_SCHEDULE["resume-certificate-batches"] = {
     "task": "awards.certificate_batches_resume",
     "schedule": timedelta(seconds=CERTIFICATE_BATCH_RESUME_SECONDS),
+}
+
+# --- Notifications (docs/developer/notifications.md) ------------------------------------------------------------------
+# E-mail: console on a development machine; SMTP when EMAIL_HOST is set.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "赛务平台 <noreply@localhost>"
+# SMS: "console" (logged, never sent) or "aliyun" (Dysmsapi SendSms).
+NOTIFICATIONS_SMS_PROVIDER = env_str("NOTIFICATIONS_SMS_PROVIDER") or "console"
+ALIYUN_SMS_ACCESS_KEY_ID = env_str("ALIYUN_SMS_ACCESS_KEY_ID")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env_str("ALIYUN_SMS_ACCESS_KEY_SECRET")
+ALIYUN_SMS_SIGN_NAME = env_str("ALIYUN_SMS_SIGN_NAME")
+ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT") or "https://dysmsapi.aliyuncs.com/"
+# Event -> template code registered with the SMS provider, as JSON, e.g.
+# {"invitation_sent": {"code": "SMS_123", "params": ["team_name", "code"]}}. Events without one send no SMS.
+NOTIFICATIONS_SMS_TEMPLATES = json.loads(env_str("NOTIFICATIONS_SMS_TEMPLATES") or "{}")
+# Messages per second per channel (shared by all workers through the cache), batch size, retries.
+NOTIFICATIONS_RATE_LIMITS = {
+    "email": env_int("NOTIFICATIONS_EMAIL_PER_SECOND", 500),
+    "sms": env_int("NOTIFICATIONS_SMS_PER_SECOND", 50),
+}
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 200)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
+CELERY_BEAT_SCHEDULE["notifications-send-due"] = {
+    "task": "notifications.messages_send_due",
+    "schedule": timedelta(minutes=1),
+}
+CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
+    "task": "notifications.reminders_send",
+    "schedule": timedelta(minutes=15),
 }

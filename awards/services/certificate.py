@@ -37,6 +37,7 @@ from awards.services.certificate_status import (
     issuer_url,
 )
 from awards.services.certificate_template import certificate_layout
+from awards.signals import certificate_revoked
 from awards.validators import reason_check
 from contest.permissions import permission_require
 from judging.services.audit import audit_record
@@ -184,6 +185,7 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
         reason=reason,
         data={"serial": certificate.serial, "award": certificate.award_id},
     )
+    certificate_revoked.send(sender=Certificate, certificate=certificate, reason=reason)
     return certificate
 
 

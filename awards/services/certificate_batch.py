@@ -31,6 +31,7 @@ from awards.services.award import names_missing_glyphs
 from awards.services.certificate import certificate_create
 from awards.services.certificate_status import StatusPositions
 from awards.services.certificate_template import certificate_layout
+from awards.signals import certificate_issued
 from awards.tasks import certificate_batch_run_task
 from awards.workdays import local_date
 from contest.models import Contest, TeamMember
@@ -357,6 +358,7 @@ def _issue_missing(
                     replaces=_replaced_certificate(planned),
                 )
                 certificate_create(certificate, layout, prefix_year=prefix, positions=positions)
+                certificate_issued.send(sender=Certificate, certificate=certificate)
         except IntegrityError as exc:
             if planned.key in _existing_keys(contest):  # issued meanwhile by another run
                 counter = "skipped"

@@ -15,6 +15,7 @@ from awards.services.certificate import certificate_create
 from awards.services.certificate_batch import certificate_seq_next, certificate_serial_prefix
 from awards.services.certificate_status import StatusPositions
 from awards.services.certificate_template import certificate_layout
+from awards.signals import certificate_replaced
 from awards.validators import reason_check
 from contest.models import Contest
 from contest.permissions import permission_require
@@ -97,4 +98,5 @@ def certificate_replace(
             "at": timezone.now(),
         },
     )
+    certificate_replaced.send(sender=Certificate, certificate=new, replaces=old)
     return new
