@@ -119,6 +119,22 @@ def test_organiser_announcement_reaches_the_team_inbox(live_server, new_page, pe
     toast(organiser, "公告已发送给 1 人。")
     expect(organiser.get_by_test_id("announcement-list")).to_contain_text("路演安排")
 
+    # The wording of a message: placeholders listed, a preview with sample values, then saved.
+    editor = organiser.get_by_test_id("template-editor")
+    expect(editor).to_contain_text("{{ team_name }}")
+    field(organiser, "template-subject").fill("欢迎加入「{{ team_name }}」")
+    organiser.get_by_test_id("template-preview").click()
+    expect(organiser.get_by_test_id("template-preview-result")).to_contain_text(
+        "欢迎加入「«team_name»」"
+    )
+    organiser.get_by_test_id("template-save").click()
+    toast(organiser, "模板已保存")
+    from notifications.models import TemplateOverride
+
+    assert list(TemplateOverride.objects.values_list("event", "language", "subject")) == [
+        ("invitation_sent", "zh-hans", "欢迎加入「{{ team_name }}」")
+    ]
+
     captain = new_page()
     login(captain, live_server.url, login="captain@example.com", password=PASSWORD)
     expect(captain.get_by_test_id("inbox-badge").locator("sup")).to_have_text("1")

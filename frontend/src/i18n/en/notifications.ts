@@ -27,6 +27,12 @@ const en: SameShape<typeof zh> = {
     saved: 'Notification settings saved',
   },
   inboxAdmin: {
+    templates: 'Message templates',
+    overridden: 'Customised',
+    placeholders: 'Placeholders:',
+    preview: 'Preview',
+    restore: 'Back to the default',
+    templateSaved: 'Template saved',
     title: 'Notifications',
     back: 'Back to the contest',
     announce: 'Send an announcement',

@@ -24,6 +24,12 @@ export default {
     saved: '通知设置已保存',
   },
   inboxAdmin: {
+    templates: '通知模板',
+    overridden: '已自定义',
+    placeholders: '可用占位符：',
+    preview: '预览',
+    restore: '恢复默认',
+    templateSaved: '模板已保存',
     title: '通知',
     back: '返回赛事管理',
     announce: '发布公告',
