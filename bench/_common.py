@@ -17,6 +17,8 @@ def configure(name: str) -> tuple[str, Path | None]:
     os.environ.setdefault("DJANGO_DEBUG", "0")
     os.environ.setdefault("DJANGO_SECRET_KEY", f"bench-{name}-not-a-secret")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Plain HTTP in-process: no HTTPS redirect (debug off turns it on behind the proxy).
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     # Debug off requires a certificate signing key (config/settings.py): a fixed one per bench,
     # any 32 bytes being a valid Ed25519 private key.
     os.environ.setdefault(

@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "AwardStatusEnum": "awards.enums.AwardStatus",
         "AwardTierKindEnum": "awards.enums.AwardTierKind",
         "NoticeStatusEnum": "awards.enums.NoticeStatus",
+        # What a verification says of a certificate (api/serializers/certificate.py).
+        "CertificatePublicStatusEnum": [("issued", "issued"), ("revoked", "revoked")],
     },
 }
 
