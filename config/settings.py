@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served from here, never a CDN
     "contest",
     "judging",
     "awards",
@@ -215,6 +216,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Contests, challenge lists, teams, entries, judging, awards and certificates.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -278,6 +282,10 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public reads answered from the cache (api/caching.py, docs/developer/caching.md): on with a
+# shared cache only, since a per-process memory cache could not be invalidated across workers.
+PUBLIC_CACHE = env_bool("PUBLIC_CACHE", bool(CACHE_URL))
+PUBLIC_CACHE_TTL = env_int("PUBLIC_CACHE_TTL", 300)
 
 # Login lockout (api/throttling.py): this many wrong passwords for one account, or from one
 # address, lock it for LOGIN_LOCKOUT_SECONDS, the right password included.
