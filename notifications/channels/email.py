@@ -31,7 +31,7 @@ class EmailSender:
             from_email=getattr(settings, "NOTIFICATIONS_FROM_EMAIL", None)
             or settings.DEFAULT_FROM_EMAIL,
             to=[message.address],
-            headers={"X-Saiwu-Message": str(message.pk), "X-Saiwu-Event": message.event},
+            headers=_headers(message),
         )
         try:
             # Opens the connection if it is closed (first message, or after a reset); a server
@@ -57,6 +57,20 @@ class EmailSender:
         """Drop a connection left in an unknown state; the next message opens a new one."""
         with contextlib.suppress(Exception):
             self.connection.close()
+
+
+def _headers(message) -> dict:
+    headers = {"X-Saiwu-Message": str(message.pk), "X-Saiwu-Event": message.event}
+    from notifications.events import EVENTS
+
+    event = EVENTS.get(message.event)
+    if event is not None and not event.essential and message.recipient_id:
+        from notifications.services.outbox import unsubscribe_url
+
+        url = unsubscribe_url(user_id=message.recipient_id, kind=event.key, api=True)
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
 
 
 def _text(value) -> str:

@@ -106,15 +106,20 @@ def _absolute(link: str) -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/") + link
 
 
+def unsubscribe_url(*, user_id: int, kind: str, api: bool = False) -> str:
+    """The SPA's unsubscribe page for a person and a kind (the link in the e-mail), or the API
+    address a mail client posts to for a one-click unsubscribe (RFC 8058)."""
+    token = unsubscribe_token(user_id=user_id, kind=kind)
+    path = "/api/notifications/unsubscribe/" if api else "/unsubscribe"
+    return _absolute(f"{path}?token={token}")
+
+
 def _email_body(body: str, *, link: str, language: str, event: Event, user_id) -> str:
     lines = [body.rstrip("\n")]
     if link:
         lines += ["", ("Open: " if language == Language.EN else "查看：") + _absolute(link)]
     if not event.essential and user_id:
-        url = _absolute(
-            "/api/notifications/unsubscribe/?token="
-            + unsubscribe_token(user_id=user_id, kind=event.key)
-        )
+        url = unsubscribe_url(user_id=user_id, kind=event.key)
         lines += [
             "",
             "--",

@@ -106,6 +106,16 @@ def test_inbox_badge_after_an_invitation_and_preferences_saved(live_server, new_
         )
     ) == [("announcement", "email")]
 
+    # The link in a non-essential e-mail opens a page that needs no login.
+    from notifications.tokens import unsubscribe_token
+
+    token = unsubscribe_token(user_id=people["invitee"].pk, kind="invitation_accepted")
+    stranger = new_page()
+    stranger.goto(f"{live_server.url}/unsubscribe?token={token}")
+    expect(stranger.get_by_test_id("unsubscribe")).to_contain_text("已退订「邀请已接受」邮件。")
+    stranger.goto(f"{live_server.url}/unsubscribe?token=forged")
+    expect(stranger.get_by_test_id("unsubscribe-error")).to_contain_text("退订链接无效或已过期。")
+
 
 def test_organiser_announcement_reaches_the_team_inbox(live_server, new_page, people):  # noqa: F811
     contest = people["contest"]

@@ -147,3 +147,30 @@ def test_rate_limiter_waits_for_the_next_second(settings):
     for _ in range(5):
         limiter.acquire()
     assert waits == [0.75, 1.0]
+
+
+def test_non_essential_email_offers_one_click_unsubscribe(smtp, client, captain, team):
+    from notifications.models import Preference
+
+    invitation = invitation_create(actor=captain, team=team, invitee_contact="x@example.org")
+    invitation.status = "accepted"
+    invitation.save()
+    event_raise(event="invitation_accepted", model="contest.Invitation", obj_id=invitation.pk)
+    messages_send(channel="email")
+    got = smtp.messages[0]["message"]
+    assert got["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = str(got["List-Unsubscribe"]).strip().strip("<>")
+    assert url.startswith("https://saiwu.example.cn/api/notifications/unsubscribe/?token=")
+    assert "退订此类邮件：https://saiwu.example.cn/unsubscribe?token=" in got.get_content()
+    # What a mail client does with it: a POST, no session, no CSRF token.
+    response = client.post(url.removeprefix("https://saiwu.example.cn"))
+    assert response.status_code == 200
+    assert Preference.objects.filter(
+        user=captain, kind="invitation_accepted", channel="email", enabled=False
+    ).exists()
+
+
+def test_essential_email_has_no_unsubscribe_header(smtp, captain, team, invitee):
+    _queue_invitation(captain, team)
+    messages_send(channel="email")
+    assert smtp.messages[0]["message"]["List-Unsubscribe"] is None

@@ -79,7 +79,7 @@ def test_non_essential_email_carries_a_working_unsubscribe_link(settings, captai
     event_raise(event="invitation_accepted", model="contest.Invitation", obj_id=invitation.pk)
     body = Message.objects.get(channel="email").body
     match = re.search(
-        r"退订此类邮件：https://saiwu\.example\.cn/api/notifications/unsubscribe/\?token=(\S+)",
+        r"退订此类邮件：https://saiwu\.example\.cn/unsubscribe\?token=(\S+)",
         body,
     )
     assert match

@@ -36,6 +36,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/certificates', name: 'certificates', component: () => import('@/views/team/MyCertificates.vue'), meta: { auth: true } },
   { path: '/inbox', name: 'inbox', component: () => import('@/views/inbox/InboxView.vue'), meta: { auth: true } },
   { path: '/inbox/preferences', name: 'notification-preferences', component: () => import('@/views/inbox/PreferencesView.vue'), meta: { auth: true } },
+  { path: '/unsubscribe', name: 'unsubscribe', component: () => import('@/views/inbox/UnsubscribeView.vue') },
   { path: '/organiser/contests/:id(\\d+)/notifications', name: 'contest-notifications', component: () => import('@/views/inbox/ContestNotifications.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]

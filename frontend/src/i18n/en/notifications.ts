@@ -4,6 +4,9 @@ import type { SameShape } from '../shape'
 
 const en: SameShape<typeof zh> = {
   inbox: {
+    unsubscribeTitle: 'Unsubscribe',
+    unsubscribed: 'You will no longer get “{kind}” by e-mail.',
+    unsubscribedHint: 'They still reach your inbox; switch the e-mail back on in your notification settings at any time.',
     title: 'Inbox',
     badge: 'Unread notifications',
     empty: 'No notifications yet',

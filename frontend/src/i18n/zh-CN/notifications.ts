@@ -1,6 +1,9 @@
 /** 站内信与通知偏好 (zh-CN). */
 export default {
   inbox: {
+    unsubscribeTitle: '退订邮件',
+    unsubscribed: '已退订「{kind}」邮件。',
+    unsubscribedHint: '站内信仍会照常送达；可随时在通知设置中重新开启。',
     title: '站内信',
     badge: '未读通知',
     empty: '暂无通知',
