@@ -98,6 +98,10 @@ def test_team_signup_register_invite_join_upload_submit(live_server, new_page, w
     captain.get_by_test_id("entry-create-submit").click()
     expect(captain.get_by_test_id("entry-status")).to_have_text("草稿")
 
+    # Each kind says its own limit, from the server's settings: a video takes far more than a plan.
+    expect(captain.get_by_test_id("upload-video")).to_contain_text("500.0 MB")
+    expect(captain.get_by_test_id("upload-plan")).to_contain_text("50.0 MB")
+
     plan_input = captain.get_by_test_id("upload-plan").locator("input[type=file]")
     # Refused in the browser: a type the plan does not take.
     plan_input.set_input_files(
