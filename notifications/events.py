@@ -11,7 +11,7 @@ carried besides the object (ids, a reason), JSON-serialisable.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -43,10 +43,16 @@ def _users():
     return get_user_model().objects.filter(is_active=True)
 
 
-def team_people(team_ids: Iterable[int]):
-    """Everyone on these teams (captains, members, advisors)."""
-    ids = list(team_ids)
-    return _users().filter(Q(team_memberships__team_id__in=ids) | Q(captained_teams__in=ids))
+def team_people(team_ids):
+    """Everyone on these teams (captains, members, advisors). `team_ids` may be a list or a
+    values_list queryset (kept a subquery: a 公示 reaches every team of a contest)."""
+    from contest.models import Team, TeamMember
+
+    if not hasattr(team_ids, "query"):
+        team_ids = list(team_ids)
+    members = TeamMember.objects.filter(team_id__in=team_ids).values("user_id")
+    captains = Team.objects.filter(pk__in=team_ids).values("captain_id")
+    return _users().filter(Q(pk__in=members) | Q(pk__in=captains))
 
 
 def contest_organisers(contest_id: int):
