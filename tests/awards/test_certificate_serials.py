@@ -3,6 +3,7 @@ character that catches typing errors before any lookup, lenient reading of what 
 the sequential serials issued before, which stay valid."""
 
 import datetime as dt
+import random
 import re
 
 import pytest
@@ -43,22 +44,38 @@ def test_iso7064_mod37_36_standard_example():
     assert iso7064_mod37_36_valid("A12425GABC1234002N") is False
 
 
-def test_check_catches_every_single_substitution_and_adjacent_swap():
-    serial = serial_new("SJYS2026")
-    body = serial.replace("-", "")
-    undetected = []
-    for i, original in enumerate(body):
-        for replacement in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ":
-            if replacement != original:
-                typo = body[:i] + replacement + body[i + 1 :]
-                if iso7064_mod37_36_valid(typo):
-                    undetected.append(typo)
-    for i in range(len(body) - 1):
-        if body[i] != body[i + 1]:
-            swapped = body[:i] + body[i + 1] + body[i] + body[i + 2 :]
-            if iso7064_mod37_36_valid(swapped):
-                undetected.append(swapped)
-    assert undetected == []
+def _typos(body: str) -> tuple[list[str], list[str]]:
+    """Every single substitution and every adjacent swap of `body`."""
+    substitutions = [
+        body[:i] + replacement + body[i + 1 :]
+        for i, original in enumerate(body)
+        for replacement in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        if replacement != original
+    ]
+    swaps = [
+        body[:i] + body[i + 1] + body[i] + body[i + 2 :]
+        for i in range(len(body) - 1)
+        if body[i] != body[i + 1]
+    ]
+    return substitutions, swaps
+
+
+def test_check_catches_every_substitution_and_nearly_every_swap():
+    """ISO 7064 MOD 37,36 (a hybrid system) catches every single substitution and most adjacent
+    swaps, not all: over 2,000 fixed serials, about 2 % have one swap (of 18) it misses, which
+    is 0.1 % of all swaps. Fixed serials (a seeded generator), so the figures are the same on
+    every run."""
+    rng = random.Random(2026)
+    missed_substitutions, swaps, missed_swaps = 0, 0, 0
+    for _ in range(2000):
+        first = "SJYS2026" + "".join(rng.choice(CROCKFORD) for _ in range(10))
+        body = first + iso7064_mod37_36(first)
+        substitutions, swapped = _typos(body)
+        missed_substitutions += sum(iso7064_mod37_36_valid(t) for t in substitutions)
+        swaps += len(swapped)
+        missed_swaps += sum(iso7064_mod37_36_valid(t) for t in swapped)
+    assert missed_substitutions == 0
+    assert missed_swaps / swaps < 0.002
 
 
 # --------------------------------------------------------------------------------------------
