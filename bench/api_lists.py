@@ -178,15 +178,17 @@ def main() -> None:
     )
     started = time.perf_counter()
     if backend == "postgresql":
-        # A shared database: migrate only what the bench touches (contest, sessions and their
-        # dependencies), not apps whose migrations may be mid-edit by someone else.
+        # A shared database: migrate only what the bench touches (contest, sessions, and axes,
+        # which records the organiser's login, with their dependencies), not apps whose
+        # migrations may be mid-edit by someone else.
         print(
-            f"WARNING: migrating contest and sessions in {where} and adding rows there; "
+            f"WARNING: migrating contest, sessions and axes in {where} and adding rows there; "
             "the rows are deleted at the end",
             flush=True,
         )
         call_command("migrate", "contest", verbosity=0)
         call_command("migrate", "sessions", verbosity=0)
+        call_command("migrate", "axes", verbosity=0)
     else:
         call_command("migrate", verbosity=0)
     print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
