@@ -2827,7 +2827,7 @@ export interface components {
             contest: string;
             /** Format: date */
             date: string;
-            status: components["schemas"]["Status0d4Enum"];
+            status: components["schemas"]["CertificatePublicStatusEnum"];
             valid: boolean;
             revoke_reason: string;
             /** @description The serial replacing it */
@@ -2857,6 +2857,12 @@ export interface components {
             /** Format: date-time */
             signed_at: string | null;
         };
+        /**
+         * @description * `issued` - issued
+         *     * `revoked` - revoked
+         * @enum {string}
+         */
+        CertificatePublicStatusEnum: "issued" | "revoked";
         CertificateReplaceRequest: {
             reason: string;
             recipient_name?: string;
@@ -2912,7 +2918,7 @@ export interface components {
             contest: string;
             /** Format: date */
             date: string;
-            status: components["schemas"]["Status0d4Enum"];
+            status: components["schemas"]["CertificatePublicStatusEnum"];
             valid: boolean;
             revoke_reason: string;
             /** @description The serial replacing it */
@@ -5226,12 +5232,6 @@ export interface components {
             blind?: boolean;
             reason?: string;
         };
-        /**
-         * @description * `issued` - issued
-         *     * `revoked` - revoked
-         * @enum {string}
-         */
-        Status0d4Enum: "issued" | "revoked";
         TeamDetail: {
             readonly id: number;
             contest: number;
