@@ -1,4 +1,4 @@
-"""Browser journeys of issue 11 (headless Chromium, the built SPA, a live server): the inbox badge
+"""Browser journeys of the notifications (headless Chromium, the built SPA, a live server): the inbox badge
 after an invitation, preferences saved, an organiser's announcement reaching a team's inbox."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, _fast_settings, browser, new_page  # noqa: F401
-from tests.e2e.helpers import confirm_dialog, field, login, toast
+from .conftest import PASSWORD
+from .helpers import confirm_dialog, field, login, toast
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,7 @@ def people(transactional_db):
     }
 
 
-def test_inbox_badge_after_an_invitation_and_preferences_saved(live_server, new_page, people):  # noqa: F811
+def test_inbox_badge_after_an_invitation_and_preferences_saved(live_server, new_page, people):
     from contest.services.team import invitation_create
     from notifications.models import Preference
 
@@ -117,11 +117,14 @@ def test_inbox_badge_after_an_invitation_and_preferences_saved(live_server, new_
     expect(stranger.get_by_test_id("unsubscribe-error")).to_contain_text("退订链接无效或已过期。")
 
 
-def test_organiser_announcement_reaches_the_team_inbox(live_server, new_page, people):  # noqa: F811
+def test_organiser_announcement_reaches_the_team_inbox(live_server, new_page, people):
     contest = people["contest"]
     organiser = new_page()
     login(organiser, live_server.url, login="org@example.com", password=PASSWORD)
-    organiser.goto(f"{live_server.url}/organiser/contests/{contest.pk}/notifications")
+    # From the contest's management page, its notifications.
+    organiser.goto(f"{live_server.url}/organiser/contests/{contest.pk}")
+    organiser.get_by_test_id("manage-notifications").click()
+    expect(organiser).to_have_url(re.compile(rf"/organiser/contests/{contest.pk}/notifications$"))
     field(organiser, "announcement-subject").fill("路演安排")
     field(organiser, "announcement-body").fill("路演于下周一上午九点举行。")
     organiser.get_by_test_id("announcement-send").click()
