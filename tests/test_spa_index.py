@@ -8,7 +8,9 @@ from tests.factories.contest import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-INDEX = '<!doctype html>\n<html lang="zh-CN">\n  <head>\n    <title>赛务</title>\n  </head>\n</html>\n'
+INDEX = (
+    '<!doctype html>\n<html lang="zh-CN">\n  <head>\n    <title>赛务</title>\n  </head>\n</html>\n'
+)
 
 
 @pytest.fixture
