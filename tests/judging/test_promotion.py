@@ -430,3 +430,17 @@ def test_recommend_needs_published_results(sub):
 
     assert error.value.code == "results_not_published"
     assert not Recommendation.objects.exists()
+
+
+def test_recommendation_tells_the_recommended_teams_only(sub, django_capture_on_commit_callbacks):
+    from notifications.models import Message
+
+    Message.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        sub.recommend(sub.entries[0])
+    captain = sub.entries[0].team.captain
+    reached = set(
+        Message.objects.filter(event="entry_recommended").values_list("recipient_id", "channel")
+    )
+    assert reached == {(captain.pk, "inbox"), (captain.pk, "email")}
+    assert "全国总决赛" in Message.objects.get(event="entry_recommended", channel="inbox").body

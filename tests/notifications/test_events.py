@@ -257,3 +257,26 @@ def test_declaration_reminder_to_judges_who_have_not_answered_once(db):
     assert declaration_reminders_send() == 2
     assert reached("declaration_reminder") == people(world.judge)
     assert declaration_reminders_send() == 0
+
+
+def test_challenge_approved_then_published_reach_its_publisher_only(
+    contest, organiser, publisher, publisher_org, django_capture_on_commit_callbacks
+):
+    from contest.services.challenge import challenge_approve, challenge_publish
+
+    bystander = UserFactory()
+    ContestRoleFactory(
+        contest=contest,
+        user=bystander,
+        role=ContestRoleKind.PUBLISHER,
+        organisation=ChallengeFactory(contest=contest).publisher,
+    )
+    challenge = ChallengeFactory(
+        contest=contest, publisher=publisher_org, created_by=publisher, status="submitted"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge = challenge_approve(actor=organiser, challenge=challenge)
+    assert reached("challenge_approved") == people(publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge_publish(actor=organiser, challenge=challenge)
+    assert reached("challenge_published") == people(publisher)

@@ -103,3 +103,19 @@ def test_sms_needs_a_template_registered_with_the_provider(settings, captain, te
         "SMS_000001",
         {"team_name": "星火团队", "code": invitation.code},
     )
+
+
+def test_invitation_declined_tells_the_captain_only(
+    captain, team, invitee, member, django_capture_on_commit_callbacks
+):
+    from contest.services.team import invitation_decline
+
+    invitation = invitation_create(actor=captain, team=team, invitee_contact="y@example.org")
+    Message.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_decline(actor=invitee, code=invitation.code)
+    rows = sorted(Message.objects.values_list("event", "recipient_id", "channel"))
+    assert rows == [
+        ("invitation_declined", captain.pk, "email"),
+        ("invitation_declined", captain.pk, "inbox"),
+    ]
