@@ -63,6 +63,7 @@ class PromotionRule(models.TextChoices):
     TOP_PERCENT = "top_percent", "前X% Top X percent"
     THRESHOLD = "threshold", "分数线 Score threshold"
     HAND_PICKED = "hand_picked", "指定名单 Hand-picked"
+    FORMAL_PASSED = "formal_passed", "形式审查通过 Passed the formal check"
 
 
 class RecommendationStatus(models.TextChoices):
@@ -88,3 +89,27 @@ class StagePhase(models.TextChoices):
     REVIEW_CLOSED = "review_closed", "评审已截止 Review closed"
     RESULTS_PUBLISHED = "results_published", "成绩已公布 Results published"
     UNDER_CORRECTION = "under_correction", "更正中 Under correction"
+
+
+class FormalCheckOutcome(models.TextChoices):
+    """One decision of the formal check (形式审查) on an entry."""
+
+    PASS = "pass", "通过 Pass"
+    RETURN = "return", "退回补正 Return for correction"
+    REJECT = "reject", "不通过 Reject"
+
+
+class FormalCheckState(models.TextChoices):
+    """Where an entry stands in the formal-check queue (derived from its latest decision)."""
+
+    PENDING = "pending", "待审查 Pending"
+    PASSED = "passed", "已通过 Passed"
+    RETURNED = "returned", "已退回补正 Returned"
+    REJECTED = "rejected", "未通过 Rejected"
+
+
+# The entry fields a checklist may require (besides files).
+class ChecklistField(models.TextChoices):
+    TITLE = "title", "作品名称 Title"
+    SUMMARY = "summary", "简介 Summary"
+    TAGS = "tags", "关键词 Tags"

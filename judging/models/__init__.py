@@ -1,6 +1,7 @@
 from .assignment import Assignment, AssignmentRun
 from .audit import AuditLog
 from .conflict import Conflict, DeclaredRelation
+from .formal_check import FormalCheckDecision, MaterialChecklist
 from .panel import JudgeProfile, PanelMembership
 from .result import (
     EntryResult,
@@ -21,7 +22,9 @@ __all__ = [
     "Criterion",
     "DeclaredRelation",
     "EntryResult",
+    "FormalCheckDecision",
     "JudgeProfile",
+    "MaterialChecklist",
     "PanelMembership",
     "PanelOverride",
     "Promotion",
