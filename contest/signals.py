@@ -41,6 +41,9 @@ def decision_record(
 # nothing until that transaction commits (`transaction.on_commit`), so a rolled-back change
 # notifies nobody. Nothing in contest depends on a receiver being connected.
 
+# sender=Team, team=<Team>. Sent by `team_create`: the team is registered (报名成功).
+team_registered = Signal()
+
 # sender=Invitation, invitation=<Invitation>. Sent by `invitation_create`.
 invitation_sent = Signal()
 

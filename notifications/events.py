@@ -257,7 +257,26 @@ def _award_teams(notice, data):
     )
 
 
+def _team_ctx(team, data) -> dict:
+    return {
+        **_contest_ctx(team.contest),
+        "team_name": team.name,
+        "team_code": team.code,
+        "track_name": team.track.name if team.track_id else "",
+    }
+
+
 _EVENTS = [
+    Event(
+        "registration_confirmed",
+        _("Registration confirmed"),
+        "contest.Team",
+        True,
+        INBOX_EMAIL,
+        lambda team, d: _users().filter(pk=team.captain_id),
+        _team_ctx,
+        link=lambda team, d: f"/teams/{team.pk}",
+    ),
     Event(
         "invitation_sent",
         _("Team invitation"),

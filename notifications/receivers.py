@@ -24,6 +24,10 @@ def event_schedule(event: str, model: str, obj_id, *, data=None, occurrence: str
     transaction.on_commit(lambda: event_raise_task.delay(*args), robust=True)
 
 
+def team_registered(sender, team, **kwargs):
+    event_schedule("registration_confirmed", "contest.Team", team.pk)
+
+
 def invitation_sent(sender, invitation, **kwargs):
     event_schedule("invitation_sent", "contest.Invitation", invitation.pk)
 
@@ -132,6 +136,7 @@ def receivers_connect() -> None:
     from judging import signals as judging_signals
 
     pairs = [
+        (contest_signals.team_registered, team_registered),
         (contest_signals.invitation_sent, invitation_sent),
         (contest_signals.invitation_answered, invitation_answered),
         (contest_signals.entry_submitted, entry_submitted),

@@ -17,7 +17,7 @@ from api.management.commands.error_catalogue import APPS, DOC, catalogue_load, c
 from contest.errors import UnknownErrorCode, ValidationFailed, error
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_APPS = ("contest", "judging", "awards", "demo", "api")
+SOURCE_APPS = ("contest", "judging", "awards", "notifications", "demo", "api")
 RAISED = re.compile(r"""\berror\(\s*["']([a-z0-9_]+)["']""")
 # The pre-catalogue form: a kind constructed with the code and two literal messages.
 OLD_FORM = re.compile(

@@ -19,7 +19,7 @@ from contest.errors import error, text_by_language
 from contest.models import Contest, Invitation, Team, TeamMember
 from contest.permissions import permission_require
 from contest.services.common import full_clean_or_raise
-from contest.signals import invitation_answered, invitation_sent
+from contest.signals import invitation_answered, invitation_sent, team_registered
 
 INVITATION_LIFETIME = timedelta(days=7)
 # The error for an invitation that can no longer be used, by its status.
@@ -164,6 +164,7 @@ def team_create(
     TeamMember.objects.create(
         team=team, contest=contest, user=actor, role=MemberRole.CAPTAIN, order=0
     )
+    team_registered.send(sender=Team, team=team)
     return team
 
 

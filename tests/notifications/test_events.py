@@ -280,3 +280,17 @@ def test_challenge_approved_then_published_reach_its_publisher_only(
     with django_capture_on_commit_callbacks(execute=True):
         challenge_publish(actor=organiser, challenge=challenge)
     assert reached("challenge_published") == people(publisher)
+
+
+def test_registration_confirmed_tells_the_captain_with_the_team_number(
+    contest, captain, django_capture_on_commit_callbacks
+):
+    from contest.services.team import team_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        team = team_create(actor=captain, contest=contest, name="星火队")
+    assert reached("registration_confirmed") == people(captain)
+    body = Message.objects.get(event="registration_confirmed", channel="inbox").body
+    assert "星火队" in body and team.code in body and "报名成功" in Message.objects.get(
+        event="registration_confirmed", channel="inbox"
+    ).subject

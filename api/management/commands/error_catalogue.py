@@ -15,7 +15,7 @@ from django.utils import translation
 
 from contest.errors import catalogue_all
 
-APPS = ("contest", "judging", "awards")
+APPS = ("contest", "judging", "awards", "notifications")
 DOC = Path(settings.BASE_DIR) / "docs" / "developer" / "errors.md"
 STATUS = {"invalid": 400, "conflict": 409, "forbidden": 403, "not_found": 404}
 
