@@ -206,3 +206,26 @@ catalogue.conflict(
         "This file cannot be opened to remove its author details, so it is withheld in a blind stage; ask the organiser for a readable copy."
     ),
 )
+
+# The formal check (形式审查)
+catalogue.conflict("stage_not_formal_check", _("This stage is not a formal-check stage."))
+catalogue.invalid("checklist_file_kind_invalid", _("Unknown file kinds: {kinds}."))
+catalogue.invalid("checklist_field_invalid", _("Unknown entry fields: {names}."))
+catalogue.invalid(
+    "formal_deadline_required", _("Give the deadline by which the team must resubmit.")
+)
+catalogue.invalid(
+    "formal_deadline_past", _("The deadline for the correction must be in the future.")
+)
+catalogue.conflict(
+    "formal_check_entry_promoted",
+    _("The entry has gone on to the next stage; its formal-check decision can no longer change."),
+)
+catalogue.invalid(
+    "promotion_rule_formal_only",
+    _("From a formal-check stage only the entries that passed go on: use the rule formal_passed."),
+)
+catalogue.invalid(
+    "promotion_rule_needs_formal_stage",
+    _("The rule formal_passed applies only to a formal-check stage."),
+)

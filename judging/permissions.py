@@ -10,7 +10,7 @@ from __future__ import annotations
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from contest.permissions import is_organiser, permission_define
+from contest.permissions import can_edit_entry, is_organiser, permission_define
 
 
 @rules.predicate
@@ -75,3 +75,45 @@ permission_define("judging.redact_entry", is_organiser, _("redact entries"))
 
 # The notary export of a stage's published results and the contest's chain (`obj`: the contest)
 permission_define("judging.export_notary", is_organiser, _("export the notary package"))
+
+
+# The formal check (`obj`: the contest)
+permission_define("judging.decide_formal_check", is_organiser, _("decide the formal check"))
+permission_define("judging.set_material_checklist", is_organiser, _("set the material checklist"))
+permission_define("judging.view_formal_check", is_organiser, _("see the formal-check queue"))
+
+
+@rules.predicate
+def is_returned_before_deadline(user, entry) -> bool:
+    """The entry's latest formal-check decision returned it for correction (补正) and its deadline
+    has not passed: its team may edit and resubmit it even after the submission window closed."""
+    from django.utils import timezone
+
+    from judging.enums import FormalCheckOutcome
+    from judging.models import FormalCheckDecision
+
+    latest = (
+        FormalCheckDecision.objects.filter(entry_id=entry.pk)
+        .order_by("-decided_at", "-id")
+        .values_list("outcome", "deadline")
+        .first()
+    )
+    return bool(
+        latest
+        and latest[0] == FormalCheckOutcome.RETURN
+        and latest[1] is not None
+        and latest[1] > timezone.now()
+    )
+
+
+@rules.predicate
+def can_edit_entry_of_team(user, entry) -> bool:
+    return can_edit_entry(user, entry.team)
+
+
+# Asked by name by `contest.services.entry` when the submission window refuses (`obj`: the entry).
+permission_define(
+    "judging.edit_returned_entry",
+    can_edit_entry_of_team & is_returned_before_deadline,
+    _("edit the returned entry"),
+)

@@ -37,3 +37,7 @@ entries_promoted = Signal()
 
 # sender=Recommendation, recommendation=<Recommendation>. Sent by `recommendation_create`.
 entry_recommended = Signal()
+
+# sender=FormalCheckDecision, decision=<FormalCheckDecision>. Sent by every formal-check decision
+# (`formal_check_pass`, `formal_check_return`, `formal_check_reject`, `formal_check_pass_bulk`).
+formal_check_decided = Signal()

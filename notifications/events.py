@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.enums import Channel
@@ -179,6 +180,20 @@ def _promotion_ctx(entry, data) -> dict:
         "entry_title": entry.title,
         "stage_name": entry.stage.name,
         "to_stage_name": to_stage.name if to_stage else "",
+    }
+
+
+def _formal_check_ctx(decision, data) -> dict:
+    entry = decision.entry
+    deadline = decision.deadline
+    return {
+        **_contest_ctx(entry.team.contest),
+        "team_name": entry.team.name,
+        "entry_title": entry.title,
+        "stage_name": decision.stage.name,
+        "outcome": decision.outcome,
+        "reason": decision.reason,
+        "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "",
     }
 
 
@@ -436,6 +451,17 @@ _EVENTS = [
         _promotion_ctx,
         link=lambda e, d: "/teams",
         contest=lambda e: e.team.contest_id,
+    ),
+    Event(
+        "formal_check_decided",
+        _("Formal check decided"),
+        "judging.FormalCheckDecision",
+        True,
+        INBOX_EMAIL,
+        lambda fd, d: team_people([fd.entry.team_id]),
+        _formal_check_ctx,
+        link=lambda fd, d: f"/entries/{fd.entry_id}",
+        contest=lambda fd: fd.stage.contest_id,
     ),
     Event(
         "entry_recommended",

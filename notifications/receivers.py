@@ -94,6 +94,10 @@ def entries_promoted(sender, from_stage, to_stage, entry_ids, **kwargs):
         )
 
 
+def formal_check_decided(sender, decision, **kwargs):
+    event_schedule("formal_check_decided", "judging.FormalCheckDecision", decision.pk)
+
+
 def entry_recommended(sender, recommendation, **kwargs):
     event_schedule("entry_recommended", "judging.Recommendation", recommendation.pk)
 
@@ -147,6 +151,7 @@ def receivers_connect() -> None:
         (judging_signals.snapshot_published, snapshot_published),
         (judging_signals.entries_promoted, entries_promoted),
         (judging_signals.entry_recommended, entry_recommended),
+        (judging_signals.formal_check_decided, formal_check_decided),
         (awards_signals.notice_opened, notice_opened),
         (awards_signals.objection_submitted, objection_submitted),
         (awards_signals.objection_resolved, objection_resolved),

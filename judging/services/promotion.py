@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from contest.enums import EntryStatus
+from contest.enums import EntryStatus, StageKind
 from contest.models import Contest, Entry, Stage
 from contest.permissions import permission_require
 from contest.services.entry import entry_files_carry
@@ -18,6 +18,7 @@ from judging.errors import error
 from judging.models import Promotion, Recommendation, ResultSnapshot, Rubric
 from judging.phases import phase_require
 from judging.selectors import snapshot_latest
+from judging.selectors.formal_check import formal_passed_entry_ids
 from judging.services.audit import audit_record
 from judging.signals import entries_promoted, entry_recommended
 
@@ -120,8 +121,10 @@ def promotion_apply(
     - top_n: the first `n` of each ranking group;
     - top_percent: the first ceil(ranked entries of the group × `percent` / 100) of each group;
     - threshold: every entry whose final score is at least `threshold`;
-    - hand_picked: exactly `entry_ids` (entries of from_stage).
-    Every rule needs the stage's results published and reads the latest published snapshot (what
+    - hand_picked: exactly `entry_ids` (entries of from_stage);
+    - formal_passed: from a formal-check stage, and the only rule allowed there, exactly the
+      entries whose latest formal-check decision is a pass (no ranking, no published results).
+    Every other rule needs the stage's results published and reads the latest published snapshot (what
     was announced and can be verified), never the live results. Every rule takes only entries
     that were submitted and not refused (`ELIGIBLE_STATUSES`): a selection holding a draft, a
     withdrawn or a refused entry is refused whole (`entries_not_eligible`, the entries listed in
@@ -142,13 +145,24 @@ def promotion_apply(
     if rule not in PromotionRule.values:
         raise _invalid("rule_invalid", "rule")
 
-    _results_published_require(from_stage)
-    snapshot = snapshot_latest(from_stage)
-    if rule == PromotionRule.HAND_PICKED:
+    formal = from_stage.kind == StageKind.FORMAL_CHECK
+    if formal != (rule == PromotionRule.FORMAL_PASSED):
+        code = "promotion_rule_formal_only" if formal else "promotion_rule_needs_formal_stage"
+        raise _invalid(code, "rule")
+
+    snapshot = None
+    if formal:
+        # a formal check has no ranking: exactly the entries whose latest decision is a pass
+        selected = formal_passed_entry_ids(from_stage)
+    elif rule == PromotionRule.HAND_PICKED:
+        _results_published_require(from_stage)
+        snapshot = snapshot_latest(from_stage)
         selected = list(dict.fromkeys(entry_ids or []))
         if not selected:
             raise _invalid("entry_ids_required", "entry_ids", action=_("promote"))
     else:
+        _results_published_require(from_stage)
+        snapshot = snapshot_latest(from_stage)
         if snapshot is None:
             raise error("results_not_published")
         selected = _selected_from_ranking(
