@@ -7,8 +7,9 @@ import team from './team'
 import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
+import statistics from './statistics'
 
-export const domains = { common, contest, team, judging, awards, notifications }
+export const domains = { common, contest, team, judging, awards, notifications, statistics }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -17,6 +18,7 @@ const en: SameShape<typeof zhCN> = {
   ...judging,
   ...awards,
   ...notifications,
+  ...statistics,
   enums: { ...contest.enums, ...team.enums, ...awards.enums },
 }
 

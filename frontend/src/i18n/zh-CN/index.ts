@@ -9,8 +9,9 @@ import team from './team'
 import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
+import statistics from './statistics'
 
-export const domains = { common, contest, team, judging, awards, notifications }
+export const domains = { common, contest, team, judging, awards, notifications, statistics }
 
 export default {
   ...common,
@@ -19,5 +20,6 @@ export default {
   ...judging,
   ...awards,
   ...notifications,
+  ...statistics,
   enums: { ...contest.enums, ...team.enums, ...awards.enums },
 }
