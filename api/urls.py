@@ -45,6 +45,12 @@ from api.views.certificate import (
 from api.views.challenge import ChallengeViewSet
 from api.views.contest import ContestViewSet, GroupViewSet, StageViewSet, TrackViewSet
 from api.views.entry import EntryFileDownloadView, EntryViewSet
+from api.views.formal_check import (
+    FormalBulkPassView,
+    FormalDecisionView,
+    FormalQueueView,
+    MaterialChecklistView,
+)
 from api.views.judging import (
     AuditLogViewSet,
     AuditVerifyView,
@@ -319,6 +325,26 @@ urlpatterns = [
         "contests/<int:pk>/notification-templates/<str:event>/<str:language>/preview/",
         TemplatePreviewView.as_view(),
         name="notification-template-preview",
+    ),
+    path(
+        "stages/<int:stage_id>/formal-check/checklist/",
+        MaterialChecklistView.as_view(),
+        name="formal-check-checklist",
+    ),
+    path(
+        "stages/<int:stage_id>/formal-check/queue/",
+        FormalQueueView.as_view(),
+        name="formal-check-queue",
+    ),
+    path(
+        "stages/<int:stage_id>/formal-check/pass-bulk/",
+        FormalBulkPassView.as_view(),
+        name="formal-check-pass-bulk",
+    ),
+    path(
+        "entries/<int:entry_id>/formal-check/",
+        FormalDecisionView.as_view(),
+        name="formal-check-decision",
     ),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.

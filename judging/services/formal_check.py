@@ -34,7 +34,7 @@ from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
 from judging.signals import formal_check_decided
 
 
-def _formal_stage_require(stage: Stage) -> None:
+def formal_stage_require(stage: Stage) -> None:
     if stage.kind != StageKind.FORMAL_CHECK:
         raise error("stage_not_formal_check")
 
@@ -45,7 +45,7 @@ def material_checklist_set(
 ) -> MaterialChecklist:
     """Set what an entry of the formal-check `stage` must hold (organisers). Audit-recorded."""
     permission_require(actor, "judging.set_material_checklist", stage.contest)
-    _formal_stage_require(stage)
+    formal_stage_require(stage)
     kinds = list(dict.fromkeys(str(k) for k in required_file_kinds))
     fields = list(dict.fromkeys(str(f) for f in required_fields))
     bad_kinds = [k for k in kinds if k not in EntryFileKind.values]
@@ -84,7 +84,7 @@ def _decidable_entry(actor, entry: Entry) -> Entry:
         Entry.objects.select_for_update().select_related("stage__contest", "team").get(pk=entry.pk)
     )
     permission_require(actor, "judging.decide_formal_check", entry.stage.contest)
-    _formal_stage_require(entry.stage)
+    formal_stage_require(entry.stage)
     _decidable_check(entry)
     return entry
 
@@ -177,7 +177,7 @@ def formal_check_pass_bulk(
     pending entry whose materials are complete; pending entries missing something are left for
     the organiser and listed in `skipped`. One audit row per entry, in one insert."""
     permission_require(actor, "judging.decide_formal_check", stage.contest)
-    _formal_stage_require(stage)
+    formal_stage_require(stage)
     queue = formal_queue(stage)
     if entry_ids is not None:
         wanted = list(dict.fromkeys(entry_ids))
