@@ -55,7 +55,7 @@ def _formal_check_of(entry: Entry) -> dict | None:
         state = FormalCheckState.PENDING  # returned, corrected and resubmitted
     return {
         "state": state,
-        "outcome": latest.outcome if latest else None,
+        "verdict": latest.outcome if latest else None,
         "reason": latest.reason if latest else "",
         "deadline": latest.deadline if latest else None,
         "decided_at": latest.decided_at if latest else None,

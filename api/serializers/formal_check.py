@@ -6,6 +6,9 @@ from contest.enums import EntryFileKind
 from judging.enums import ChecklistField, FormalCheckOutcome, FormalCheckState
 from judging.models import FormalCheckDecision
 
+# The decision's field is `verdict` in the API: "outcome" already names another choice set
+# (assignment runs), and one field name per choice set keeps the schema's enum names stable.
+
 
 class MaterialChecklistSerializer(serializers.Serializer):
     required_file_kinds = serializers.ListField(child=serializers.CharField(max_length=32))
@@ -34,7 +37,7 @@ class FormalQueueRowSerializer(serializers.Serializer):
     status = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     state = serializers.ChoiceField(choices=FormalCheckState.choices, source="formal_state")
-    outcome = serializers.ChoiceField(
+    verdict = serializers.ChoiceField(
         choices=FormalCheckOutcome.choices, source="formal_outcome", allow_null=True
     )
     reason = serializers.CharField(source="formal_reason", allow_null=True)
@@ -49,6 +52,9 @@ class FormalQueueQuerySerializer(serializers.Serializer):
 
 class FormalDecisionSerializer(serializers.ModelSerializer):
     decided_by_name = serializers.CharField(source="decided_by.real_name", read_only=True)
+    verdict = serializers.ChoiceField(
+        choices=FormalCheckOutcome.choices, source="outcome", read_only=True
+    )
 
     class Meta:
         model = FormalCheckDecision
@@ -56,7 +62,7 @@ class FormalDecisionSerializer(serializers.ModelSerializer):
             "id",
             "entry",
             "stage",
-            "outcome",
+            "verdict",
             "reason",
             "deadline",
             "decided_by",
@@ -66,7 +72,7 @@ class FormalDecisionSerializer(serializers.ModelSerializer):
 
 
 class FormalDecideSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=FormalCheckOutcome.choices)
+    verdict = serializers.ChoiceField(choices=FormalCheckOutcome.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -95,7 +101,7 @@ class EntryFormalCheckSerializer(serializers.Serializer):
     """What the team sees of its entry's formal check: the latest decision."""
 
     state = serializers.ChoiceField(choices=FormalCheckState.choices)
-    outcome = serializers.ChoiceField(choices=FormalCheckOutcome.choices, allow_null=True)
+    verdict = serializers.ChoiceField(choices=FormalCheckOutcome.choices, allow_null=True)
     reason = serializers.CharField(allow_blank=True)
     deadline = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)

@@ -126,12 +126,12 @@ class FormalDecisionView(APIView):
         data = FormalDecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        outcome = values["outcome"]
-        if outcome == FormalCheckOutcome.PASS:
+        verdict = values["verdict"]
+        if verdict == FormalCheckOutcome.PASS:
             decision = services.formal_check_pass(
                 actor=request.user, entry=entry, reason=values["reason"]
             )
-        elif outcome == FormalCheckOutcome.RETURN:
+        elif verdict == FormalCheckOutcome.RETURN:
             decision = services.formal_check_return(
                 actor=request.user,
                 entry=entry,

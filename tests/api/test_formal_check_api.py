@@ -125,7 +125,7 @@ def test_queue_shows_state_and_missing(client_for, organiser, formal, entry, con
         (entry.pk, "pending", {"files": ["slides"], "fields": ["summary"]}),
         (other.pk, "pending", {"files": ["slides"], "fields": []}),
     ]
-    client.post(f"/api/entries/{other.pk}/formal-check/", {"outcome": "pass"}, format="json")
+    client.post(f"/api/entries/{other.pk}/formal-check/", {"verdict": "pass"}, format="json")
     assert ids(client.get(f"/api/stages/{formal.pk}/formal-check/queue/?state=passed")) == [
         other.pk
     ]
@@ -157,18 +157,18 @@ def test_return_then_team_sees_fixes_and_resubmits(client_for, organiser, formal
     deadline = _later()
     response = organiser_client.post(
         f"/api/entries/{entry.pk}/formal-check/",
-        {"outcome": "return", "reason": "缺少盖章页", "deadline": deadline},
+        {"verdict": "return", "reason": "缺少盖章页", "deadline": deadline},
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert (response.json()["outcome"], response.json()["reason"]) == ("return", "缺少盖章页")
+    assert (response.json()["verdict"], response.json()["reason"]) == ("return", "缺少盖章页")
 
     team_client = client_for(captain)
     seen = team_client.get(f"/api/entries/{entry.pk}/").json()
     assert seen["status"] == "draft"
-    assert {k: seen["formal_check"][k] for k in ("state", "outcome", "reason")} == {
+    assert {k: seen["formal_check"][k] for k in ("state", "verdict", "reason")} == {
         "state": "returned",
-        "outcome": "return",
+        "verdict": "return",
         "reason": "缺少盖章页",
     }
     assert seen["formal_check"]["deadline"] is not None
@@ -188,7 +188,7 @@ def test_return_without_deadline_refused_both_languages(client_for, organiser, e
     before = _counts()
     response = client_for(organiser).post(
         f"/api/entries/{entry.pk}/formal-check/",
-        {"outcome": "return", "reason": "缺少盖章页"},
+        {"verdict": "return", "reason": "缺少盖章页"},
         format="json",
     )
     body = assert_error(response, 400, "formal_deadline_required")
@@ -202,7 +202,7 @@ def test_return_without_deadline_refused_both_languages(client_for, organiser, e
 
 def test_reject_without_reason_refused(client_for, organiser, entry):
     response = client_for(organiser).post(
-        f"/api/entries/{entry.pk}/formal-check/", {"outcome": "reject"}, format="json"
+        f"/api/entries/{entry.pk}/formal-check/", {"verdict": "reject"}, format="json"
     )
     assert_error(response, 400, "reason_required")
     assert _counts() == (0, 0)
@@ -217,7 +217,7 @@ def test_decide_refused_to_others(client_for, request, who, entry, formal):
         user = request.getfixturevalue(who)
     client = client_for(user)
     response = client.post(
-        f"/api/entries/{entry.pk}/formal-check/", {"outcome": "pass"}, format="json"
+        f"/api/entries/{entry.pk}/formal-check/", {"verdict": "pass"}, format="json"
     )
     assert_error(response, 404, "not_found")
     for url in (
@@ -234,7 +234,7 @@ def test_team_sees_only_its_own_outcome(client_for, organiser, formal, entry, co
     other = _submitted(formal, TeamFactory(contest=contest))
     client_for(organiser).post(
         f"/api/entries/{other.pk}/formal-check/",
-        {"outcome": "reject", "reason": "资格不符"},
+        {"verdict": "reject", "reason": "资格不符"},
         format="json",
     )
     team_client = client_for(captain)
@@ -249,7 +249,7 @@ def test_bulk_pass_and_promotion_of_passed_only(client_for, organiser, formal, e
     rejected = _submitted(formal, TeamFactory(contest=contest))
     client.post(
         f"/api/entries/{rejected.pk}/formal-check/",
-        {"outcome": "reject", "reason": "资格不符"},
+        {"verdict": "reject", "reason": "资格不符"},
         format="json",
     )
     response = client.post(f"/api/stages/{formal.pk}/formal-check/pass-bulk/", {}, format="json")
@@ -280,8 +280,8 @@ def test_decision_history_for_organiser(client_for, organiser, entry):
     client = client_for(organiser)
     client.post(
         f"/api/entries/{entry.pk}/formal-check/",
-        {"outcome": "return", "reason": "缺少盖章页", "deadline": _later()},
+        {"verdict": "return", "reason": "缺少盖章页", "deadline": _later()},
         format="json",
     )
     rows = client.get(f"/api/entries/{entry.pk}/formal-check/").json()
-    assert [(r["outcome"], r["reason"]) for r in rows] == [("return", "缺少盖章页")]
+    assert [(r["verdict"], r["reason"]) for r in rows] == [("return", "缺少盖章页")]

@@ -1141,6 +1141,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/entries/{entry_id}/formal-check/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every decision on the entry, newest first. */
+        get: operations["entries_formal_check_list"];
+        put?: never;
+        /** @description Pass; return for correction (补正) with a reason and a deadline; or reject with a reason. */
+        post: operations["entries_formal_check_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/entries/{id}/": {
         parameters: {
             query?: never;
@@ -2245,6 +2263,61 @@ export interface paths {
         put?: never;
         /** @description Assign a judge by hand: refused on a conflict, off-panel or at the judge's max load. */
         post: operations["stages_assignments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{stage_id}/formal-check/checklist/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The stage's material checklist (the default when none was set) and the size limits. */
+        get: operations["stages_formal_check_checklist_retrieve"];
+        /** @description Set the file kinds and entry fields every entry of the stage must hold. */
+        put: operations["stages_formal_check_checklist_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{stage_id}/formal-check/pass-bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Pass the listed entries, or every pending entry whose materials are complete. */
+        post: operations["stages_formal_check_pass_bulk_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{stage_id}/formal-check/queue/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Submitted and returned entries of the stage, oldest submission first, each with its
+         *     state, latest decision and what the checklist finds missing. Paginated.
+         */
+        get: operations["stages_formal_check_queue_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3497,6 +3570,7 @@ export interface components {
             readonly files: components["schemas"]["EntryFile"][];
             /** Format: date-time */
             readonly updated_at: string;
+            readonly formal_check: components["schemas"]["EntryFormalCheck"] | null;
         };
         EntryCount: {
             stage: number;
@@ -3551,6 +3625,16 @@ export interface components {
             kind: components["schemas"]["EntryFileKindEnum"];
             /** Format: binary */
             file: string;
+        };
+        /** @description What the team sees of its entry's formal check: the latest decision. */
+        EntryFormalCheck: {
+            state: components["schemas"]["StateEnum"];
+            verdict: (components["schemas"]["VerdictEnum"] | components["schemas"]["NullEnum"]) | null;
+            reason: string;
+            /** Format: date-time */
+            deadline: string | null;
+            /** Format: date-time */
+            decided_at: string | null;
         };
         /** @description One stored result row: raw beside normalised beside final, rank within its group. */
         EntryResult: {
@@ -3626,11 +3710,72 @@ export interface components {
             /** @description Judges at their max load already */
             judges_at_capacity: number;
         };
+        /**
+         * @description * `title` - 作品名称 Title
+         *     * `summary` - 简介 Summary
+         *     * `tags` - 关键词 Tags
+         * @enum {string}
+         */
+        FieldsEnum: "title" | "summary" | "tags";
         FileNotChecked: {
             file: number;
             file_name: string;
             /** @description not_text, or why the file could not be read */
             reason: string;
+        };
+        FormalBulkPassRequest: {
+            /** @description The entries to pass; left out: every pending entry with complete materials. */
+            entry_ids?: number[] | null;
+        };
+        FormalBulkPassResult: {
+            passed: number[];
+            skipped: components["schemas"]["FormalBulkSkipped"][];
+        };
+        FormalBulkSkipped: {
+            id: number;
+            missing: components["schemas"]["MissingMaterials"];
+        };
+        FormalDecideRequest: {
+            verdict: components["schemas"]["VerdictEnum"];
+            /** @default  */
+            reason: string;
+            /** Format: date-time */
+            deadline?: string | null;
+        };
+        FormalDecision: {
+            readonly id: number;
+            entry: number;
+            stage: number;
+            readonly verdict: components["schemas"]["VerdictEnum"];
+            /** 理由 Reason */
+            reason?: string;
+            /**
+             * 补正截止 Correction deadline
+             * Format: date-time
+             */
+            deadline?: string | null;
+            decided_by: number;
+            readonly decided_by_name: string;
+            /** Format: date-time */
+            readonly decided_at: string;
+        };
+        FormalQueueRow: {
+            id: number;
+            title: string;
+            team: number;
+            team_code: string;
+            team_name: string;
+            status: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            state: components["schemas"]["StateEnum"];
+            verdict: (components["schemas"]["VerdictEnum"] | components["schemas"]["NullEnum"]) | null;
+            reason: string | null;
+            /** Format: date-time */
+            deadline: string | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            missing: components["schemas"]["MissingMaterials"];
         };
         GlyphIssue: {
             role: string;
@@ -3863,6 +4008,25 @@ export interface components {
             token: string;
             user: components["schemas"]["Me"];
         };
+        MaterialChecklist: {
+            required_file_kinds: string[];
+            required_fields: string[];
+            readonly is_default: boolean;
+            /** @description The size limit in bytes of each file kind (from settings). */
+            readonly size_limits: {
+                [key: string]: number;
+            };
+            readonly file_kind_choices: {
+                [key: string]: unknown;
+            }[];
+            readonly field_choices: {
+                [key: string]: unknown;
+            }[];
+        };
+        MaterialChecklistRequest: {
+            required_file_kinds: string[];
+            required_fields: string[];
+        };
         Me: {
             readonly id: number;
             /** 邮箱 Email */
@@ -3904,6 +4068,10 @@ export interface components {
          * @enum {string}
          */
         MethodEnum: "mean" | "trimmed_mean" | "median";
+        MissingMaterials: {
+            files: components["schemas"]["EntryFileKindEnum"][];
+            fields: components["schemas"]["FieldsEnum"][];
+        };
         /**
          * @description * `full` - 全部重排 Full
          *     * `top_up` - 补足 Top up
@@ -4332,6 +4500,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["EntryResult"][];
+        };
+        PaginatedFormalQueueRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["FormalQueueRow"][];
         };
         PaginatedInvitationList: {
             /** @example 123 */
@@ -4844,9 +5027,10 @@ export interface components {
          *     * `top_percent` - 前X% Top X percent
          *     * `threshold` - 分数线 Score threshold
          *     * `hand_picked` - 指定名单 Hand-picked
+         *     * `formal_passed` - 形式审查通过 Passed the formal check
          * @enum {string}
          */
-        PromotionRequestRuleEnum: "top_n" | "top_percent" | "threshold" | "hand_picked";
+        PromotionRequestRuleEnum: "top_n" | "top_percent" | "threshold" | "hand_picked" | "formal_passed";
         RankingSummary: {
             stage_id: number;
             /** @description result rows stored */
@@ -5232,6 +5416,14 @@ export interface components {
             blind?: boolean;
             reason?: string;
         };
+        /**
+         * @description * `pending` - 待审查 Pending
+         *     * `passed` - 已通过 Passed
+         *     * `returned` - 已退回补正 Returned
+         *     * `rejected` - 未通过 Rejected
+         * @enum {string}
+         */
+        StateEnum: "pending" | "passed" | "returned" | "rejected";
         TeamDetail: {
             readonly id: number;
             contest: number;
@@ -5310,6 +5502,9 @@ export interface components {
         };
         Template: {
             event: string;
+            /** @description The event's name, as organisers read it */
+            event_label_zh: string;
+            event_label_en: string;
             language: string;
             subject: string;
             body: string;
@@ -5411,6 +5606,13 @@ export interface components {
             /** @description on a team of the `contest` asked about; null when none was asked */
             readonly on_team_in_contest: boolean | null;
         };
+        /**
+         * @description * `pass` - 通过 Pass
+         *     * `return` - 退回补正 Return for correction
+         *     * `reject` - 不通过 Reject
+         * @enum {string}
+         */
+        VerdictEnum: "pass" | "return" | "reject";
         /**
          * @description * `title` - title
          *     * `summary` - summary
@@ -11379,6 +11581,162 @@ export interface operations {
             };
         };
     };
+    entries_formal_check_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormalDecision"][];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    entries_formal_check_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormalDecideRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FormalDecideRequest"];
+                "multipart/form-data": components["schemas"]["FormalDecideRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormalDecision"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     entries_retrieve: {
         parameters: {
             query?: never;
@@ -17168,6 +17526,329 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_formal_check_checklist_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialChecklist"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_formal_check_checklist_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaterialChecklistRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MaterialChecklistRequest"];
+                "multipart/form-data": components["schemas"]["MaterialChecklistRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialChecklist"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_formal_check_pass_bulk_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FormalBulkPassRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FormalBulkPassRequest"];
+                "multipart/form-data": components["schemas"]["FormalBulkPassRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormalBulkPassResult"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_formal_check_queue_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /**
+                 * @description * `pending` - 待审查 Pending
+                 *     * `passed` - 已通过 Passed
+                 *     * `returned` - 已退回补正 Returned
+                 *     * `rejected` - 未通过 Rejected
+                 */
+                state?: "pending" | "passed" | "returned" | "rejected";
+            };
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFormalQueueRowList"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
