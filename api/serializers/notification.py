@@ -91,6 +91,8 @@ class AnnouncementCreateSerializer(serializers.Serializer):
 
 class TemplateSerializer(serializers.Serializer):
     event = serializers.CharField()
+    event_label_zh = serializers.CharField(help_text="The event's name, as organisers read it")
+    event_label_en = serializers.CharField()
     language = serializers.CharField()
     subject = serializers.CharField()
     body = serializers.CharField()

@@ -3,6 +3,7 @@ unsubscribe link; for a contest's organisers, delivery statistics, resending fai
 announcements to teams and the wording of each event's message (with a preview)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -224,6 +225,10 @@ class TemplateListView(_ContestView):
         rows = []
         for event in EVENTS:
             placeholders = template_services.placeholders_of(event)
+            with translation.override("zh-hans"):
+                label_zh = str(EVENTS[event].label)
+            with translation.override("en"):
+                label_en = str(EVENTS[event].label)
             for language in Language.values:
                 override = overrides.get((event, language))
                 subject, body = (
@@ -234,6 +239,8 @@ class TemplateListView(_ContestView):
                 rows.append(
                     {
                         "event": event,
+                        "event_label_zh": label_zh,
+                        "event_label_en": label_en,
                         "language": language,
                         "subject": subject,
                         "body": body,

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import PASSWORD
-from .helpers import confirm_dialog, field, login, toast
+from .helpers import confirm_dialog, field, login, pick, toast
 
 pytestmark = pytest.mark.browser
 
@@ -134,6 +134,7 @@ def test_organiser_announcement_reaches_the_team_inbox(live_server, new_page, pe
 
     # The wording of a message: placeholders listed, a preview with sample values, then saved.
     editor = organiser.get_by_test_id("template-editor")
+    pick(organiser, "template-event", "团队邀请")
     expect(editor).to_contain_text("{{ team_name }}")
     field(organiser, "template-subject").fill("欢迎加入「{{ team_name }}」")
     organiser.get_by_test_id("template-preview").click()
@@ -150,6 +151,7 @@ def test_organiser_announcement_reaches_the_team_inbox(live_server, new_page, pe
 
     captain = new_page()
     login(captain, live_server.url, login="captain@example.com", password=PASSWORD)
-    expect(captain.get_by_test_id("inbox-badge").locator("sup")).to_have_text("1")
+    # Unread: the registration confirmation (报名成功) and the announcement.
+    expect(captain.get_by_test_id("inbox-badge").locator("sup")).to_have_text("2")
     captain.goto(f"{live_server.url}/inbox")
     expect(captain.get_by_test_id("inbox-item").first).to_contain_text("路演于下周一上午九点举行。")

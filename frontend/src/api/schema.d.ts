@@ -17794,7 +17794,6 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
-                /** @description 每页返回的结果数量。 */
                 page_size?: number;
                 /**
                  * @description * `pending` - 待审查 Pending
