@@ -68,7 +68,11 @@ class FormalQueueView(StageScopedMixin, APIView):
     pagination_class = StandardPagination
 
     @extend_schema(
-        parameters=[FormalQueueQuerySerializer, OpenApiParameter("page", int)],
+        parameters=[
+            FormalQueueQuerySerializer,
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
         responses=FormalQueueRowSerializer(many=True),
     )
     def get(self, request, stage_id):

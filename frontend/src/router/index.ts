@@ -37,6 +37,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/inbox', name: 'inbox', component: () => import('@/views/inbox/InboxView.vue'), meta: { auth: true } },
   { path: '/inbox/preferences', name: 'notification-preferences', component: () => import('@/views/inbox/PreferencesView.vue'), meta: { auth: true } },
   { path: '/unsubscribe', name: 'unsubscribe', component: () => import('@/views/inbox/UnsubscribeView.vue') },
+  { path: '/organiser/contests/:id(\\d+)/formal-check', name: 'contest-formal-check', component: () => import('@/views/organiser/FormalCheckQueue.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/organiser/contests/:id(\\d+)/notifications', name: 'contest-notifications', component: () => import('@/views/inbox/ContestNotifications.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
