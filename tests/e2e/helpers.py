@@ -15,11 +15,21 @@ def field(page: Page, testid: str):
 
 
 def pick(page: Page, select_testid: str, option_text: str) -> None:
-    """Open an el-select by its data-testid and click the visible option with this text."""
-    page.get_by_test_id(select_testid).click()
-    option = page.locator(".el-select-dropdown__item:visible", has_text=option_text).first
-    expect(option).to_be_visible()
-    option.click()
+    """Open an el-select by its data-testid, click the visible option with this text, and wait
+    until the select shows it: on a loaded machine a click during the dropdown's opening
+    transition can miss, and the test would go on with the old value."""
+    select = page.get_by_test_id(select_testid)
+    for attempt in range(3):
+        select.click()
+        option = page.locator(".el-select-dropdown__item:visible", has_text=option_text).first
+        expect(option).to_be_visible()
+        option.click()
+        try:
+            expect(select).to_contain_text(option_text, timeout=2000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 def confirm_dialog(page: Page) -> None:
