@@ -92,6 +92,12 @@ from api.views.result import (
     ScoresExportView,
     SnapshotListView,
 )
+from api.views.statistics import (
+    EntryStatisticsView,
+    JudgeStatisticsView,
+    RegistrationStatisticsView,
+    ScoreStatisticsView,
+)
 from api.views.team import InvitationViewSet, TeamViewSet
 from api.views.user import UserSearchView
 
@@ -187,6 +193,27 @@ urlpatterns = [
     ),
     path("config/", ClientConfigView.as_view(), name="client-config"),
     path("users/search/", UserSearchView.as_view(), name="user-search"),
+    # Organisers' statistics (the charts of the contest's statistics tab)
+    path(
+        "contests/<int:pk>/statistics/registrations/",
+        RegistrationStatisticsView.as_view(),
+        name="contest-statistics-registrations",
+    ),
+    path(
+        "contests/<int:pk>/statistics/entries/",
+        EntryStatisticsView.as_view(),
+        name="contest-statistics-entries",
+    ),
+    path(
+        "stages/<int:pk>/statistics/scores/",
+        ScoreStatisticsView.as_view(),
+        name="stage-statistics-scores",
+    ),
+    path(
+        "stages/<int:pk>/statistics/judges/",
+        JudgeStatisticsView.as_view(),
+        name="stage-statistics-judges",
+    ),
     path(
         "entry-files/<int:pk>/download/",
         EntryFileDownloadView.as_view(),
