@@ -163,3 +163,39 @@ def test_results_panel_explains_kendall_and_icc(live_server, new_page, scored):
     explain.scroll_into_view_if_needed()
     expect(explain).to_contain_text("肯德尔 W（0 到 1）衡量各位评委对作品的排序是否一致")
     expect(explain).to_contain_text("低于 0 说明一致程度还不如随机")
+
+
+def test_echarts_only_in_the_statistics_chunks():
+    """After the build, ECharts (statisticsCharts.ts and the echarts/zrender modules) is reached
+    only through dynamic imports from the statistics tab: not from the entry, any public page or
+    the management page itself."""
+    import json
+
+    from .conftest import DIST
+
+    manifest = json.loads((DIST / ".vite" / "manifest.json").read_text())
+
+    def static_closure(key, seen=None):
+        seen = set() if seen is None else seen
+        if key not in seen:
+            seen.add(key)
+            for inner in manifest[key].get("imports", []):
+                static_closure(inner, seen)
+        return seen
+
+    charts = {k for k in manifest if k.endswith("statisticsCharts.ts")}
+    assert len(charts) == 1
+    echarts_files = {manifest[k]["file"] for k in charts}
+    entry = next(k for k, v in manifest.items() if v.get("isEntry"))
+    pages = [k for k in manifest if k.startswith("src/views/public/")] + [
+        entry,
+        "src/views/organiser/ContestManage.vue",
+        "src/views/organiser/ContestStatistics.vue",
+    ]
+    assert len(pages) > 3
+    for page in pages:
+        files = {manifest[k]["file"] for k in static_closure(page)}
+        assert not files & echarts_files, page
+        assert not any(k for k in static_closure(page) if "echarts" in k or "zrender" in k), page
+    statistics = manifest["src/views/organiser/ContestStatistics.vue"]
+    assert next(iter(charts)) in statistics["dynamicImports"]
