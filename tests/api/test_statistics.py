@@ -8,14 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
 
-from api.views.statistics import (
-    EntryStatisticsView,
-    JudgeStatisticsView,
-    RegistrationStatisticsView,
-    ScoreStatisticsView,
-)
 from contest.enums import EntryStatus, OrganisationKind
 from contest.models import Team
 from tests.api.helpers import assert_error
@@ -30,19 +23,6 @@ from tests.factories.contest import (
     UserFactory,
 )
 from tests.factories.judging import AssignmentFactory, PanelMembershipFactory, ReviewFactory
-
-# Until the routes are in api/urls.py (the lead adds them), this module is its own URLconf.
-urlpatterns = [
-    path(
-        "api/contests/<int:pk>/statistics/registrations/",
-        RegistrationStatisticsView.as_view(),
-    ),
-    path("api/contests/<int:pk>/statistics/entries/", EntryStatisticsView.as_view()),
-    path("api/stages/<int:pk>/statistics/scores/", ScoreStatisticsView.as_view()),
-    path("api/stages/<int:pk>/statistics/judges/", JudgeStatisticsView.as_view()),
-    path("", include("config.urls")),
-]
-pytestmark = pytest.mark.urls(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -219,6 +199,9 @@ ROUTES = [
     "/api/stages/{stage}/statistics/scores/",
     "/api/stages/{stage}/statistics/judges/",
 ]
+# Queries per request, whatever the number of teams: the organiser's contest or stage looked up,
+# then the aggregates (the judging side loads the stage's scoring data as the ranking does).
+QUERIES = dict(zip(ROUTES, (5, 3, 13, 15), strict=True))
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -264,4 +247,4 @@ def test_statistics_queries_do_not_grow_with_teams(client_for, db, route):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+    assert counts == [QUERIES[route], QUERIES[route]]

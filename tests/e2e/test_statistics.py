@@ -5,31 +5,12 @@ progress table's total row are there."""
 import re
 
 import pytest
-from django.urls import include, path
 from playwright.sync_api import expect
-
-from api.views.statistics import (
-    EntryStatisticsView,
-    JudgeStatisticsView,
-    RegistrationStatisticsView,
-    ScoreStatisticsView,
-)
 
 from .conftest import PASSWORD, SCORES, judging_stage, shot
 from .helpers import field
 
-# Until the lead adds the statistics routes to api/urls.py, this module is its own URLconf.
-urlpatterns = [
-    path(
-        "api/contests/<int:pk>/statistics/registrations/",
-        RegistrationStatisticsView.as_view(),
-    ),
-    path("api/contests/<int:pk>/statistics/entries/", EntryStatisticsView.as_view()),
-    path("api/stages/<int:pk>/statistics/scores/", ScoreStatisticsView.as_view()),
-    path("api/stages/<int:pk>/statistics/judges/", JudgeStatisticsView.as_view()),
-    path("", include("config.urls")),
-]
-pytestmark = [pytest.mark.browser, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.browser
 
 CHARTS = ["time", "track", "region", "kind", "entries", "scores", "judges", "progress"]
 
