@@ -453,6 +453,17 @@ _EVENTS = [
         contest=lambda e: e.team.contest_id,
     ),
     Event(
+        "entry_not_promoted",
+        _("Entry not promoted"),
+        "contest.Entry",
+        True,
+        INBOX_EMAIL,
+        lambda e, d: team_people([e.team_id]),
+        _promotion_ctx,
+        link=lambda e, d: "/teams",
+        contest=lambda e: e.team.contest_id,
+    ),
+    Event(
         "formal_check_decided",
         _("Formal check decided"),
         "judging.FormalCheckDecision",

@@ -100,9 +100,45 @@ def declaration_reminders_send(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
+def not_promoted_send(*, now: dt.datetime | None = None) -> int:
+    """Teams whose entry did not go on: told once the next stage's submission window has opened
+    (NOTIFICATIONS_NOT_PROMOTED_DAYS, default 3, is how far back a window's opening is looked
+    at). Promotion can come in several rounds (a rule, then entries picked by hand); when the
+    next stage opens, the rounds are over, so that is when "not promoted" is true. Only stages
+    into which something was promoted count: a stage the contest fills otherwise says nothing."""
+    from judging.models import Promotion
+
+    now = now or timezone.now()
+    days = setting("NOTIFICATIONS_NOT_PROMOTED_DAYS", 3)
+    opened = Stage.objects.filter(
+        submission_opens_at__lte=now, submission_opens_at__gt=now - dt.timedelta(days=days)
+    ).filter(Exists(Promotion.objects.filter(to_stage=OuterRef("pk"))))
+    sent = 0
+    for to_stage in opened:
+        from_ids = set(
+            Promotion.objects.filter(to_stage=to_stage).values_list("from_stage_id", flat=True)
+        )
+        promoted = Promotion.objects.filter(to_stage=to_stage).values("entry_id")
+        left = (
+            Entry.objects.filter(stage_id__in=from_ids, status="submitted")
+            .exclude(pk__in=promoted)
+            .values_list("pk", flat=True)
+        )
+        for entry_id in left:
+            sent += event_raise(
+                event="entry_not_promoted",
+                model="contest.Entry",
+                obj_id=entry_id,
+                data={"to_stage": to_stage.pk},
+                occurrence=f"stage:{to_stage.pk}",
+            )
+    return sent
+
+
 def reminders_send(*, now: dt.datetime | None = None) -> dict:
     return {
         "deadline": deadline_reminders_send(now=now),
         "scoring": scoring_reminders_send(now=now),
         "declaration": declaration_reminders_send(now=now),
+        "not_promoted": not_promoted_send(now=now),
     }

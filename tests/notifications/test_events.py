@@ -291,6 +291,39 @@ def test_registration_confirmed_tells_the_captain_with_the_team_number(
         team = team_create(actor=captain, contest=contest, name="星火队")
     assert reached("registration_confirmed") == people(captain)
     body = Message.objects.get(event="registration_confirmed", channel="inbox").body
-    assert "星火队" in body and team.code in body and "报名成功" in Message.objects.get(
-        event="registration_confirmed", channel="inbox"
-    ).subject
+    assert (
+        "星火队" in body
+        and team.code in body
+        and "报名成功"
+        in Message.objects.get(event="registration_confirmed", channel="inbox").subject
+    )
+
+
+def test_not_promoted_told_once_when_the_next_stage_opens(contest, stage, organiser):
+    """The teams whose entry did not go on hear it once the next stage's submission opens (the
+    promotion rounds are over by then); the promoted team does not; running again sends nothing."""
+    from judging.models import Promotion
+    from notifications.services.reminder import not_promoted_send
+    from tests.factories.awards import published_ranking
+
+    snapshot, teams = published_ranking(stage=stage, ranks=[1, 2, 3])
+    Entry.objects.filter(stage=stage).update(status="submitted")
+    now = timezone.now()
+    final = StageFactory(
+        contest=contest, order=2, name="决赛", submission_opens_at=now + dt.timedelta(hours=1)
+    )
+    promoted = Entry.objects.get(stage=stage, team=teams[0])
+    Promotion.objects.create(
+        from_stage=stage, to_stage=final, entry=promoted, rule="top_n", created_by=organiser
+    )
+    assert not_promoted_send(now=now) == 0  # not open yet: a second round may still come
+
+    later = now + dt.timedelta(hours=2)
+    assert not_promoted_send(now=later) == 4  # two teams, inbox and e-mail
+    assert reached("entry_not_promoted") == people(teams[1].captain, teams[2].captain)
+    assert (
+        "未能晋级「决赛」"
+        in Message.objects.filter(event="entry_not_promoted", channel="inbox").first().subject
+    )
+    assert not_promoted_send(now=later) == 0
+    assert not_promoted_send(now=later + dt.timedelta(days=5)) == 0  # long opened: not looked at
