@@ -285,3 +285,28 @@ def test_decision_history_for_organiser(client_for, organiser, entry):
     )
     rows = client.get(f"/api/entries/{entry.pk}/formal-check/").json()
     assert [(r["verdict"], r["reason"]) for r in rows] == [("return", "缺少盖章页")]
+
+
+def test_entry_list_with_decisions_query_count_constant(client_for, organiser, formal, contest):
+    """The entries list (organiser) with formal-check decisions: one more query per page, not
+    per entry."""
+    client = client_for(organiser)
+    first = _submitted(formal, TeamFactory(contest=contest))
+    client.post(f"/api/entries/{first.pk}/formal-check/", {"verdict": "pass"}, format="json")
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as q:
+            response = client.get(f"/api/entries/?stage={formal.pk}")
+        assert response.status_code == 200
+        rows = results(response)
+        counts.append((len(rows), len(q)))
+        for _ in range(2):
+            e = _submitted(formal, TeamFactory(contest=contest))
+            client.post(
+                f"/api/entries/{e.pk}/formal-check/",
+                {"verdict": "reject", "reason": "资格不符"},
+                format="json",
+            )
+    assert [c[0] for c in counts] == [1, 3]
+    assert counts[0][1] == counts[1][1]
+    assert {r["formal_check"]["state"] for r in rows} == {"passed", "rejected"}

@@ -321,3 +321,26 @@ def test_notification_texts_per_outcome(
     assert "退回补正" in zh.subject
     assert "缺盖章页" in zh.body
     assert FormalCheckOutcome.RETURN == "return"
+
+
+def test_returned_entry_file_upload_after_window(formal, organiser, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contest.services.entry import entry_file_upload
+
+    stage, _ = formal
+    entry = _submitted(stage, team)
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    with pytest.raises(StateConflict) as e:
+        entry_file_upload(
+            actor=team.captain,
+            entry=entry,
+            kind="slides",
+            uploaded=SimpleUploadedFile("s.pdf", pdf),
+        )
+    assert e.value.code == "submission_closed"
+    formal_check_return(actor=organiser, entry=entry, reason="补路演材料", deadline=_in_days(1))
+    uploaded = entry_file_upload(
+        actor=team.captain, entry=entry, kind="slides", uploaded=SimpleUploadedFile("s.pdf", pdf)
+    )
+    assert (uploaded.kind, uploaded.version) == ("slides", 1)
