@@ -62,6 +62,12 @@ def test_organiser_assigns_ranks_and_opens_notice(live_server, new_page, organis
     page.get_by_test_id("judge-progress-card").get_by_role("button").click()
     busy_row = table_rows(page, "judge-progress-table").filter(has_text="评委甲")
     expect(busy_row.locator(".el-progress__text")).to_contain_text("100%")
+    # Labelled columns and a total row: 10 assigned, 10 submitted, none remaining.
+    expect(progress.locator(".el-table__header")).to_contain_text("未完成")
+    expect(progress.locator(".el-table__header")).to_contain_text("完成度")
+    footer = progress.locator(".el-table__footer")
+    expect(footer).to_contain_text("合计")
+    expect(footer).to_contain_text("100%")
     page.get_by_test_id("compute").click()
     toast(page, "已计算")
     ranking = page.get_by_test_id("ranking")

@@ -88,6 +88,9 @@ const judging: SameShape<typeof zh> = {
     changeReason: 'Reason for the change (required once scored)',
   },
   assignment: {
+    remaining: 'Remaining',
+    completion: 'Done',
+    total: 'Total',
     title: 'Assignment',
     judgesPerEntry: 'Judges per entry',
     feasibility: 'Check feasibility',

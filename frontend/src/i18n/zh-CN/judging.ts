@@ -90,6 +90,9 @@ export default {
   },
   // 组委会：分配评委与评分进度
   assignment: {
+    remaining: '未完成',
+    completion: '完成度',
+    total: '合计',
     title: '分配评委',
     judgesPerEntry: '每件作品评委数',
     feasibility: '可行性检查',
