@@ -138,3 +138,18 @@ def test_formal_check_return_fix_resubmit_pass_reject_promote(live_server, new_p
     )
     assert outcome.promoted == [fixed.pk]
     assert list(Entry.objects.filter(stage=nxt).values_list("title", flat=True)) == ["城市数据底座"]
+
+
+def test_formal_check_queue_in_english_on_a_phone(live_server, new_page, world):
+    base = live_server.url
+    contest, formal, _nxt, (first, _second) = _formal_world(world)
+    page = new_page(phone=True)
+    page.goto(f"{base}/login?next=/organiser/contests/{contest.pk}/formal-check")
+    field(page, "login-login").fill("organiser@example.com")
+    field(page, "login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id(f"formal-state-{first.pk}")).to_have_text("待审查")
+    page.get_by_role("button", name="EN").click()
+    expect(page.get_by_test_id(f"formal-state-{first.pk}")).to_have_text("Pending")
+    expect(page.get_by_role("heading", name="Formal check")).to_be_visible()
+    shot(page, "phone-formal-check-en")
