@@ -73,6 +73,7 @@ from api.views.notification import (
     NotificationViewSet,
     PreferencesView,
     ResendView,
+    SmsReportView,
     TemplateDetailView,
     TemplateListView,
     TemplatePreviewView,
@@ -323,6 +324,11 @@ urlpatterns = [
     ),
     path("notifications/preferences/", PreferencesView.as_view(), name="notification-preferences"),
     path("notifications/unsubscribe/", UnsubscribeView.as_view(), name="notification-unsubscribe"),
+    path(
+        "notifications/sms-reports/<str:token>/",
+        SmsReportView.as_view(),
+        name="notification-sms-reports",
+    ),
     path(
         "contests/<int:pk>/notification-stats/",
         DeliveryStatsView.as_view(),

@@ -447,6 +447,9 @@ ALIYUN_SMS_ACCESS_KEY_ID = env_str("ALIYUN_SMS_ACCESS_KEY_ID")
 ALIYUN_SMS_ACCESS_KEY_SECRET = env_str("ALIYUN_SMS_ACCESS_KEY_SECRET")
 ALIYUN_SMS_SIGN_NAME = env_str("ALIYUN_SMS_SIGN_NAME")
 ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT") or "https://dysmsapi.aliyuncs.com/"
+# The secret last part of the delivery-report address given to Aliyun's console
+# (/api/notifications/sms-reports/<token>/); empty: reports are refused (404).
+ALIYUN_SMS_REPORT_TOKEN = env_str("ALIYUN_SMS_REPORT_TOKEN")
 # Event -> template code registered with the SMS provider, as JSON, e.g.
 # {"invitation_sent": {"code": "SMS_123", "params": ["team_name", "code"]}}. Events without one send no SMS.
 NOTIFICATIONS_SMS_TEMPLATES = json.loads(env_str("NOTIFICATIONS_SMS_TEMPLATES") or "{}")

@@ -22,3 +22,8 @@ catalogue.conflict(
 catalogue.invalid("unsubscribe_token_invalid", _("This unsubscribe link is invalid or expired."))
 catalogue.not_found("notification_not_found", _("No such notification."))
 catalogue.invalid("announcement_empty", _("Give the announcement's subject and text."))
+catalogue.invalid(
+    "sms_report_invalid",
+    _("The delivery report is not a list of reports with biz_id, out_id and success."),
+)
+catalogue.not_found("sms_report_address_unknown", _("No such report address."))

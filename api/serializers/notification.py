@@ -116,3 +116,25 @@ class TemplatePreviewSerializer(serializers.Serializer):
     placeholders = serializers.ListField(child=serializers.CharField())
     subject = serializers.CharField()
     body = serializers.CharField()
+
+
+class SmsReportSerializer(serializers.Serializer):
+    """One report of Aliyun's SmsReport push (documentation only: the service checks them)."""
+
+    phone_number = serializers.CharField(required=False)
+    send_time = serializers.CharField(required=False)
+    report_time = serializers.CharField(required=False)
+    success = serializers.BooleanField()
+    err_code = serializers.CharField(required=False)
+    err_msg = serializers.CharField(required=False)
+    sms_size = serializers.CharField(required=False)
+    biz_id = serializers.CharField(max_length=128)
+    out_id = serializers.CharField()
+
+
+class SmsReportOutcomeSerializer(serializers.Serializer):
+    code = serializers.IntegerField(help_text="0: received (what Aliyun checks)")
+    msg = serializers.CharField()
+    delivered = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    unknown = serializers.IntegerField(help_text="Reports matching no sent SMS (already applied)")

@@ -2,6 +2,10 @@
 unsubscribe link; for a contest's organisers, delivery statistics, resending failed messages,
 announcements to teams and the wording of each event's message (with a preview)."""
 
+import dataclasses
+import hmac
+
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +27,8 @@ from api.serializers.notification import (
     ReadAllSerializer,
     ResendSerializer,
     ResentSerializer,
+    SmsReportOutcomeSerializer,
+    SmsReportSerializer,
     TemplateDraftSerializer,
     TemplatePreviewSerializer,
     TemplateSerializer,
@@ -40,6 +46,7 @@ from notifications.models import TemplateOverride
 from notifications.services import announcement as announcement_services
 from notifications.services import inbox as inbox_services
 from notifications.services import preference as preference_services
+from notifications.services import sms_report as sms_report_services
 from notifications.services import template as template_services
 
 UNREAD_PARAM = OpenApiParameter("unread", bool, description="only unread messages")
@@ -137,6 +144,23 @@ class UnsubscribeView(APIView):
         return Response(
             preference_services.unsubscribe(token=request.query_params.get("token", ""))
         )
+
+
+class SmsReportView(APIView):
+    """Aliyun's SmsReport push (HTTP batch mode): the address configured in Aliyun's console is
+    `/api/notifications/sms-reports/<ALIYUN_SMS_REPORT_TOKEN>/`; the token in the path is the
+    only credential (Aliyun signs nothing it pushes). Answers `{"code": 0}` as Aliyun asks."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=SmsReportSerializer(many=True), responses=SmsReportOutcomeSerializer)
+    def post(self, request, token):
+        expected = getattr(settings, "ALIYUN_SMS_REPORT_TOKEN", "")
+        if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+            raise error("sms_report_address_unknown")
+        outcome = sms_report_services.sms_reports_apply(request.data)
+        return Response({"code": 0, "msg": "接收成功", **dataclasses.asdict(outcome)})
 
 
 class _ContestView(APIView):
