@@ -6,7 +6,9 @@ from judging.models import (
     AuditLog,
     Conflict,
     Criterion,
+    FormalCheckDecision,
     JudgeProfile,
+    MaterialChecklist,
     PanelMembership,
     Review,
     Rubric,
@@ -70,3 +72,17 @@ class AuditLogAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
 
     list_display = ["contest", "seq", "action", "actor", "object_type", "object_id", "created_at"]
     list_filter = ["contest", "action"]
+
+
+@admin.register(MaterialChecklist)
+class MaterialChecklistAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
+    list_display = ["stage", "required_file_kinds", "required_fields", "updated_at"]
+    list_select_related = ["stage", "stage__contest"]
+
+
+@admin.register(FormalCheckDecision)
+class FormalCheckDecisionAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
+    list_display = ["entry", "stage", "outcome", "deadline", "decided_by", "decided_at"]
+    list_filter = ["outcome"]
+    search_fields = ["entry__title", "entry__team__name", "reason"]
+    list_select_related = ["entry", "stage", "decided_by"]

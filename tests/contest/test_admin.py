@@ -129,7 +129,18 @@ def test_admin_submitted_entry_cannot_change_nor_get_files(admin_client):
     assert (entry.title, EntryFile.objects.count()) == before
 
 
-@pytest.mark.parametrize("model", ["assignment", "conflict", "panelmembership", "rubric", "review"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "assignment",
+        "conflict",
+        "panelmembership",
+        "rubric",
+        "review",
+        "materialchecklist",
+        "formalcheckdecision",
+    ],
+)
 def test_admin_judging_records_are_view_only(admin_client, model):
     client, _ = admin_client
 

@@ -69,7 +69,10 @@ def test_formal_check_return_fix_resubmit_pass_reject_promote(live_server, new_p
 
     org = new_page()
     login(org, base, login="organiser@example.com", password=PASSWORD, next_path="/organiser")
-    org.goto(f"{base}/organiser/contests/{contest.pk}/formal-check")
+    # From the contest's management page, its formal check.
+    org.goto(f"{base}/organiser/contests/{contest.pk}")
+    org.get_by_test_id("manage-formal-check").click()
+    expect(org).to_have_url(f"{base}/organiser/contests/{contest.pk}/formal-check")
     expect(org.get_by_test_id(f"formal-state-{fixed.pk}")).to_have_text("待审查")
     expect(org.get_by_test_id(f"formal-state-{rejected.pk}")).to_have_text("待审查")
 
@@ -118,6 +121,8 @@ def test_formal_check_return_fix_resubmit_pass_reject_promote(live_server, new_p
     expect(org.get_by_test_id(f"formal-state-{fixed.pk}")).to_have_text("待审查")
     expect(org.get_by_test_id(f"formal-row-{rejected.pk}")).to_have_count(0)
     org.get_by_test_id(f"formal-pass-{fixed.pk}").click()
+    # The decision is saved (its toast) before the list is asked for again.
+    expect(org.locator(".el-message", has_text="已记录结论。").first).to_be_visible()
     org.get_by_test_id("formal-filter-passed").click()
     expect(org.get_by_test_id(f"formal-state-{fixed.pk}")).to_have_text("已通过")
     shot(org, "desktop-formal-check-passed")

@@ -1106,6 +1106,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contests/{id}/statistics/entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Entries per stage and status, every stage in order. */
+        get: operations["contests_statistics_entries_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contests/{id}/statistics/registrations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Teams registered per day (with the running total), per track, per province and per
+         *     kind of the lead organisation.
+         */
+        get: operations["contests_statistics_registrations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contests/{id}/transition/": {
         parameters: {
             query?: never;
@@ -1697,6 +1734,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/sms-reports/{token}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Aliyun's SmsReport push (HTTP batch mode): the address configured in Aliyun's console is
+         *     `/api/notifications/sms-reports/<ALIYUN_SMS_REPORT_TOKEN>/`; the token in the path is the
+         *     only credential (Aliyun signs nothing it pushes). Answers `{"code": 0}` as Aliyun asks.
+         */
+        post: operations["notifications_sms_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/unread-count/": {
         parameters: {
             query?: never;
@@ -2168,6 +2226,43 @@ export interface paths {
          *     organisers get every version; newest first.
          */
         get: operations["stages_snapshots_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/statistics/judges/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Judges' leniency (mean minus the stage mean) and spread, agreement per group (Kendall's
+         *     W, ICC(2,1)) and scoring progress per panel member with totals.
+         */
+        get: operations["stages_statistics_judges_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/statistics/scores/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Distribution of the review totals counted, per track, in bins of 10 points. */
+        get: operations["stages_statistics_scores_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2791,6 +2886,10 @@ export interface components {
             quota_percent?: string | null;
             order?: number;
         };
+        Bin: {
+            low: number;
+            high: number;
+        };
         /** @enum {unknown} */
         BlankEnum: "";
         CalendarDay: {
@@ -2827,6 +2926,12 @@ export interface components {
              * @description 春节, 国庆节 …
              */
             name?: string;
+        };
+        CategoryCount: {
+            /** @description track id, province or kind; null: none */
+            key: string | null;
+            label: string;
+            count: number;
         };
         Certificate: {
             readonly id: number;
@@ -3511,6 +3616,12 @@ export interface components {
         Csrf: {
             csrftoken: string;
         };
+        DayCount: {
+            /** Format: date */
+            date: string;
+            count: number;
+            cumulative: number;
+        };
         /**
          * @description * `upheld` - upheld
          *     * `rejected` - rejected
@@ -3668,6 +3779,10 @@ export interface components {
             /** Format: date-time */
             readonly computed_at: string;
         };
+        EntryStatistics: {
+            statuses: components["schemas"]["Status"][];
+            stages: components["schemas"]["StageEntryCounts"][];
+        };
         /**
          * @description * `draft` - 草稿 Draft
          *     * `submitted` - 已提交 Submitted
@@ -3822,6 +3937,16 @@ export interface components {
             /** @description complete judge × entry blocks in the group */
             blocks: number;
         };
+        GroupAgreementFigures: {
+            group_key: string;
+            group_name: string;
+            judges: number;
+            entries_reviewed: number;
+            /** Format: decimal */
+            kendall_w: string | null;
+            /** Format: decimal */
+            icc: string | null;
+        };
         GroupCount: {
             group: number | null;
             name: string;
@@ -3969,6 +4094,29 @@ export interface components {
             leniency: string | null;
             outlier: boolean;
         };
+        JudgeFigures: {
+            judge: number;
+            name: string;
+            reviews: number;
+            /** Format: decimal */
+            mean: string | null;
+            /**
+             * Format: decimal
+             * @description judge's mean minus the stage mean
+             */
+            offset: string | null;
+            /**
+             * Format: decimal
+             * @description population SD of the judge's totals
+             */
+            spread: string | null;
+            /**
+             * Format: decimal
+             * @description mean deviation from the other judges of the same entries
+             */
+            leniency: string | null;
+            outlier: boolean;
+        };
         JudgeProgress: {
             judge: number;
             judge_name: string;
@@ -3980,6 +4128,14 @@ export interface components {
             assigned: number;
             submitted: number;
             drafts: number;
+        };
+        JudgeStatistics: {
+            /** Format: decimal */
+            stage_mean: string | null;
+            judges: components["schemas"]["JudgeFigures"][];
+            groups: components["schemas"]["GroupAgreementFigures"][];
+            progress: components["schemas"]["ProgressRow"][];
+            progress_total: components["schemas"]["ProgressTotal"];
         };
         KRequest: {
             /** @description Judges per entry */
@@ -5004,6 +5160,25 @@ export interface components {
             language?: components["schemas"]["LanguageEnum"];
             choices?: components["schemas"]["PreferenceChoiceRequest"][];
         };
+        ProgressRow: {
+            judge: number;
+            judge_name: string;
+            track: number | null;
+            track_name: string;
+            status: string;
+            min_load: number;
+            max_load: number;
+            assigned: number;
+            submitted: number;
+            drafts: number;
+            remaining: number;
+        };
+        ProgressTotal: {
+            assigned: number;
+            submitted: number;
+            drafts: number;
+            remaining: number;
+        };
         PromotionOutcome: {
             promoted: number[];
             /** @description selected but promoted before */
@@ -5107,6 +5282,13 @@ export interface components {
             mobile?: string;
             password: string;
             province?: string;
+        };
+        RegistrationStatistics: {
+            total: number;
+            over_time: components["schemas"]["DayCount"][];
+            by_track: components["schemas"]["CategoryCount"][];
+            by_region: components["schemas"]["CategoryCount"][];
+            by_organisation_kind: components["schemas"]["CategoryCount"][];
         };
         RegistrationStats: {
             teams: number;
@@ -5286,6 +5468,10 @@ export interface components {
          * @enum {string}
          */
         ScopeEnum: "stage" | "track" | "group" | "challenge";
+        ScoreStatistics: {
+            bins: components["schemas"]["Bin"][];
+            tracks: components["schemas"]["TrackDistribution"][];
+        };
         ShortEntry: {
             id: number;
             name: string;
@@ -5299,6 +5485,27 @@ export interface components {
             /** @description Reviews the judge could get */
             available: number;
             min_load: number;
+        };
+        SmsReportOutcome: {
+            /** @description 0: received (what Aliyun checks) */
+            code: number;
+            msg: string;
+            delivered: number;
+            failed: number;
+            /** @description Reports matching no sent SMS (already applied) */
+            unknown: number;
+        };
+        /** @description One report of Aliyun's SmsReport push (documentation only: the service checks them). */
+        SmsReportRequest: {
+            phone_number?: string;
+            send_time?: string;
+            report_time?: string;
+            success: boolean;
+            err_code?: string;
+            err_msg?: string;
+            sms_size?: string;
+            biz_id: string;
+            out_id: string;
         };
         SnapshotLink: {
             id: number;
@@ -5374,6 +5581,15 @@ export interface components {
             /** 匿名评审 Blind review */
             blind?: boolean;
         };
+        StageEntryCounts: {
+            stage: number;
+            name: string;
+            /** @description status -> count */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
         /**
          * @description * `formal_check` - 形式审查 Formal check
          *     * `online_review` - 网络评审 Online review
@@ -5424,6 +5640,10 @@ export interface components {
          * @enum {string}
          */
         StateEnum: "pending" | "passed" | "returned" | "rejected";
+        Status: {
+            key: string;
+            label: string;
+        };
         TeamDetail: {
             readonly id: number;
             contest: number;
@@ -5567,6 +5787,15 @@ export interface components {
             track: number | null;
             name: string;
             teams: number;
+        };
+        TrackDistribution: {
+            track: number | null;
+            name: string;
+            reviews: number;
+            /** Format: decimal */
+            mean: string | null;
+            /** @description one per bin */
+            counts: number[];
         };
         TrackRequest: {
             contest: number;
@@ -11321,6 +11550,138 @@ export interface operations {
             };
         };
     };
+    contests_statistics_entries_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryStatistics"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contests_statistics_registrations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationStatistics"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     contests_transition_create: {
         parameters: {
             query?: never;
@@ -14438,6 +14799,96 @@ export interface operations {
             };
         };
     };
+    notifications_sms_reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsReportRequest"][];
+                "application/x-www-form-urlencoded": components["schemas"]["SmsReportRequest"][];
+                "multipart/form-data": components["schemas"]["SmsReportRequest"][];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsReportOutcome"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     notifications_unread_count_retrieve: {
         parameters: {
             query?: never;
@@ -17032,6 +17483,138 @@ export interface operations {
             };
             /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_statistics_judges_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JudgeStatistics"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_statistics_scores_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreStatistics"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

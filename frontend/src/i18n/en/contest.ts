@@ -113,6 +113,7 @@ const contest: SameShape<typeof zh> = {
     saveRest: 'Save the rows that failed',
     rowsFailed: 'The contest was created but some tracks, groups or stages were not saved: fix the marked rows and submit again.',
     toManage: 'Manage',
+    formalCheck: 'Formal check',
     notifications: 'Notifications',
     publicPage: 'Public page',
     lifecycle: 'Status',

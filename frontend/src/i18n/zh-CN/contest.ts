@@ -114,6 +114,7 @@ export default {
     saveRest: '保存未成功的项',
     rowsFailed: '赛事已创建，但部分赛道、组别或阶段未保存：请修改标出的行后再次提交。',
     toManage: '进入管理',
+    formalCheck: '形式审查',
     notifications: '通知与公告',
     publicPage: '公开页面',
     lifecycle: '赛事状态',
