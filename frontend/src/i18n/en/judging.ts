@@ -268,7 +268,6 @@ const judging: SameShape<typeof zh> = {
     verdict: { pass: 'Pass', return: 'Return for correction', reject: 'Reject' },
     field: { title: 'Title', summary: 'Summary', tags: 'Tags' },
     entry: 'Entry',
-    team: 'Team',
     submittedAt: 'Submitted',
     missing: 'Missing',
     complete: 'Complete',

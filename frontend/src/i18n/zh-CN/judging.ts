@@ -276,7 +276,6 @@ export default {
     verdict: { pass: '通过', return: '退回补正', reject: '不通过' },
     field: { title: '作品名称', summary: '简介', tags: '关键词' },
     entry: '作品',
-    team: '团队',
     submittedAt: '提交时间',
     missing: '缺少材料',
     complete: '材料齐全',
