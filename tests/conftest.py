@@ -1,6 +1,8 @@
 """Fixtures shared by the whole suite: eager Celery, fast passwords, API clients, and one person per
 role in one contest (organiser, publisher, captain, member, advisor, stranger, admin)."""
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -137,3 +139,19 @@ def _fresh_cache():
 def _fast_passwords(settings):
     """Hash test passwords cheaply; the login tests still go through the real backend."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def postgres(transactional_db):
+    """The race tests: real concurrent transactions need PostgreSQL (SQLite serialises writers);
+    skipped elsewhere, and a failure in CI, which must run them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        reason = (
+            "races need PostgreSQL (SQLite serialises writers); "
+            "set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the race tests, but {reason}")
+        pytest.skip(reason)

@@ -4,52 +4,14 @@ SQLite serialises writers, so these skip there (and fail under CI=true without P
 
 from __future__ import annotations
 
-import os
-import threading
-
-import pytest
-from django.db import connection, connections
-
 from contest.models import Invitation
 from notifications.models import Message
 from notifications.services.delivery import messages_send
 from notifications.services.outbox import event_raise
+from tests.concurrency import concurrently
 from tests.factories.contest import ContestFactory, TeamFactory, TeamMemberFactory, UserFactory
 
 THREADS = 8
-
-
-@pytest.fixture
-def postgres(transactional_db):
-    if connection.vendor != "postgresql":
-        reason = (
-            "races need PostgreSQL (SQLite serialises writers); "
-            "set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the race tests, but {reason}")
-        pytest.skip(reason)
-
-
-def concurrently(calls: list) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertions
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_event_raised_at_once_by_many_workers_writes_each_message_once(postgres):

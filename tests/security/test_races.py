@@ -9,11 +9,8 @@ fail under CI=true without PostgreSQL.
 
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 from rest_framework.test import APIClient
 
 from api.exceptions import integrity_code
@@ -21,46 +18,13 @@ from awards.enums import AwardStatus
 from awards.models import Award
 from contest.models import User
 from judging.models import Review
+from tests.concurrency import concurrently
 from tests.factories.awards import AwardFactory, AwardTierFactory, NoticeFactory, ObjectionFactory
 from tests.factories.contest import ContestFactory, ContestRoleFactory, TeamFactory, UserFactory
 from tests.factories.judging import FULL_SCORES, build_world
 
 THREADS = 8
 ENVELOPE = {"code", "message", "message_zh", "message_en", "fields", "details"}
-
-
-@pytest.fixture
-def postgres(transactional_db):
-    if connection.vendor != "postgresql":
-        reason = (
-            "races need PostgreSQL (SQLite serialises writers); "
-            "set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the race tests, but {reason}")
-        pytest.skip(reason)
-
-
-def concurrently(requests: list) -> list:
-    """Run each zero-argument callable in its own thread at the same moment; their responses."""
-    barrier = threading.Barrier(len(requests))
-    results: list = [None] * len(requests)
-
-    def run(index, request):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = request()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertions below
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def outcome(responses, winner: int) -> tuple[list[int], set[str]]:
