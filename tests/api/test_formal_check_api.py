@@ -2,40 +2,26 @@
 after a refusal, the team's view of its outcome, and the queue's constant query count."""
 
 import datetime
-import hashlib
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from contest.enums import EntryFileKind, EntryStatus, StageKind
-from contest.models import Entry, EntryFile
+from contest.enums import EntryStatus, StageKind
+from contest.models import Entry
 from judging.models import FormalCheckDecision, MaterialChecklist, Promotion
 from tests.api.helpers import assert_error, ids, results
-from tests.factories.contest import EntryFactory, StageFactory, TeamFactory, UserFactory
+from tests.factories.contest import (
+    EntryFactory,
+    StageFactory,
+    TeamFactory,
+    UserFactory,
+    entry_plan_attach,
+)
 from tests.factories.judging import PanelMembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _plan(entry):
-    content = f"plan {entry.pk}".encode()
-    f = EntryFile(
-        entry=entry,
-        kind=EntryFileKind.PLAN,
-        version=1,
-        is_current=True,
-        original_name="plan.pdf",
-        file_type="pdf",
-        content_type="application/pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=entry.team.captain,
-    )
-    f.file.save("plan.pdf", ContentFile(content), save=False)
-    f.save()
 
 
 @pytest.fixture
@@ -55,7 +41,7 @@ def _submitted(stage, team, **kw):
     entry = EntryFactory(
         team=team, stage=stage, status=EntryStatus.SUBMITTED, submitted_at=timezone.now(), **kw
     )
-    _plan(entry)
+    entry_plan_attach(entry)
     return entry
 
 

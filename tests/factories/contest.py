@@ -1,9 +1,11 @@
 """factory_boy factories for the contest app. No surprises: each builds exactly what it names."""
 
 import datetime
+import hashlib
 import itertools
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from contest.enums import (
@@ -11,6 +13,7 @@ from contest.enums import (
     ContestKind,
     ContestRoleKind,
     ContestStatus,
+    EntryFileKind,
     MemberRole,
     OrganisationKind,
     StageKind,
@@ -20,6 +23,7 @@ from contest.models import (
     Contest,
     ContestRole,
     Entry,
+    EntryFile,
     Group,
     Organisation,
     Stage,
@@ -179,3 +183,23 @@ class EntryFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     stage = factory.SubFactory(StageFactory, contest=factory.SelfAttribute("..team.contest"))
     title = factory.Sequence(lambda n: f"作品{n}")
+
+
+def entry_plan_attach(entry) -> EntryFile:
+    """A stored plan PDF as the entry's current plan (bytes that name the entry, their SHA-256)."""
+    content = f"plan {entry.pk}".encode()
+    file = EntryFile(
+        entry=entry,
+        kind=EntryFileKind.PLAN,
+        version=1,
+        is_current=True,
+        original_name="plan.pdf",
+        file_type="pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=entry.team.captain,
+    )
+    file.file.save("plan.pdf", ContentFile(content), save=False)
+    file.save()
+    return file

@@ -2,15 +2,13 @@
 bulk pass, promotion of passed entries only, and the team told of the outcome."""
 
 import datetime
-import hashlib
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from contest.enums import EntryFileKind, EntryStatus, StageKind
+from contest.enums import EntryStatus, StageKind
 from contest.errors import NotPermitted, StateConflict, ValidationFailed
-from contest.models import Entry, EntryFile
+from contest.models import Entry
 from contest.services.entry import entry_submit, entry_update
 from judging.enums import FormalCheckOutcome, FormalCheckState, PromotionRule
 from judging.models import AuditLog, FormalCheckDecision, MaterialChecklist, Promotion
@@ -25,28 +23,9 @@ from judging.services.formal_check import (
 )
 from judging.services.promotion import promotion_apply
 from notifications.models import Message
-from tests.factories.contest import EntryFactory, StageFactory, TeamFactory
+from tests.factories.contest import EntryFactory, StageFactory, TeamFactory, entry_plan_attach
 
 pytestmark = pytest.mark.django_db
-
-
-def _plan(entry: Entry) -> EntryFile:
-    content = f"plan {entry.pk}".encode()
-    f = EntryFile(
-        entry=entry,
-        kind=EntryFileKind.PLAN,
-        version=1,
-        is_current=True,
-        original_name="plan.pdf",
-        file_type="pdf",
-        content_type="application/pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=entry.team.captain,
-    )
-    f.file.save("plan.pdf", ContentFile(content), save=False)
-    f.save()
-    return f
 
 
 @pytest.fixture
@@ -73,7 +52,7 @@ def _submitted(stage, team, **kw) -> Entry:
         submitted_at=timezone.now() - datetime.timedelta(days=2),
         **kw,
     )
-    _plan(entry)
+    entry_plan_attach(entry)
     return entry
 
 
