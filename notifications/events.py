@@ -569,6 +569,65 @@ _EVENTS = [
     ),
 ]
 
+# 征榜 decisions and public answers to challenge questions -------------------------------------
+
+
+def _application_ctx(application, data) -> dict:
+    return {
+        **_contest_ctx(application.contest),
+        "organisation_name": application.organisation_name,
+        "status": application.status,
+        "approved": application.status == "approved",
+        "reason": application.reason,
+    }
+
+
+def _question_ctx(question, data) -> dict:
+    challenge = question.challenge
+    return {
+        **_contest_ctx(challenge.contest),
+        "challenge_code": challenge.code,
+        "challenge_title": challenge.title,
+        "question": question.text,
+        "answer": question.answer,
+        "answered_at": timezone.localtime(question.answered_at).strftime("%Y-%m-%d %H:%M")
+        if question.answered_at
+        else "",
+    }
+
+
+def _question_teams(question, data):
+    """Every team that took the challenge, and the team that asked."""
+    from contest.models import Team
+
+    took = Team.objects.filter(challenge_id=question.challenge_id).values_list("pk", flat=True)
+    return team_people([*took, question.asker_team_id])
+
+
+_EVENTS += [
+    Event(
+        "publisher_application_decided",
+        _("Application to publish decided"),
+        "contest.PublisherApplication",
+        True,
+        INBOX_EMAIL,
+        lambda a, d: _users().filter(pk=a.applicant_id),
+        _application_ctx,
+        link=lambda a, d: "/publisher",
+    ),
+    Event(
+        "question_answered",
+        _("Challenge question answered"),
+        "contest.ChallengeQuestion",
+        False,
+        INBOX_EMAIL,
+        _question_teams,
+        _question_ctx,
+        link=lambda q, d: f"/challenges/{q.challenge_id}",
+        contest=lambda q: q.challenge.contest_id,
+    ),
+]
+
 EVENTS: dict[str, Event] = {e.key: e for e in _EVENTS}
 
 
