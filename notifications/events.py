@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications import challenge_context as demand
 from notifications.enums import Channel
 
 ALL = (Channel.INBOX, Channel.EMAIL, Channel.SMS)
@@ -567,44 +568,7 @@ _EVENTS = [
         _announcement_ctx,
         link=lambda a, d: f"/contests/{a.contest_id}",
     ),
-]
-
-# 征榜 decisions and public answers to challenge questions -------------------------------------
-
-
-def _application_ctx(application, data) -> dict:
-    return {
-        **_contest_ctx(application.contest),
-        "organisation_name": application.organisation_name,
-        "status": application.status,
-        "approved": application.status == "approved",
-        "reason": application.reason,
-    }
-
-
-def _question_ctx(question, data) -> dict:
-    challenge = question.challenge
-    return {
-        **_contest_ctx(challenge.contest),
-        "challenge_code": challenge.code,
-        "challenge_title": challenge.title,
-        "question": question.text,
-        "answer": question.answer,
-        "answered_at": timezone.localtime(question.answered_at).strftime("%Y-%m-%d %H:%M")
-        if question.answered_at
-        else "",
-    }
-
-
-def _question_teams(question, data):
-    """Every team that took the challenge, and the team that asked."""
-    from contest.models import Team
-
-    took = Team.objects.filter(challenge_id=question.challenge_id).values_list("pk", flat=True)
-    return team_people([*took, question.asker_team_id])
-
-
-_EVENTS += [
+    # 征榜 decisions and public answers to challenge questions (notifications/challenge_context.py)
     Event(
         "publisher_application_decided",
         _("Application to publish decided"),
@@ -612,7 +576,7 @@ _EVENTS += [
         True,
         INBOX_EMAIL,
         lambda a, d: _users().filter(pk=a.applicant_id),
-        _application_ctx,
+        demand.application_context,
         link=lambda a, d: "/publisher",
     ),
     Event(
@@ -621,12 +585,13 @@ _EVENTS += [
         "contest.ChallengeQuestion",
         False,
         INBOX_EMAIL,
-        _question_teams,
-        _question_ctx,
+        lambda q, d: team_people(demand.question_team_ids(q)),
+        demand.question_context,
         link=lambda q, d: f"/challenges/{q.challenge_id}",
         contest=lambda q: q.challenge.contest_id,
     ),
 ]
+
 
 EVENTS: dict[str, Event] = {e.key: e for e in _EVENTS}
 

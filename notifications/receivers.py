@@ -135,9 +135,7 @@ def certificate_replaced(sender, certificate, **kwargs):
 
 
 def publisher_application_decided(sender, application, **kwargs):
-    event_schedule(
-        "publisher_application_decided", "contest.PublisherApplication", application.pk
-    )
+    event_schedule("publisher_application_decided", "contest.PublisherApplication", application.pk)
 
 
 def question_answered_publicly(sender, question, **kwargs):
