@@ -333,9 +333,7 @@ catalogue.invalid(
 )
 
 # 征榜 (call for challenges) applications and challenge questions
-catalogue.conflict(
-    "call_not_open", _("The call for challenges (征榜) of this contest is not open.")
-)
+catalogue.conflict("call_not_open", _("The call for challenges of this contest is not open."))
 catalogue.conflict(
     "publisher_application_exists",
     _("This organisation already has an application to publish in this contest."),

@@ -14,6 +14,21 @@ from .helpers import confirm_dialog, field, login, toast
 pytestmark = pytest.mark.browser
 
 
+def _open(new_page, *, phone: bool = False):
+    """A page with patient timeouts: this journey runs many steps on a machine shared by others."""
+    page = new_page(phone=phone)
+    page.set_default_timeout(40_000)
+    page.set_default_navigation_timeout(90_000)
+    return page
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default, for the tests that follow
+
+
 @pytest.fixture
 def call_world(transactional_db):
     from django.contrib.auth import get_user_model
@@ -73,7 +88,7 @@ def test_publisher_from_application_to_an_answered_question(live_server, new_pag
     base, contest = live_server.url, call_world
 
     # 1. 征榜: the applicant applies for an organisation in the call window.
-    publisher = new_page()
+    publisher = _open(new_page)
     login(publisher, base, login="fabang@example.com", password=PASSWORD, next_path="/")
     publisher.goto(f"{base}/publisher/apply?contest={contest.pk}")
     expect(publisher.get_by_test_id("call-window")).to_contain_text("征榜中")
@@ -92,7 +107,7 @@ def test_publisher_from_application_to_an_answered_question(live_server, new_pag
     assert PublisherApplication.objects.get().status == "submitted"
 
     # 2. The organiser approves it on the contest's challenge tab.
-    organiser = new_page()
+    organiser = _open(new_page)
     login(organiser, base, login="organiser@example.com", password=PASSWORD, next_path="/")
     organiser.goto(f"{base}/organiser/contests/{contest.pk}?tab=challenges")
     review = organiser.get_by_test_id("application-review")
@@ -148,7 +163,7 @@ def test_publisher_from_application_to_an_answered_question(live_server, new_pag
     assert challenge.status == "published"
 
     # 6. A team asks a question under the public challenge.
-    team = new_page()
+    team = _open(new_page)
     login(team, base, login="captain@example.com", password=PASSWORD, next_path="/")
     team.goto(f"{base}/challenges/{challenge.pk}")
     field(team, "ask-text").fill("验收数据集规模有多大？")
@@ -170,7 +185,7 @@ def test_publisher_from_application_to_an_answered_question(live_server, new_pag
     assert (question.visibility, question.answered_by.real_name) == ("public", "李发榜")
 
     # 8. Anyone sees the dated answer under the challenge, without the asking team's name.
-    public = new_page()
+    public = _open(new_page)
     public.goto(f"{base}/challenges/{challenge.pk}")
     qa = public.get_by_test_id("challenge-questions")
     expect(qa).to_contain_text("约 2 万张标注图像，由发榜方提供。")
@@ -180,12 +195,11 @@ def test_publisher_from_application_to_an_answered_question(live_server, new_pag
     public.get_by_test_id("lang-toggle").click()
     expect(qa).to_contain_text("Answered")
     shot(public, "desktop-challenge-questions-en")
-    phone = new_page(phone=True)
+    phone = _open(new_page, phone=True)
     phone.goto(f"{base}/challenges/{challenge.pk}")
     expect(phone.get_by_test_id("challenge-questions")).to_contain_text("约 2 万张标注图像")
     shot(phone, "phone-challenge-questions-zh")
-    phone_publisher = new_page(phone=True)
-    login(phone_publisher, base, login="fabang@example.com", password=PASSWORD, next_path="/")
-    phone_publisher.goto(f"{base}/publisher")
-    expect(phone_publisher.get_by_test_id("my-challenges")).to_contain_text("产线视觉缺陷检测")
-    shot(phone_publisher, "phone-publisher-home-zh")
+    publisher.set_viewport_size({"width": 375, "height": 812})
+    publisher.goto(f"{base}/publisher")
+    expect(publisher.get_by_test_id("my-challenges")).to_contain_text("产线视觉缺陷检测")
+    shot(publisher, "phone-publisher-home-zh")
