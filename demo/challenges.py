@@ -235,7 +235,7 @@ def _call_and_questions(seed: DemoState, contest, published: list, teams: list) 
             contact_email=f"apply{i}@example.com",
         )
     mine = [c for c in published if c.publisher_id == seed.publisher.organisation_id]
-    challenge = mine[0] if mine else published[0]
+    challenge = Challenge.objects.get(pk=(mine[0] if mine else published[0]).pk)  # as published
     asked = [
         ("试运行现场能否提供历史生产数据？数据量大约多少？", "public"),
         ("我方已有相近的专利，能否在方案中引用？", "private"),
