@@ -7,125 +7,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contest', '0004_user_id_number_organisation_stated'),
+        ("contest", "0004_user_id_number_organisation_stated"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChallengeQuestion',
+            name="ChallengeQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, verbose_name='问题 Question')),
-                ('visibility', models.CharField(choices=[('public', '公开 Public'), ('private', '私下 Private')], default='public', help_text='Set by the publisher when answering: public shows it under the challenge.', max_length=16, verbose_name='公开范围 Visibility')),
-                ('answer', models.TextField(blank=True, max_length=4000, verbose_name='答复 Answer')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间 Answered at')),
-                ('hidden_by_moderator', models.BooleanField(default=False, verbose_name='已屏蔽 Hidden by the organiser')),
-                ('hidden_reason', models.TextField(blank=True, verbose_name='屏蔽原因 Reason for hiding')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='提问时间 Asked at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000, verbose_name="问题 Question")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("public", "公开 Public"), ("private", "私下 Private")],
+                        default="public",
+                        help_text="Set by the publisher when answering: public shows it under the challenge.",
+                        max_length=16,
+                        verbose_name="公开范围 Visibility",
+                    ),
+                ),
+                (
+                    "answer",
+                    models.TextField(blank=True, max_length=4000, verbose_name="答复 Answer"),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="答复时间 Answered at"
+                    ),
+                ),
+                (
+                    "hidden_by_moderator",
+                    models.BooleanField(
+                        default=False, verbose_name="已屏蔽 Hidden by the organiser"
+                    ),
+                ),
+                (
+                    "hidden_reason",
+                    models.TextField(blank=True, verbose_name="屏蔽原因 Reason for hiding"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="提问时间 Asked at"),
+                ),
             ],
             options={
-                'verbose_name': '榜题答疑 Challenge question',
-                'verbose_name_plural': '榜题答疑 Challenge questions',
-                'ordering': ['challenge', 'created_at', 'id'],
+                "verbose_name": "榜题答疑 Challenge question",
+                "verbose_name_plural": "榜题答疑 Challenge questions",
+                "ordering": ["challenge", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PublisherApplication',
+            name="PublisherApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation_name', models.CharField(max_length=200, verbose_name='单位名称 Organisation')),
-                ('uscc', models.CharField(max_length=18, validators=[contest.validators.validate_uscc], verbose_name='统一社会信用代码 USCC')),
-                ('region', models.CharField(max_length=32, verbose_name='所在地区 Region')),
-                ('organisation_kind', models.CharField(choices=[('enterprise', '企业 Enterprise'), ('public_institution', '事业单位 Public institution'), ('research_institute', '科研院所 Research institute'), ('university', '高校 University'), ('government', '政府 Government')], max_length=32, verbose_name='单位类型 Organisation type')),
-                ('contact_name', models.CharField(max_length=64, verbose_name='联系人 Contact')),
-                ('contact_phone', models.CharField(max_length=32, verbose_name='联系电话 Phone')),
-                ('contact_email', models.EmailField(max_length=254, verbose_name='联系邮箱 Email')),
-                ('status', models.CharField(choices=[('submitted', '待审核 Submitted'), ('approved', '已通过 Approved'), ('declined', '未通过 Declined')], default='submitted', max_length=16, verbose_name='状态 Status')),
-                ('reason', models.TextField(blank=True, verbose_name='审核意见 Reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "organisation_name",
+                    models.CharField(max_length=200, verbose_name="单位名称 Organisation"),
+                ),
+                (
+                    "uscc",
+                    models.CharField(
+                        max_length=18,
+                        validators=[contest.validators.validate_uscc],
+                        verbose_name="统一社会信用代码 USCC",
+                    ),
+                ),
+                ("region", models.CharField(max_length=32, verbose_name="所在地区 Region")),
+                (
+                    "organisation_kind",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "企业 Enterprise"),
+                            ("public_institution", "事业单位 Public institution"),
+                            ("research_institute", "科研院所 Research institute"),
+                            ("university", "高校 University"),
+                            ("government", "政府 Government"),
+                        ],
+                        max_length=32,
+                        verbose_name="单位类型 Organisation type",
+                    ),
+                ),
+                ("contact_name", models.CharField(max_length=64, verbose_name="联系人 Contact")),
+                ("contact_phone", models.CharField(max_length=32, verbose_name="联系电话 Phone")),
+                ("contact_email", models.EmailField(max_length=254, verbose_name="联系邮箱 Email")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待审核 Submitted"),
+                            ("approved", "已通过 Approved"),
+                            ("declined", "未通过 Declined"),
+                        ],
+                        default="submitted",
+                        max_length=16,
+                        verbose_name="状态 Status",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="审核意见 Reason")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '征榜申请 Publisher application',
-                'verbose_name_plural': '征榜申请 Publisher applications',
-                'ordering': ['contest', '-created_at', '-id'],
+                "verbose_name": "征榜申请 Publisher application",
+                "verbose_name_plural": "征榜申请 Publisher applications",
+                "ordering": ["contest", "-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='contest',
-            name='call_closes_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='征榜截止 Call for challenges closes'),
+            model_name="contest",
+            name="call_closes_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="征榜截止 Call for challenges closes"
+            ),
         ),
         migrations.AddField(
-            model_name='contest',
-            name='call_opens_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='征榜开始 Call for challenges opens'),
+            model_name="contest",
+            name="call_opens_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="征榜开始 Call for challenges opens"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contest',
-            constraint=models.CheckConstraint(condition=models.Q(('call_opens_at__isnull', True), ('call_closes_at__isnull', True), ('call_opens_at__lt', models.F('call_closes_at')), _connector='OR'), name='contest_call_window_order'),
+            model_name="contest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("call_opens_at__isnull", True),
+                    ("call_closes_at__isnull", True),
+                    ("call_opens_at__lt", models.F("call_closes_at")),
+                    _connector="OR",
+                ),
+                name="contest_call_window_order",
+            ),
         ),
         migrations.AddField(
-            model_name='challengequestion',
-            name='answered_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="challengequestion",
+            name="answered_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='challengequestion',
-            name='asker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='challenge_questions', to=settings.AUTH_USER_MODEL),
+            model_name="challengequestion",
+            name="asker",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="challenge_questions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='challengequestion',
-            name='asker_team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='challenge_questions', to='contest.team'),
+            model_name="challengequestion",
+            name="asker_team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="challenge_questions",
+                to="contest.team",
+            ),
         ),
         migrations.AddField(
-            model_name='challengequestion',
-            name='challenge',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='contest.challenge'),
+            model_name="challengequestion",
+            name="challenge",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="contest.challenge",
+            ),
         ),
         migrations.AddField(
-            model_name='challengequestion',
-            name='hidden_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="challengequestion",
+            name="hidden_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='publisherapplication',
-            name='applicant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publisher_applications', to=settings.AUTH_USER_MODEL, verbose_name='申请人 Applicant'),
+            model_name="publisherapplication",
+            name="applicant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="publisher_applications",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="申请人 Applicant",
+            ),
         ),
         migrations.AddField(
-            model_name='publisherapplication',
-            name='contest',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publisher_applications', to='contest.contest'),
+            model_name="publisherapplication",
+            name="contest",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="publisher_applications",
+                to="contest.contest",
+            ),
         ),
         migrations.AddField(
-            model_name='publisherapplication',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="publisherapplication",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='publisherapplication',
-            name='organisation',
-            field=models.ForeignKey(blank=True, help_text='The organisation matched or created on approval.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='publisher_applications', to='contest.organisation'),
+            model_name="publisherapplication",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The organisation matched or created on approval.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="publisher_applications",
+                to="contest.organisation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='challengequestion',
-            index=models.Index(fields=['challenge', 'created_at'], name='contest_cha_challen_7e4ff4_idx'),
+            model_name="challengequestion",
+            index=models.Index(
+                fields=["challenge", "created_at"], name="contest_cha_challen_7e4ff4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='challengequestion',
-            constraint=models.CheckConstraint(condition=models.Q(('answered_at__isnull', True), models.Q(('answer', ''), _negated=True), _connector='OR'), name='question_answered_has_answer'),
+            model_name="challengequestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("answered_at__isnull", True),
+                    models.Q(("answer", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="question_answered_has_answer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='publisherapplication',
-            index=models.Index(fields=['contest', 'status'], name='contest_pub_contest_0e4eaf_idx'),
+            model_name="publisherapplication",
+            index=models.Index(fields=["contest", "status"], name="contest_pub_contest_0e4eaf_idx"),
         ),
         migrations.AddConstraint(
-            model_name='publisherapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'declined'), _negated=True), fields=('contest', 'uscc'), name='uniq_open_publisher_application'),
+            model_name="publisherapplication",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "declined"), _negated=True),
+                fields=("contest", "uscc"),
+                name="uniq_open_publisher_application",
+            ),
         ),
     ]
