@@ -43,6 +43,7 @@ from api.views.certificate import (
     CertificateZipView,
 )
 from api.views.challenge import ChallengeViewSet
+from api.views.challenge_question import ChallengeQuestionViewSet
 from api.views.contest import ContestViewSet, GroupViewSet, StageViewSet, TrackViewSet
 from api.views.entry import EntryFileDownloadView, EntryViewSet
 from api.views.formal_check import (
@@ -80,6 +81,7 @@ from api.views.notification import (
     UnsubscribeView,
 )
 from api.views.organisation import OrganisationViewSet
+from api.views.publisher_application import PublisherApplicationViewSet
 from api.views.result import (
     ConsistencyView,
     CorrectionView,
@@ -162,6 +164,10 @@ router.register("tracks", TrackViewSet, basename="track")
 router.register("groups", GroupViewSet, basename="group")
 router.register("stages", StageViewSet, basename="stage")
 router.register("challenges", ChallengeViewSet, basename="challenge")
+router.register(
+    "publisher-applications", PublisherApplicationViewSet, basename="publisher-application"
+)
+router.register("challenge-questions", ChallengeQuestionViewSet, basename="challenge-question")
 router.register("teams", TeamViewSet, basename="team")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("entries", EntryViewSet, basename="entry")

@@ -98,3 +98,15 @@ class EntryFileKind(models.TextChoices):
     VIDEO = "video", "视频 Video"
     DATA_DESCRIPTION = "data_description", "数据说明 Data description"
     OTHER = "other", "其他 Other"
+
+
+# 征榜 applications and challenge questions ----------------------------------------------------
+class PublisherApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审核 Submitted"
+    APPROVED = "approved", "已通过 Approved"
+    DECLINED = "declined", "未通过 Declined"
+
+
+class QuestionVisibility(models.TextChoices):
+    PUBLIC = "public", "公开 Public"
+    PRIVATE = "private", "私下 Private"

@@ -331,3 +331,28 @@ catalogue.invalid(
         "Choose a stronger password: at least 10 characters, not common, not like your name or email."
     ),
 )
+
+# 征榜 (call for challenges) applications and challenge questions
+catalogue.conflict("call_not_open", _("The call for challenges of this contest is not open."))
+catalogue.conflict(
+    "publisher_application_exists",
+    _("This organisation already has an application to publish in this contest."),
+)
+catalogue.conflict(
+    "publisher_application_decided", _("This application has already been {status}.")
+)
+catalogue.invalid("asking_team_not_in_contest", _("The asking team belongs to another contest."))
+catalogue.invalid("question_text_required", _("Write the question."))
+catalogue.invalid("answer_required", _("Write the answer."))
+catalogue.conflict("question_hidden", _("The organisers hid this question; it cannot be answered."))
+catalogue.conflict(
+    "takers_before_deadline",
+    _("Who took the challenge is shown after its deadline ({deadline}, Beijing time)."),
+)
+catalogue.conflict(
+    "publisher_role_other_organisation",
+    _("The applicant already publishes for another organisation in this contest."),
+)
+catalogue.conflict(
+    "question_already_answered", _("The question was answered on {answered_at}; answers are kept.")
+)

@@ -184,3 +184,40 @@ permission_define("contest.remove_member", is_member_themself_or_captain, _("rem
 # Entries (`obj`: the team)
 permission_define("contest.edit_entry", can_edit_entry, _("edit this team's entry"))
 permission_define("contest.withdraw_entry", is_team_captain, _("withdraw the entry"))
+
+
+# 征榜 applications (`obj`: the application) and challenge questions (`obj`: the question; for
+# asking, the asking team)
+@rules.predicate
+def is_application_organiser(user, application) -> bool:
+    return is_organiser(user, application.contest)
+
+
+@rules.predicate
+def is_question_publisher(user, question) -> bool:
+    return is_challenge_publisher(user, question.challenge)
+
+
+@rules.predicate
+def is_question_organiser(user, question) -> bool:
+    return is_challenge_organiser(user, question.challenge)
+
+
+permission_define(
+    "contest.apply_to_publish", is_authenticated, _("apply to publish"), on_object=False
+)
+permission_define(
+    "contest.decide_publisher_application",
+    is_application_organiser,
+    _("decide applications to publish"),
+)
+permission_define("contest.ask_question", is_team_member, _("ask questions for this team"))
+permission_define(
+    "contest.answer_question", is_question_publisher, _("answer questions on this challenge")
+)
+permission_define("contest.moderate_question", is_question_organiser, _("moderate questions"))
+permission_define(
+    "contest.view_challenge_takers",
+    is_challenge_organiser | is_challenge_publisher,
+    _("see who took this challenge"),
+)

@@ -10,15 +10,19 @@ from contest.enums import (
     ContestStatus,
     EntryStatus,
     MemberRole,
+    QuestionVisibility,
 )
 from contest.models import (
     Challenge,
+    ChallengeQuestion,
     Contest,
     ContestRole,
     Entry,
     EntryFile,
     Invitation,
     Organisation,
+    PublisherApplication,
+    Stage,
     Team,
     TeamMember,
 )
@@ -185,3 +189,65 @@ def team_roster_check(*, team: Team) -> list[str]:
     if members < contest.team_size_min:
         problems.append(f"team_size_below_min:{members}<{contest.team_size_min}")
     return problems
+
+
+# 征榜 applications, challenge questions, who took a challenge --------------------------------
+
+
+def publisher_applications_visible(*, user) -> QuerySet[PublisherApplication]:
+    """Applicants see their own applications; organisers every application of their contests."""
+    if not _authenticated(user):
+        return PublisherApplication.objects.none()
+    qs = PublisherApplication.objects.select_related("contest", "applicant", "decided_by")
+    if user.is_superuser:
+        return qs
+    return qs.filter(Q(applicant=user) | Q(contest_id__in=organiser_contest_ids(user)))
+
+
+def questions_visible(*, user) -> QuerySet[ChallengeQuestion]:
+    """Answered public questions of public challenges for everyone; a team's own questions for
+    its members; every question of a challenge for its publisher and the contest's organisers
+    (hidden ones included). Hidden questions are gone for everyone else."""
+    qs = ChallengeQuestion.objects.select_related(
+        "challenge", "challenge__contest", "asker_team", "answered_by"
+    )
+    public = (
+        Q(
+            visibility=QuestionVisibility.PUBLIC,
+            answered_at__isnull=False,
+            hidden_by_moderator=False,
+        )
+        & Q(challenge__status__in=[ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED])
+        & ~Q(challenge__contest__status=ContestStatus.DRAFT)
+    )
+    if not _authenticated(user):
+        return qs.filter(public)
+    if user.is_superuser:
+        return qs
+    publisher_roles = ContestRole.objects.filter(
+        user=user,
+        role=ContestRoleKind.PUBLISHER,
+        contest_id=OuterRef("challenge__contest_id"),
+        organisation_id=OuterRef("challenge__publisher_id"),
+    )
+    my_teams = TeamMember.objects.filter(user=user).values("team_id")
+    return qs.filter(
+        public
+        | Q(asker_team_id__in=my_teams, hidden_by_moderator=False)
+        | Q(challenge__contest_id__in=organiser_contest_ids(user))
+        | Q(Exists(publisher_roles))
+    )
+
+
+def challenge_takers(*, challenge: Challenge) -> dict:
+    """How many teams took `challenge`, and which, unless a stage of the contest is blind (then
+    the publisher, a reviewer of its own challenge, must not learn who they are)."""
+    teams = Team.objects.filter(challenge=challenge).order_by("code")
+    blind = Stage.objects.filter(contest_id=challenge.contest_id, blind=True).exists()
+    return {
+        "challenge": challenge.pk,
+        "deadline": challenge.deadline,
+        "count": teams.count(),
+        "blind": blind,
+        "teams": [] if blind else list(teams.values("id", "code", "name")),
+    }

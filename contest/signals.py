@@ -53,3 +53,11 @@ invitation_answered = Signal()
 
 # sender=Entry, entry=<Entry>. Sent by `entry_submit`.
 entry_submitted = Signal()
+
+# sender=PublisherApplication, application=<PublisherApplication> (approved or declined). Sent by
+# `publisher_application_approve` and `publisher_application_decline`.
+publisher_application_decided = Signal()
+
+# sender=ChallengeQuestion, question=<ChallengeQuestion>. Sent by `question_answer` when the
+# answer is public: every team that took the challenge is told.
+question_answered_publicly = Signal()

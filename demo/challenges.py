@@ -20,6 +20,7 @@ from contest.services.challenge import (
     challenge_publish,
     challenge_submit,
 )
+from contest.services.challenge_question import question_answer, question_ask
 from contest.services.contest import (
     contest_create,
     contest_publish,
@@ -29,6 +30,8 @@ from contest.services.contest import (
     track_create,
 )
 from contest.services.organisation import organisation_create
+from contest.services.publisher_application import publisher_application_submit
+from contest.validators import uscc_compose
 from demo.data import CHALLENGE_TRACKS, CHALLENGES, PUBLISHERS
 from demo.logins import CHALLENGE_CODE, PUBLISHER_EMAIL
 from demo.state import DemoState
@@ -51,6 +54,8 @@ def challenge_list(seed: DemoState) -> None:
         ),
         registration_opens_at=seed.days(-15),
         registration_closes_at=seed.days(45),
+        call_opens_at=seed.days(-30),
+        call_closes_at=seed.days(10),
         team_size_min=1,
         team_size_max=10,
         advisors_max=3,
@@ -202,3 +207,49 @@ def challenge_list(seed: DemoState) -> None:
         ]
     )
     seed.built.counts["challenge_teams"] = len(teams)
+    _call_and_questions(seed, contest, published, teams)
+
+
+# 征榜 applications still to decide, by organisations that want to publish
+APPLICANTS = [
+    ("常州新材料研究院", OrganisationKind.RESEARCH_INSTITUTE, "江苏", "钱院长"),
+    ("无锡智慧水务集团有限公司", OrganisationKind.ENTERPRISE, "江苏", "孙经理"),
+    ("南通港口集团有限公司", OrganisationKind.ENTERPRISE, "江苏", "周主任"),
+]
+
+
+def _call_and_questions(seed: DemoState, contest, published: list, teams: list) -> None:
+    """Pending 征榜 applications, and questions on the demo publisher's first published challenge:
+    one answered publicly, one answered privately, one still open."""
+    for i, (name, kind, region, contact) in enumerate(APPLICANTS, start=1):
+        applicant = seed.make_user(f"apply{i}@example.com", contact, province=region)
+        publisher_application_submit(
+            actor=applicant,
+            contest=contest,
+            organisation_name=name,
+            uscc=uscc_compose("91321000", 880_000 + i),
+            region=region,
+            organisation_kind=kind,
+            contact_name=contact,
+            contact_phone=f"1380000{i:04d}",
+            contact_email=f"apply{i}@example.com",
+        )
+    mine = [c for c in published if c.publisher_id == seed.publisher.organisation_id]
+    challenge = Challenge.objects.get(pk=(mine[0] if mine else published[0]).pk)  # as published
+    asked = [
+        ("试运行现场能否提供历史生产数据？数据量大约多少？", "public"),
+        ("我方已有相近的专利，能否在方案中引用？", "private"),
+        ("验收时第三方测试机构由谁指定？", None),
+    ]
+    for team, (text, visibility) in zip(teams[:3], asked, strict=True):
+        question = question_ask(actor=team.captain, challenge=challenge, team=team, text=text)
+        if visibility:
+            answer = (
+                "可以。现场可提供近三年的脱敏生产数据，约 20 万条记录。"
+                if visibility == "public"
+                else "可以引用，但需在方案中说明与本榜题目标的差异和改进。"
+            )
+            answerer = seed.publisher if mine else seed.organiser
+            question_answer(actor=answerer, question=question, answer=answer, visibility=visibility)
+    seed.built.counts["publisher_applications"] = len(APPLICANTS)
+    seed.built.counts["challenge_questions"] = len(asked)

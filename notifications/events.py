@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications import challenge_context as demand
 from notifications.enums import Channel
 
 ALL = (Channel.INBOX, Channel.EMAIL, Channel.SMS)
@@ -567,7 +568,30 @@ _EVENTS = [
         _announcement_ctx,
         link=lambda a, d: f"/contests/{a.contest_id}",
     ),
+    # 征榜 decisions and public answers to challenge questions (notifications/challenge_context.py)
+    Event(
+        "publisher_application_decided",
+        _("Application to publish decided"),
+        "contest.PublisherApplication",
+        True,
+        INBOX_EMAIL,
+        lambda a, d: _users().filter(pk=a.applicant_id),
+        demand.application_context,
+        link=lambda a, d: "/publisher",
+    ),
+    Event(
+        "question_answered",
+        _("Challenge question answered"),
+        "contest.ChallengeQuestion",
+        False,
+        INBOX_EMAIL,
+        lambda q, d: team_people(demand.question_team_ids(q)),
+        demand.question_context,
+        link=lambda q, d: f"/challenges/{q.challenge_id}",
+        contest=lambda q: q.challenge.contest_id,
+    ),
 ]
+
 
 EVENTS: dict[str, Event] = {e.key: e for e in _EVENTS}
 

@@ -134,6 +134,14 @@ def certificate_replaced(sender, certificate, **kwargs):
     event_schedule("certificate_replaced", "awards.Certificate", certificate.pk)
 
 
+def publisher_application_decided(sender, application, **kwargs):
+    event_schedule("publisher_application_decided", "contest.PublisherApplication", application.pk)
+
+
+def question_answered_publicly(sender, question, **kwargs):
+    event_schedule("question_answered", "contest.ChallengeQuestion", question.pk)
+
+
 def receivers_connect() -> None:
     from awards import signals as awards_signals
     from contest import signals as contest_signals
@@ -145,6 +153,8 @@ def receivers_connect() -> None:
         (contest_signals.invitation_answered, invitation_answered),
         (contest_signals.entry_submitted, entry_submitted),
         (contest_signals.decision_recorded, decision_recorded),
+        (contest_signals.publisher_application_decided, publisher_application_decided),
+        (contest_signals.question_answered_publicly, question_answered_publicly),
         (judging_signals.panel_invited, panel_invited),
         (judging_signals.assignments_ready, assignments_ready),
         (judging_signals.review_reopened, review_reopened),

@@ -58,6 +58,30 @@ class ChallengeDetailSerializer(ChallengeListSerializer):
         return None
 
 
+class PublisherChallengeSerializer(ChallengeDetailSerializer):
+    """A challenge in the publisher's workspace: its contest and the questions left to answer."""
+
+    contest_name = serializers.CharField(source="contest.name", read_only=True)
+    questions_open = serializers.IntegerField(read_only=True)
+
+    class Meta(ChallengeDetailSerializer.Meta):
+        fields = ChallengeDetailSerializer.Meta.fields + ["contest_name", "questions_open"]
+
+
+class TakerTeamSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ChallengeTakersSerializer(serializers.Serializer):
+    challenge = serializers.IntegerField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    count = serializers.IntegerField()
+    blind = serializers.BooleanField(help_text="A stage is blind: the teams are not named.")
+    teams = TakerTeamSerializer(many=True)
+
+
 class ChallengeWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Challenge

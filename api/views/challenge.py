@@ -1,8 +1,11 @@
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 
 from api.filters import ChallengeFilter
@@ -10,11 +13,16 @@ from api.permissions import ReadOpenWriteAuthenticated
 from api.serializers.challenge import (
     ChallengeDetailSerializer,
     ChallengeListSerializer,
+    ChallengeTakersSerializer,
     ChallengeUpdateSerializer,
     ChallengeWriteSerializer,
+    PublisherChallengeSerializer,
     ReasonSerializer,
 )
-from contest.selectors import challenges_visible, contests_visible
+from contest.enums import ContestRoleKind
+from contest.errors import error
+from contest.models import ContestRole
+from contest.selectors import challenge_takers, challenges_visible, contests_visible
 from contest.services import challenge as services
 
 
@@ -26,6 +34,10 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     search_fields = ["code", "title", "background", "targets", "publisher__name"]
     ordering_fields = ["code", "prize_amount", "deadline", "published_at"]
     ordering = ["contest_id", "code"]  # the unique index; "contest" would sort by Contest.Meta
+    rules = {"takers": "contest.view_challenge_takers"}
+
+    def rule_object(self, challenge):
+        return challenge
 
     def get_queryset(self):
         return challenges_visible(user=self.request.user)
@@ -99,3 +111,44 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def close(self, request, pk=None):
         """Organiser: close a published challenge."""
         return self._step(request, pk, services.challenge_close)
+
+    @extend_schema(responses=PublisherChallengeSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def mine(self, request):
+        """Publisher: the challenges of the organisations I publish for, in every status, with
+        the organiser's return reason and the number of questions still to answer."""
+        if not request.user.is_authenticated:
+            raise NotAuthenticated
+        challenges = challenges_visible(user=request.user).filter(
+            Exists(
+                ContestRole.objects.filter(
+                    user=request.user.pk,
+                    role=ContestRoleKind.PUBLISHER,
+                    contest_id=OuterRef("contest_id"),
+                    organisation_id=OuterRef("publisher_id"),
+                )
+            )
+        )
+        challenges = challenges.annotate(
+            questions_open=Count(
+                "questions",
+                filter=Q(questions__answered_at__isnull=True, questions__hidden_by_moderator=False),
+            )
+        ).order_by("contest_id", "code")
+        context = self.get_serializer_context()
+        return Response(PublisherChallengeSerializer(challenges, many=True, context=context).data)
+
+    @extend_schema(responses=ChallengeTakersSerializer)
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def takers(self, request, pk=None):
+        """Publisher and organisers, after the taking deadline: how many teams took the
+        challenge, and which ones unless a stage of the contest is blind."""
+        challenge = self.get_object()
+        if challenge.deadline is None or challenge.deadline > timezone.now():
+            deadline = (
+                timezone.localtime(challenge.deadline).strftime("%Y-%m-%d %H:%M")
+                if challenge.deadline
+                else "—"
+            )
+            raise error("takers_before_deadline", deadline=deadline)
+        return Response(ChallengeTakersSerializer(challenge_takers(challenge=challenge)).data)

@@ -39,6 +39,13 @@ class Contest(models.Model):
     registration_closes_at = models.DateTimeField(
         "报名截止 Registration closes", null=True, blank=True
     )
+    # 征榜: the window in which organisations apply to publish challenges (challenge lists).
+    call_opens_at = models.DateTimeField(
+        "征榜开始 Call for challenges opens", null=True, blank=True
+    )
+    call_closes_at = models.DateTimeField(
+        "征榜截止 Call for challenges closes", null=True, blank=True
+    )
 
     # Rules
     team_size_min = models.PositiveSmallIntegerField("团队最少人数 Min team size", default=1)
@@ -77,6 +84,12 @@ class Contest(models.Model):
             models.CheckConstraint(
                 condition=Q(team_size_min__lte=models.F("team_size_max")),
                 name="contest_team_size_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(call_opens_at__isnull=True)
+                | Q(call_closes_at__isnull=True)
+                | Q(call_opens_at__lt=models.F("call_closes_at")),
+                name="contest_call_window_order",
             ),
         ]
 

@@ -31,6 +31,8 @@ CONTEST_FIELDS = (
     "region",
     "registration_opens_at",
     "registration_closes_at",
+    "call_opens_at",
+    "call_closes_at",
     "team_size_min",
     "team_size_max",
     "advisors_max",

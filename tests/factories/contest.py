@@ -203,3 +203,31 @@ def entry_plan_attach(entry) -> EntryFile:
     file.file.save("plan.pdf", ContentFile(content), save=False)
     file.save()
     return file
+
+
+# 征榜 applications and challenge questions --------------------------------------------------
+class PublisherApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contest.PublisherApplication"
+
+    contest = factory.SubFactory(ContestFactory, kind=ContestKind.CHALLENGE_LIST)
+    organisation_name = factory.Sequence(lambda n: f"申请发榜单位{n}有限公司")
+    uscc = factory.LazyFunction(make_uscc)
+    region = "江苏"
+    organisation_kind = OrganisationKind.ENTERPRISE
+    contact_name = "王经理"
+    contact_phone = "13800001111"
+    contact_email = factory.Sequence(lambda n: f"apply{n}@example.com")
+    applicant = factory.SubFactory(UserFactory)
+
+
+class ChallengeQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contest.ChallengeQuestion"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    asker_team = factory.SubFactory(
+        TeamFactory, contest=factory.SelfAttribute("..challenge.contest")
+    )
+    asker = factory.SelfAttribute("asker_team.captain")
+    text = factory.Sequence(lambda n: f"问题{n}：验收数据集由谁提供？")

@@ -609,6 +609,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/challenge-questions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Questions on challenges (答疑): public answers for everyone, a team's own questions for it,
+         *     every question of a challenge for its publisher and the organisers.
+         */
+        get: operations["challenge_questions_list"];
+        put?: never;
+        /** @description A team member asks about a published challenge; other teams never see who asked. */
+        post: operations["challenge_questions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/challenge-questions/{id}/answer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publisher: answer, publicly (teams that took the challenge are told) or privately. */
+        post: operations["challenge_questions_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/challenge-questions/{id}/hide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Organiser: hide a question from teams and the public, with a reason (it is kept). */
+        post: operations["challenge_questions_hide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/challenges/": {
         parameters: {
             query?: never;
@@ -724,6 +779,46 @@ export interface paths {
         put?: never;
         /** @description Publisher: submit a draft for the organiser's review. */
         post: operations["challenges_submit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/challenges/{id}/takers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Publisher and organisers, after the taking deadline: how many teams took the
+         *     challenge, and which ones unless a stage of the contest is blind.
+         */
+        get: operations["challenges_takers_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/challenges/mine/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Publisher: the challenges of the organisations I publish for, in every status, with
+         *     the organiser's return reason and the number of questions still to answer.
+         */
+        get: operations["challenges_mine_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1916,6 +2011,75 @@ export interface paths {
         put?: never;
         /** @description Organisers invite judges to a stage's panel (whole stage or one track). */
         post: operations["panel_memberships_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publisher-applications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 征榜 applications: an applicant sees their own; organisers decide those of their contests. */
+        get: operations["publisher_applications_list"];
+        put?: never;
+        /** @description Apply to publish challenges in a contest, during its 征榜 window. */
+        post: operations["publisher_applications_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publisher-applications/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 征榜 applications: an applicant sees their own; organisers decide those of their contests. */
+        get: operations["publisher_applications_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publisher-applications/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Organiser: approve; the applicant becomes the organisation's publisher. */
+        post: operations["publisher_applications_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publisher-applications/{id}/decline/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Organiser: decline, with a reason. */
+        post: operations["publisher_applications_decline_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3199,6 +3363,42 @@ export interface components {
             published_at?: string | null;
         };
         /**
+         * @description A question and its answer. Which team asked is shown to the contest's organisers only;
+         *     the asking team sees `mine: true`. Pass the request and `my_team_ids` in the context.
+         */
+        ChallengeQuestion: {
+            readonly id: number;
+            readonly challenge: number;
+            /** 问题 Question */
+            readonly text: string;
+            /**
+             * 公开范围 Visibility
+             * @description Set by the publisher when answering: public shows it under the challenge.
+             *
+             *     * `public` - 公开 Public
+             *     * `private` - 私下 Private
+             */
+            readonly visibility: components["schemas"]["VisibilityEnum"];
+            /** 答复 Answer */
+            readonly answer: string;
+            /**
+             * 答复时间 Answered at
+             * Format: date-time
+             */
+            readonly answered_at: string | null;
+            readonly answered_by_name: string | null;
+            /**
+             * 提问时间 Asked at
+             * Format: date-time
+             */
+            readonly created_at: string;
+            readonly mine: boolean;
+            readonly asker_team_name: string | null;
+            /** 已屏蔽 Hidden by the organiser */
+            readonly hidden_by_moderator: boolean;
+            readonly hidden_reason: string | null;
+        };
+        /**
          * @description * `draft` - 草稿 Draft
          *     * `submitted` - 待审核 Submitted
          *     * `approved` - 已审核 Approved
@@ -3207,6 +3407,15 @@ export interface components {
          * @enum {string}
          */
         ChallengeStatusEnum: "draft" | "submitted" | "approved" | "published" | "closed";
+        ChallengeTakers: {
+            challenge: number;
+            /** Format: date-time */
+            deadline: string | null;
+            count: number;
+            /** @description A stage is blind: the teams are not named. */
+            blind: boolean;
+            teams: components["schemas"]["TakerTeam"][];
+        };
         ChallengeWriteRequest: {
             contest: number;
             /** 发榜方 Publisher */
@@ -3315,6 +3524,16 @@ export interface components {
              * Format: date-time
              */
             registration_closes_at?: string | null;
+            /**
+             * 征榜开始 Call for challenges opens
+             * Format: date-time
+             */
+            call_opens_at?: string | null;
+            /**
+             * 征榜截止 Call for challenges closes
+             * Format: date-time
+             */
+            call_closes_at?: string | null;
             /**
              * 团队最少人数 Min team size
              * Format: int64
@@ -3524,6 +3743,16 @@ export interface components {
              */
             registration_closes_at?: string | null;
             /**
+             * 征榜开始 Call for challenges opens
+             * Format: date-time
+             */
+            call_opens_at?: string | null;
+            /**
+             * 征榜截止 Call for challenges closes
+             * Format: date-time
+             */
+            call_closes_at?: string | null;
+            /**
              * 团队最少人数 Min team size
              * Format: int64
              */
@@ -3628,6 +3857,10 @@ export interface components {
          * @enum {string}
          */
         DecisionEnum: "upheld" | "rejected";
+        DecisionReasonRequest: {
+            /** @default  */
+            reason: string;
+        };
         DeclarationRequest: {
             declaration_accepted: boolean;
             relations?: components["schemas"]["DeclaredRelationRequest"][];
@@ -4612,6 +4845,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["ChallengeList"][];
         };
+        PaginatedChallengeQuestionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ChallengeQuestion"][];
+        };
         PaginatedContestListList: {
             /** @example 123 */
             count: number;
@@ -4791,6 +5039,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PanelMembership"][];
+        };
+        PaginatedPublisherApplicationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PublisherApplication"][];
         };
         PaginatedTeamListList: {
             /** @example 123 */
@@ -4984,6 +5247,16 @@ export interface components {
              * Format: date-time
              */
             registration_closes_at?: string | null;
+            /**
+             * 征榜开始 Call for challenges opens
+             * Format: date-time
+             */
+            call_opens_at?: string | null;
+            /**
+             * 征榜截止 Call for challenges closes
+             * Format: date-time
+             */
+            call_closes_at?: string | null;
             /**
              * 团队最少人数 Min team size
              * Format: int64
@@ -5206,6 +5479,140 @@ export interface components {
          * @enum {string}
          */
         PromotionRequestRuleEnum: "top_n" | "top_percent" | "threshold" | "hand_picked" | "formal_passed";
+        PublisherApplication: {
+            readonly id: number;
+            readonly contest: number;
+            readonly contest_name: string;
+            /** 单位名称 Organisation */
+            readonly organisation_name: string;
+            /** 统一社会信用代码 USCC */
+            readonly uscc: string;
+            /** 所在地区 Region */
+            readonly region: string;
+            /** 单位类型 Organisation type */
+            readonly organisation_kind: components["schemas"]["OrganisationKindEnum"];
+            /** 联系人 Contact */
+            readonly contact_name: string;
+            /** 联系电话 Phone */
+            readonly contact_phone: string;
+            /**
+             * 联系邮箱 Email
+             * Format: email
+             */
+            readonly contact_email: string;
+            /** 申请人 Applicant */
+            readonly applicant: number;
+            readonly applicant_name: string;
+            /**
+             * 状态 Status
+             * @default submitted
+             */
+            readonly status: components["schemas"]["PublisherApplicationStatusEnum"];
+            /** 审核意见 Reason */
+            readonly reason: string;
+            /** @description The organisation matched or created on approval. */
+            readonly organisation: number | null;
+            readonly decided_by_name: string | null;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `submitted` - 待审核 Submitted
+         *     * `approved` - 已通过 Approved
+         *     * `declined` - 未通过 Declined
+         * @enum {string}
+         */
+        PublisherApplicationStatusEnum: "submitted" | "approved" | "declined";
+        /** @description The 征榜 form. The USCC's check character is verified by the service (GB 32100-2015). */
+        PublisherApplicationWriteRequest: {
+            contest: number;
+            /** 单位名称 Organisation */
+            organisation_name: string;
+            /** 统一社会信用代码 USCC */
+            uscc: string;
+            /** 所在地区 Region */
+            region: string;
+            /** 单位类型 Organisation type */
+            organisation_kind: components["schemas"]["OrganisationKindEnum"];
+            /** 联系人 Contact */
+            contact_name: string;
+            /** 联系电话 Phone */
+            contact_phone: string;
+            /**
+             * 联系邮箱 Email
+             * Format: email
+             */
+            contact_email: string;
+        };
+        /** @description A challenge in the publisher's workspace: its contest and the questions left to answer. */
+        PublisherChallenge: {
+            readonly id: number;
+            contest: number;
+            /** 榜题编号 Code */
+            code: string;
+            /** 榜题名称 Title */
+            title: string;
+            /** 发榜方 Publisher */
+            publisher: number;
+            readonly publisher_name: string;
+            /** 赛道 Track */
+            track?: number | null;
+            readonly track_name: string | null;
+            /**
+             * 榜额(元) Prize (CNY)
+             * Format: decimal
+             */
+            prize_amount?: string | null;
+            /** 榜额面议 Prize negotiable */
+            prize_negotiable?: boolean;
+            /** 出资方 Paid by */
+            prize_payer?: components["schemas"]["ContestRoleKindEnum"];
+            /**
+             * 揭榜截止 Deadline
+             * Format: date-time
+             */
+            deadline?: string | null;
+            /** 状态 Status */
+            status?: components["schemas"]["ChallengeStatusEnum"];
+            /** Format: date-time */
+            published_at?: string | null;
+            /** 需求背景 Background */
+            background?: string;
+            /** 技术指标 Technical targets */
+            targets?: string;
+            /** 验收指标 Acceptance indicators */
+            acceptance_indicators?: string;
+            /** 揭榜条件 Eligibility */
+            eligibility?: string;
+            /** 联系人 Contact */
+            contact_name?: string;
+            /** 联系电话 Phone */
+            contact_phone?: string;
+            /** 联系邮箱 Email */
+            contact_email?: string;
+            readonly review_note: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly contest_name: string;
+            readonly questions_open: number;
+        };
+        QuestionAnswerRequest: {
+            answer: string;
+            visibility: components["schemas"]["VisibilityEnum"];
+        };
+        QuestionAskRequest: {
+            challenge: number;
+            /** @description The asking team (you must be on it). */
+            team: number;
+            text: string;
+        };
+        QuestionHideRequest: {
+            reason: string;
+        };
         RankingSummary: {
             stage_id: number;
             /** @description result rows stored */
@@ -5644,6 +6051,11 @@ export interface components {
             key: string;
             label: string;
         };
+        TakerTeam: {
+            id: number;
+            code: string;
+            name: string;
+        };
         TeamDetail: {
             readonly id: number;
             contest: number;
@@ -5842,6 +6254,12 @@ export interface components {
          * @enum {string}
          */
         VerdictEnum: "pass" | "return" | "reject";
+        /**
+         * @description * `public` - 公开 Public
+         *     * `private` - 私下 Private
+         * @enum {string}
+         */
+        VisibilityEnum: "public" | "private";
         /**
          * @description * `title` - title
          *     * `summary` - summary
@@ -8781,6 +9199,347 @@ export interface operations {
             };
         };
     };
+    challenge_questions_list: {
+        parameters: {
+            query?: {
+                answered?: boolean;
+                challenge?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description Set by the publisher when answering: public shows it under the challenge.
+                 *
+                 *     * `public` - 公开 Public
+                 *     * `private` - 私下 Private
+                 */
+                visibility?: "private" | "public";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedChallengeQuestionList"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    challenge_questions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionAskRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuestionAskRequest"];
+                "multipart/form-data": components["schemas"]["QuestionAskRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeQuestion"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    challenge_questions_answer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionAnswerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuestionAnswerRequest"];
+                "multipart/form-data": components["schemas"]["QuestionAnswerRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeQuestion"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    challenge_questions_hide_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionHideRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuestionHideRequest"];
+                "multipart/form-data": components["schemas"]["QuestionHideRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeQuestion"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     challenges_list: {
         parameters: {
             query?: {
@@ -9466,6 +10225,123 @@ export interface operations {
             };
             /** @description Conflicts with the current state (a domain code). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    challenges_takers_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeTakers"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    challenges_mine_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherChallenge"][];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15776,6 +16652,420 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PanelMembership"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publisher_applications_list: {
+        parameters: {
+            query?: {
+                contest?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `submitted` - 待审核 Submitted
+                 *     * `approved` - 已通过 Approved
+                 *     * `declined` - 未通过 Declined
+                 */
+                status?: "approved" | "declined" | "submitted";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPublisherApplicationList"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publisher_applications_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublisherApplicationWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublisherApplicationWriteRequest"];
+                "multipart/form-data": components["schemas"]["PublisherApplicationWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherApplication"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publisher_applications_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherApplication"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publisher_applications_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DecisionReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DecisionReasonRequest"];
+                "multipart/form-data": components["schemas"]["DecisionReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherApplication"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publisher_applications_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DecisionReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DecisionReasonRequest"];
+                "multipart/form-data": components["schemas"]["DecisionReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherApplication"];
                 };
             };
             /** @description Invalid input (`invalid`, `parse_error` or a domain code). */

@@ -39,6 +39,11 @@ const routes: RouteRecordRaw[] = [
   { path: '/unsubscribe', name: 'unsubscribe', component: () => import('@/views/inbox/UnsubscribeView.vue') },
   { path: '/organiser/contests/:id(\\d+)/formal-check', name: 'contest-formal-check', component: () => import('@/views/organiser/FormalCheckQueue.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/organiser/contests/:id(\\d+)/notifications', name: 'contest-notifications', component: () => import('@/views/inbox/ContestNotifications.vue'), props: true, meta: { auth: true, organiser: true } },
+  // 发榜方 Publisher: the workspace, 征榜 applications, drafting and revising challenges
+  { path: '/publisher', name: 'publisher', component: () => import('@/views/publisher/PublisherHome.vue'), meta: { auth: true } },
+  { path: '/publisher/apply', name: 'publisher-apply', component: () => import('@/views/publisher/PublisherApply.vue'), meta: { auth: true } },
+  { path: '/publisher/challenges/new', name: 'challenge-new', component: () => import('@/views/publisher/ChallengeEditor.vue'), meta: { auth: true } },
+  { path: '/publisher/challenges/:id(\\d+)', name: 'challenge-edit', component: () => import('@/views/publisher/ChallengeEditor.vue'), props: true, meta: { auth: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 

@@ -20,6 +20,9 @@ export const useAuthStore = defineStore('auth', () => {
    * at least one contest. Everyone else never sees 组委会 (and the router sends them home). */
   const isOrganiser = computed(() => !!me.value && (me.value.can_create_contest || organisedContestIds.value.size > 0))
 
+  /** Staff of a publisher organisation in at least one contest (发榜方): the publisher workspace. */
+  const isPublisher = computed(() => (me.value?.roles ?? []).some((r) => r['role'] === 'publisher'))
+
   async function fetchMe(): Promise<void> {
     try {
       me.value = await call(client.GET('/api/auth/me/'))
@@ -63,5 +66,5 @@ export const useAuthStore = defineStore('auth', () => {
     me.value = null
   }
 
-  return { me, loaded, loggedIn, organisedContestIds, isOrganiser, ready, fetchMe, login, register, logout }
+  return { me, loaded, loggedIn, organisedContestIds, isOrganiser, isPublisher, ready, fetchMe, login, register, logout }
 })

@@ -8,8 +8,9 @@ import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
 import statistics from './statistics'
+import publisher from './publisher'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -19,7 +20,8 @@ const en: SameShape<typeof zhCN> = {
   ...awards,
   ...notifications,
   ...statistics,
-  enums: { ...contest.enums, ...team.enums, ...awards.enums },
+  ...publisher,
+  enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 
 export default en

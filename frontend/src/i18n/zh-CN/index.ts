@@ -10,8 +10,9 @@ import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
 import statistics from './statistics'
+import publisher from './publisher'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher }
 
 export default {
   ...common,
@@ -21,5 +22,6 @@ export default {
   ...awards,
   ...notifications,
   ...statistics,
-  enums: { ...contest.enums, ...team.enums, ...awards.enums },
+  ...publisher,
+  enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
