@@ -60,7 +60,7 @@ CLIENT_THREADS = 24
 def prepare(built: dict, rng: random.Random, ids: dict, plain: bool, needed: int) -> list[tuple]:
     """Panels, the review window, open assignments (one per judge, more at a small scale so
     that `needed` submits exist) and a token per judge; returns (assignment id, token, scores)
-    per open assignment, each judge's first ones first."""
+    per open assignment, shuffled."""
     from django.db import transaction
     from django.utils import timezone
     from knox.models import AuthToken
