@@ -27,6 +27,7 @@ frozen inputs and refuses stored rows that differ (`results_outdated`).
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ from judging.services.result import (
     tie_break_check,
 )
 from judging.tasks import results_recompute_task
+
+logger = logging.getLogger(__name__)
 
 # a run that has not finished after this long is taken as dead (worker killed) and replaced
 RUNNING_STALE = datetime.timedelta(minutes=10)
@@ -120,7 +123,10 @@ def _request_finished(**kwargs) -> None:
     pending = getattr(_local, "pending", set())
     _local.in_request, _local.pending = False, set()
     for stage_id in sorted(pending):
-        results_recompute_drain(stage_id=stage_id)
+        try:
+            results_recompute_drain(stage_id=stage_id)
+        except Exception:  # the response is gone: log it; the marks were given back
+            logger.exception("results recompute of stage %s failed", stage_id)
 
 
 request_started.connect(_request_started, dispatch_uid="judging.recompute.request_started")
@@ -245,6 +251,8 @@ def results_recompute_now(*, actor, stage: Stage) -> ResultState:
     if outcome.busy:
         with transaction.atomic():
             results_mark_dirty(stage_id=stage.pk, submits=0, full=True)
+    elif outcome.again and getattr(django_settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        results_recompute_schedule(stage_id=stage.pk)  # submits came in meanwhile
     return ResultState.objects.get(stage_id=stage.pk)
 
 
