@@ -92,6 +92,8 @@ from api.views.result import (
     ResultListView,
     ResultsComputeView,
     ResultSettingsView,
+    ResultsFreshnessView,
+    ResultsRecomputeView,
     ScoresExportView,
     SnapshotListView,
 )
@@ -238,6 +240,16 @@ urlpatterns = [
         name="results-correction",
     ),
     path("stages/<int:pk>/results/", ResultListView.as_view(), name="results-list"),
+    path(
+        "stages/<int:pk>/results/freshness/",
+        ResultsFreshnessView.as_view(),
+        name="results-freshness",
+    ),
+    path(
+        "stages/<int:pk>/results/recompute/",
+        ResultsRecomputeView.as_view(),
+        name="results-recompute",
+    ),
     path("stages/<int:pk>/consistency/", ConsistencyView.as_view(), name="results-consistency"),
     path("stages/<int:pk>/overrides/", OverrideView.as_view(), name="results-overrides"),
     path(

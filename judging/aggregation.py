@@ -599,3 +599,94 @@ def results_compute(
     return StageResults(
         method=method, normalised=normalise, entries=entries, order=listing, **extra
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Incremental update
+
+
+def update_supported(*, normalise: bool, tie_breaks: Sequence[TieBreakRule]) -> bool:
+    """Whether `results_update` gives what `results_compute` gives: an entry's score must depend
+    on its own reviews only (no per-judge z-score) and the tie-break chain on no other entry's
+    reviews (the panel's order only; criterion means and first places need every review)."""
+    return not normalise and all(kind == TieBreakKind.PANEL for kind, _ in tie_breaks)
+
+
+def results_update(
+    *,
+    previous: Mapping[Hashable, EntryAggregate],
+    changed: Iterable[Hashable],
+    reviews: Iterable[Sequence[Any]],
+    entry_groups: Mapping[Hashable, Hashable],
+    max_total: float,
+    method: str = AggregationMethod.MEAN,
+    trim_min_reviews: int = 5,
+    overrides: Mapping[Hashable, tuple[Any, str]] | None = None,
+    tie_breaks: Sequence[TieBreakRule] = (),
+) -> StageResults:
+    """`results_compute` for a stage of which only the `changed` entries' reviews moved.
+
+    previous: the last results (the stored rows) per entry; reviews: every counted review of
+    the changed entries (of no other); entry_groups: every entry of the stage now. Entries not
+    in `previous` count as changed. The changed entries are aggregated afresh, the others keep
+    their score, and every group is ranked again, so the result equals `results_compute` over
+    all reviews whenever `update_supported` holds (a ValueError otherwise)."""
+    if not update_supported(normalise=False, tie_breaks=tie_breaks):
+        raise ValueError("results_update: only panel tie-breaks without normalisation")
+    changed_set = {e for e in changed if e in entry_groups}
+    changed_set |= {e for e in entry_groups if e not in previous}
+    overrides = overrides or {}
+    fresh = results_compute(
+        reviews=reviews,
+        entry_groups={e: entry_groups[e] for e in entry_groups if e in changed_set},
+        max_total=max_total,
+        method=method,
+        trim_min_reviews=trim_min_reviews,
+        overrides={e: o for e, o in overrides.items() if e in changed_set},
+    ).entries
+    ids = list(entry_groups)
+    merged = [fresh[e] if e in changed_set else previous[e] for e in ids]
+    group_index: dict[Hashable, int] = {}
+    group_code = np.array(
+        [group_index.setdefault(entry_groups[e], len(group_index)) for e in ids], dtype=np.int64
+    )
+    has_final = np.array([a.final is not None for a in merged], dtype=bool)
+    final_units = np.array(
+        [int(a.final.scaleb(SCORE_PLACES)) if a.final is not None else 0 for a in merged],
+        dtype=np.int64,
+    )
+    rules = _check_rules(tie_breaks)
+    keys = []
+    for _, argument in rules:
+        key = np.full(len(ids), np.inf)
+        for i, entry_id in enumerate(ids):
+            if entry_id in argument:
+                key[i] = float(argument[entry_id])
+        keys.append(key)
+    order, rank, tied, decided = _rank(group_code, final_units, has_final, keys)
+    rule_values = [(str(kind), argument) for kind, argument in rules]
+    entries: dict[Hashable, EntryAggregate] = {}
+    for i, (entry_id, a) in enumerate(zip(ids, merged, strict=True)):
+        ok = bool(has_final[i])
+        d = int(decided[i])
+        entries[entry_id] = EntryAggregate(
+            entry_id=entry_id,
+            group=entry_groups[entry_id],
+            review_count=a.review_count,
+            raw=a.raw,
+            normalised=None,
+            final=a.final,
+            rank=int(rank[i]) if ok else None,
+            tied=bool(tied[i]),
+            decided_by=rule_values[d] if d >= 0 else None,
+            trimmed=a.trimmed,
+            trim_fallback=a.trim_fallback,
+            overridden=a.overridden,
+            override_reason=a.override_reason,
+        )
+    listing: dict[Hashable, list[Hashable]] = {group: [] for group in group_index}
+    for i in order.tolist():
+        listing[entry_groups[ids[i]]].append(ids[i])
+    return StageResults(
+        method=AggregationMethod(method), normalised=False, entries=entries, order=listing
+    )

@@ -9,5 +9,6 @@ class JudgingConfig(AppConfig):
         from contest.signals import decision_recorded
         from judging import permissions  # noqa: F401  (registers the judging rules)
         from judging.receivers import decision_audit_record
+        from judging.services import recompute  # noqa: F401  (after-response recompute runner)
 
         decision_recorded.connect(decision_audit_record, dispatch_uid="judging.decision_audit")

@@ -22,15 +22,12 @@ def assignment_run_task(run_id: int) -> None:
 
 
 @shared_task(name="judging.results_recompute")
-def results_recompute_task(stage_id: int) -> None:
-    """Recompute a stage's stored results, e.g. after a review is submitted or reopened."""
-    from contest.models import Stage
-    from judging.phases import phase_allows
-    from judging.services.result import ranking_compute
+def results_recompute_task(stage_id: int, coalesced: bool = False) -> None:
+    """Recompute a stage's stored results. `coalesced` (what a submit's mark enqueues): fold
+    every mark made so far into one run, and enqueue the next if marks arrive meanwhile; without
+    it (an explicit request, e.g. after a correction opens), a full recompute."""
+    from judging.services.recompute import results_recompute_run
 
-    stage = Stage.objects.filter(pk=stage_id).select_related("contest").first()
     # A recompute queued by a submit may run after the results were published: a frozen stage's
-    # stored results must not move, so there is nothing to do.
-    if stage is None or not phase_allows(stage, "results.compute"):
-        return
-    ranking_compute(stage=stage)
+    # stored results must not move, so the run returns without computing (judging.phases).
+    results_recompute_run(stage_id=stage_id, force_full=not coalesced)

@@ -325,3 +325,40 @@ class RecommendationSerializer(serializers.ModelSerializer):
         model = Recommendation
         fields = ["id", "from_contest", "to_contest", "entry", "status", "reason", "created_at"]
         read_only_fields = fields
+
+
+class ResultFreshnessSerializer(serializers.Serializer):
+    """How fresh the stage's stored results are: "computed 3 s ago, 12 submits since"."""
+
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="the stored results include every submit before this"
+    )
+    age_seconds = serializers.SerializerMethodField(
+        help_text="seconds since computed_at by the server's clock (null: never computed)"
+    )
+    dirty_since = serializers.DateTimeField(
+        allow_null=True, help_text="the first submit not yet in the stored results"
+    )
+    submits_since = serializers.IntegerField(help_text="submits and reopens since computed_at")
+    running = serializers.SerializerMethodField(help_text="a recompute is running now")
+    scheduled = serializers.SerializerMethodField(help_text="a recompute is due shortly")
+    last_kind = serializers.CharField(help_text='"full", "incremental" or "" (never)')
+    last_seconds = serializers.FloatField(help_text="how long the last recompute took")
+    full_at = serializers.DateTimeField(allow_null=True)
+    recomputes = serializers.IntegerField(help_text="recomputes run for this stage")
+
+    def _now(self):
+        from django.utils import timezone
+
+        return self.context.get("now") or timezone.now()
+
+    def get_age_seconds(self, state) -> float | None:
+        if state.computed_at is None:
+            return None
+        return round(max((self._now() - state.computed_at).total_seconds(), 0.0), 1)
+
+    def get_running(self, state) -> bool:
+        return state.running_since is not None
+
+    def get_scheduled(self, state) -> bool:
+        return state.scheduled_at is not None

@@ -26,6 +26,7 @@ from api.serializers.result import (
     RankingSummarySerializer,
     RecommendationRequestSerializer,
     RecommendationSerializer,
+    ResultFreshnessSerializer,
     ResultSettingsSerializer,
     ResultSettingsWriteSerializer,
     ResultSnapshotSerializer,
@@ -44,8 +45,10 @@ from judging.selectors import (
     snapshots_of_stage,
 )
 from judging.selectors.result import snapshots_public
+from judging.selectors.result_update import result_state_for
 from judging.services.correction import results_correction_open
 from judging.services.promotion import promotion_apply, recommendation_create
+from judging.services.recompute import results_recompute_now
 from judging.services.result import (
     panel_override_set,
     ranking_compute,
@@ -88,6 +91,30 @@ class ResultsComputeView(APIView):
         stage = stage_organised(request, pk)
         summary = ranking_compute(stage=stage, actor=request.user)
         return Response(RankingSummarySerializer(summary).data)
+
+
+class ResultsFreshnessView(APIView):
+    """How fresh the stored results are (organisers): when computed, submits since, running."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(responses=ResultFreshnessSerializer)
+    def get(self, request, pk):
+        stage = stage_organised(request, pk)
+        return Response(ResultFreshnessSerializer(result_state_for(stage=stage)).data)
+
+
+class ResultsRecomputeView(APIView):
+    """立即重算: a full recompute now, folding in every pending submit (organisers; refused on
+    published results); answers with the new freshness."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(request=None, responses=ResultFreshnessSerializer)
+    def post(self, request, pk):
+        stage = stage_organised(request, pk)
+        state = results_recompute_now(actor=request.user, stage=stage)
+        return Response(ResultFreshnessSerializer(state).data)
 
 
 class ResultListView(generics.ListAPIView):

@@ -10,6 +10,7 @@ from .result import (
     Recommendation,
     ResultSettings,
     ResultSnapshot,
+    ResultState,
 )
 from .review import Review, ReviewScore
 from .rubric import Criterion, Rubric
@@ -31,6 +32,7 @@ __all__ = [
     "Recommendation",
     "ResultSettings",
     "ResultSnapshot",
+    "ResultState",
     "Review",
     "ReviewScore",
     "Rubric",

@@ -38,6 +38,39 @@ class ResultSettings(models.Model):
         verbose_name_plural = "成绩规则 Result settings"
 
 
+class ResultState(models.Model):
+    """How fresh a stage's stored results are, and the coalescing marks of its recompute.
+
+    Written by `judging.services.recompute`: a submit or reopen marks the stage dirty (and which
+    entry changed) in its own transaction; one runner at a time (`running_since`, claimed with a
+    conditional update) folds every mark made so far into one recompute. Kept apart from
+    `ResultSettings`, whose row a recompute holds locked for its whole run, so a judge's submit
+    never waits for a running recompute."""
+
+    stage = models.OneToOneField(
+        "contest.Stage", on_delete=models.CASCADE, related_name="result_state"
+    )
+    # the stored results include every submit committed before this moment
+    computed_at = models.DateTimeField("计算于 Computed at", null=True, blank=True)
+    full_at = models.DateTimeField("完整重算于 Last full recompute", null=True, blank=True)
+    last_kind = models.CharField("上次重算方式 Last recompute", max_length=16, blank=True)
+    last_seconds = models.FloatField("上次重算用时 Last recompute took (s)", default=0)
+    recomputes = models.PositiveIntegerField("重算次数 Recomputes run", default=0)
+    # the first change not yet in the stored results (None: up to date) and how many since
+    dirty_since = models.DateTimeField("待重算自 Dirty since", null=True, blank=True)
+    submits_since = models.PositiveIntegerField("此后提交 Submits since", default=0)
+    # entries whose reviews changed since the last run, for an incremental update
+    dirty_entries = models.JSONField(default=list, blank=True)
+    dirty_all = models.BooleanField("需完整重算 Full recompute needed", default=False)
+    # a recompute has been enqueued (not yet started) / is running
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    running_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "成绩新鲜度 Result freshness"
+        verbose_name_plural = "成绩新鲜度 Result freshness"
+
+
 class PanelOverride(models.Model):
     """合议: the panel sets an entry's final score, with a reason (recorded in the audit log)."""
 

@@ -1,7 +1,9 @@
 """Results of a stage: ranking, result settings, panel overrides (合议) and publication.
 
 Derived numbers are stored: `ranking_compute` turns the stage's submitted reviews into
-`EntryResult` rows and is the only writer of them; reads never recompute. Everything that decides
+`EntryResult` rows (the full recompute; `judging.services.recompute.ranking_update` rewrites the
+rows of changed entries where that gives the same rows); reads never recompute. When a recompute
+runs after submits is decided in `judging.services.recompute` (docs/developer/results.md). Everything that decides
 a result (settings, overrides, publication) is recorded in the contest's hash-chained audit log.
 """
 

@@ -25,9 +25,9 @@ from judging.phases import phase_require, stage_phase
 from judging.selectors.conflict import conflict_exists, conflicted_teams
 from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
 from judging.services.correction import correction_review_ids
+from judging.services.recompute import results_mark_dirty
 from judging.services.rubric import review_total, rubric_for_entry
 from judging.signals import review_reopened
-from judging.tasks import results_recompute_task
 
 
 def judge_access_check(*, judge, assignment: Assignment) -> None:
@@ -228,14 +228,9 @@ def review_submit(
             "rubric_version": review.rubric.version,
         },
     )
-    _results_recompute_later(review.stage_id)
+    # the last write of the submit: the stage's freshness row is locked only until the commit
+    results_mark_dirty(stage_id=review.stage_id, entry_ids=[review.entry_id])
     return review
-
-
-def _results_recompute_later(stage_id: int) -> None:
-    """Stored results follow every submit and reopen, recomputed after the commit by a task."""
-
-    transaction.on_commit(lambda: results_recompute_task.delay(stage_id))
 
 
 @transaction.atomic
@@ -263,7 +258,7 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
         reason=reason,
         data={"entry": review.entry_id, "judge": review.judge_id, "total": str(review.total)},
     )
-    _results_recompute_later(review.stage_id)
+    results_mark_dirty(stage_id=review.stage_id, entry_ids=[review.entry_id])
     review_reopened.send(sender=Review, review=review, reason=reason)
     return review
 
@@ -316,6 +311,7 @@ def reviews_submit_bulk(*, submissions: list[ReviewSubmission]) -> list[Review]:
     quantum = Decimal(1).scaleb(-decimals)
 
     reviews: list[Review] = []
+    one_by_one: set[int] = set()
     pending: list[tuple[Review, ReviewSubmission, dict[str, Decimal]]] = []
 
     def flush() -> None:
@@ -368,6 +364,7 @@ def reviews_submit_bulk(*, submissions: list[ReviewSubmission]) -> list[Review]:
                 Review.objects.filter(pk=review.pk).update(submitted_at=submission.submitted_at)
                 review.submitted_at = submission.submitted_at
             reviews.append(review)
+            one_by_one.add(review.pk)  # already marked by review_submit
             continue
         if phases[assignment.stage_id] == StagePhase.UNDER_CORRECTION:
             raise error("review_not_in_correction")  # a new review is never a named one
@@ -411,5 +408,6 @@ def reviews_submit_bulk(*, submissions: list[ReviewSubmission]) -> list[Review]:
         reviews.append(review)
     flush()
     for stage_id in stages:
-        _results_recompute_later(stage_id)
+        changed = [r.entry_id for r in reviews if r.stage_id == stage_id and r.pk not in one_by_one]
+        results_mark_dirty(stage_id=stage_id, entry_ids=changed, submits=len(changed))
     return reviews

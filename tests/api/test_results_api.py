@@ -489,6 +489,8 @@ ORGANISER_ROUTES = [
     ("post", "results/publish/"),
     ("post", "promotions/"),
     ("get", "scores-export/"),
+    ("get", "results/freshness/"),
+    ("post", "results/recompute/"),
 ]
 
 

@@ -2343,6 +2343,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stages/{id}/results/freshness/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How fresh the stored results are (organisers): when computed, submits since, running. */
+        get: operations["stages_results_freshness_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stages/{id}/results/publish/": {
         parameters: {
             query?: never;
@@ -2354,6 +2371,26 @@ export interface paths {
         put?: never;
         /** @description Freeze the stored results as the next published snapshot (with its sha256). */
         post: operations["stages_results_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{id}/results/recompute/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description 立即重算: a full recompute now, folding in every pending submit (organisers; refused on
+         *     published results); answers with the new freshness.
+         */
+        post: operations["stages_results_recompute_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5716,6 +5753,41 @@ export interface components {
         };
         Resent: {
             queued: number;
+        };
+        /** @description How fresh the stage's stored results are: "computed 3 s ago, 12 submits since". */
+        ResultFreshness: {
+            /**
+             * Format: date-time
+             * @description the stored results include every submit before this
+             */
+            computed_at: string | null;
+            /**
+             * Format: double
+             * @description seconds since computed_at by the server's clock (null: never computed)
+             */
+            readonly age_seconds: number | null;
+            /**
+             * Format: date-time
+             * @description the first submit not yet in the stored results
+             */
+            dirty_since: string | null;
+            /** @description submits and reopens since computed_at */
+            submits_since: number;
+            /** @description a recompute is running now */
+            readonly running: boolean;
+            /** @description a recompute is due shortly */
+            readonly scheduled: boolean;
+            /** @description "full", "incremental" or "" (never) */
+            last_kind: string;
+            /**
+             * Format: double
+             * @description how long the last recompute took
+             */
+            last_seconds: number;
+            /** Format: date-time */
+            full_at: string | null;
+            /** @description recomputes run for this stage */
+            recomputes: number;
         };
         /**
          * @description How the stage turns reviews into a ranking. `tie_break` is applied in order to entries
@@ -18602,6 +18674,72 @@ export interface operations {
             };
         };
     };
+    stages_results_freshness_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultFreshness"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     stages_results_publish_create: {
         parameters: {
             query?: never;
@@ -18619,6 +18757,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResultSnapshot"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_results_recompute_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultFreshness"];
                 };
             };
             /** @description Invalid input (`invalid`, `parse_error` or a domain code). */

@@ -152,6 +152,13 @@ const judging: SameShape<typeof zh> = {
     panelOrder: 'Order among tied entries (optional)',
     overrideReason: 'Reason',
     overrideSaved: 'Panel decision recorded; the ranking is updated.',
+    freshness: 'computed {ago}, {n} submits since',
+    freshnessNever: 'not computed yet',
+    agoSeconds: '{n} s ago',
+    agoMinutes: '{n} min ago',
+    recomputing: 'recomputing',
+    recomputeNow: 'Recompute now',
+    recomputed: 'Recomputed: the ranking is up to date.',
   },
   promotion: {
     title: 'Promotion',

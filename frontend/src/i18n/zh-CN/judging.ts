@@ -155,6 +155,13 @@ export default {
     panelOrder: '并列时的顺序（可选）',
     overrideReason: '合议理由',
     overrideSaved: '已记录合议结果，排名已更新。',
+    freshness: '计算于 {ago}，此后 {n} 次提交',
+    freshnessNever: '尚未计算',
+    agoSeconds: '{n} 秒前',
+    agoMinutes: '{n} 分钟前',
+    recomputing: '正在重算',
+    recomputeNow: '立即重算',
+    recomputed: '已重算，排名为最新。',
   },
   // 组委会：晋级到下一阶段
   promotion: {
