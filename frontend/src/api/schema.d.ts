@@ -2291,6 +2291,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stages/{stage_id}/assignment/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The stage's judges per entry (the run form's default k) and its latest run. */
+        get: operations["stages_assignment_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Set the stage's judges per entry (audited). */
+        patch: operations["stages_assignment_partial_update"];
+        trace?: never;
+    };
     "/api/stages/{stage_id}/assignment/feasibility/": {
         parameters: {
             query?: never;
@@ -2300,7 +2318,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Can every submitted entry get k conflict-free judges of its panel? With the numbers. */
+        /**
+         * @description Can every submitted entry get k conflict-free judges of its panel? A summary: counts,
+         *     causes by code and one suggestion per cause and panel (never one line per entry); the
+         *     short entries themselves, paged, at `short-entries/`. k defaults to the stage's rule.
+         */
         post: operations["stages_assignment_feasibility_create"];
         delete?: never;
         options?: never;
@@ -2340,6 +2362,23 @@ export interface paths {
          *     is nothing to assign. Poll `/api/assignment-runs/{id}/` for progress.
          */
         post: operations["stages_assignment_runs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{stage_id}/assignment/short-entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The entries that cannot get k judges, every one of them, paged (the detail on demand). */
+        get: operations["stages_assignment_short_entries_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2688,6 +2727,13 @@ export interface components {
         AssignmentCreateRequest: {
             entry: number;
             judge: number;
+        };
+        /** @description The stage's rule and the run form's defaults, with the stage's latest run. */
+        AssignmentRule: {
+            /** @description 每件作品评委数: the default k of the stage's runs */
+            judges_per_entry: number;
+            readonly k_max: number;
+            readonly latest_run: components["schemas"]["AssignmentRun"] | null;
         };
         AssignmentRun: {
             readonly id: number;
@@ -3086,6 +3132,14 @@ export interface components {
             background_sha256?: string;
             readonly has_seal: boolean;
             seal_sha256?: string;
+            /** @description Uploaded and the right to use it confirmed: printed */
+            readonly seal_usable: boolean;
+            readonly seal_confirmed_by_name: string | null;
+            /**
+             * 印章使用权确认时间 Seal right confirmed at
+             * Format: date-time
+             */
+            seal_confirmed_at?: string | null;
             /** Format: date-time */
             readonly updated_at: string;
         };
@@ -3800,17 +3854,59 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        FeasibilityIssueRequest: {
+            /** @description Stable: reviews_exceed_capacity, min_exceeds_reviews, entry_short, ... */
+            code: string;
+            zh: string;
+            en: string;
+            /** @description The numbers behind the message */
+            data: {
+                [key: string]: unknown;
+            };
+        };
         FeasibilityReport: {
             ok: boolean;
+            /** @description The k checked (the stage's rule unless given) */
+            k: number;
+            /**
+             * @description Why a run would assign nothing (its refusal code), or null
+             *
+             *     * `no_submitted_entries` - no_submitted_entries
+             *     * `all_entries_assigned` - all_entries_assigned
+             */
+            nothing_to_assign: (components["schemas"]["NothingToAssignEnum"] | components["schemas"]["NullEnum"]) | null;
             summary: components["schemas"]["FeasibilitySummary"];
+            /** @description Count by cause code: entries (entries_short, panel_without_judges, entry_short_joint, fixed_above_k), judges (judge_short, judge_short_joint, judge_min_above_max, fixed_above_max), missing reviews (reviews_exceed_capacity) or surplus minimum (min_exceeds_reviews) */
+            causes: {
+                [key: string]: number;
+            };
+            /** @description One line per cause and panel, never one per entry */
+            suggestions: components["schemas"]["Suggestion"][];
             messages_zh: string[];
             messages_en: string[];
+            /** @description The suggestions again (older clients) */
             issues: components["schemas"]["FeasibilityIssue"][];
-            /** @description At most 10; the count is in summary */
+            /** @description At most 10; the count is in summary; all, paged: short-entries */
             short_entries: components["schemas"]["ShortEntry"][];
+            /** @description At most 10 */
             short_judges: components["schemas"]["ShortJudge"][];
         };
         FeasibilitySummary: {
+            /** @description Entries to assign (a top-up: those below k) */
+            entries: number;
+            /** @description Entries with k kept judges already */
+            entries_complete: number;
+            /** @description Entries with fewer than k conflict-free judges with room */
+            entries_short: number;
+            /** @description Kept assignments counted toward k */
+            reviews_fixed: number;
+            /** @description Reviews still to assign */
+            reviews_needed: number;
+            judges: number;
+            /** @description Judges at their max load already */
+            judges_at_capacity: number;
+        };
+        FeasibilitySummaryRequest: {
             /** @description Entries to assign (a top-up: those below k) */
             entries: number;
             /** @description Entries with k kept judges already */
@@ -4138,8 +4234,8 @@ export interface components {
             progress_total: components["schemas"]["ProgressTotal"];
         };
         KRequest: {
-            /** @description Judges per entry */
-            k: number;
+            /** @description Judges per entry; default: the stage's rule (judges_per_entry) */
+            k?: number;
             /**
              * @description full: replace unreviewed automatic assignments; top_up: keep every assignment and assign only the entries below k
              *
@@ -4242,6 +4338,12 @@ export interface components {
             province: string;
             city?: string;
         };
+        /**
+         * @description * `no_submitted_entries` - no_submitted_entries
+         *     * `all_entries_assigned` - all_entries_assigned
+         * @enum {string}
+         */
+        NothingToAssignEnum: "no_submitted_entries" | "all_entries_assigned";
         /** @description A notice as the public sees it: window, phase, and objection counts — never names. */
         Notice: {
             readonly id: number;
@@ -4880,6 +4982,11 @@ export interface components {
          * @enum {string}
          */
         PanelStatusEnum: "invited" | "accepted" | "declined";
+        /** @description The stage's rule and the run form's defaults, with the stage's latest run. */
+        PatchedAssignmentRuleRequest: {
+            /** @description 每件作品评委数: the default k of the stage's runs */
+            judges_per_entry?: number;
+        };
         PatchedAwardSettingsWriteRequest: {
             notice_min_days?: number;
             notice_min_working_days?: boolean;
@@ -4914,6 +5021,8 @@ export interface components {
             remove_background: boolean;
             /** @default false */
             remove_seal: boolean;
+            /** @description 我方确认有权使用该印章 / We confirm the right to use this seal: required to upload a seal; false withdraws the confirmation (the seal is then not printed) */
+            seal_right_confirmed?: boolean | null;
         };
         PatchedChallengeUpdateRequest: {
             /** 榜题编号 Code */
@@ -5449,6 +5558,11 @@ export interface components {
             ok?: boolean;
             outcome?: components["schemas"]["OutcomeEnum"];
             summary?: components["schemas"]["FeasibilitySummary"];
+            /** @description Count by cause code: entries (entries_short, panel_without_judges, entry_short_joint, fixed_above_k), judges (judge_short, judge_short_joint, judge_min_above_max, fixed_above_max), missing reviews (reviews_exceed_capacity) or surplus minimum (min_exceeds_reviews) */
+            causes?: {
+                [key: string]: number;
+            };
+            suggestions?: components["schemas"]["Suggestion"][];
             /** @description Each panel judge's load on the stage after the run, by judge id */
             loads?: {
                 [key: string]: number;
@@ -5458,6 +5572,27 @@ export interface components {
             issues?: components["schemas"]["FeasibilityIssue"][];
             short_entries?: components["schemas"]["ShortEntry"][];
             short_judges?: components["schemas"]["ShortJudge"][];
+            error?: string;
+        };
+        /** @description A run's report: empty while queued or running; `error` only when the run failed. */
+        RunReportRequest: {
+            ok?: boolean;
+            outcome?: components["schemas"]["OutcomeEnum"];
+            summary?: components["schemas"]["FeasibilitySummaryRequest"];
+            /** @description Count by cause code: entries (entries_short, panel_without_judges, entry_short_joint, fixed_above_k), judges (judge_short, judge_short_joint, judge_min_above_max, fixed_above_max), missing reviews (reviews_exceed_capacity) or surplus minimum (min_exceeds_reviews) */
+            causes?: {
+                [key: string]: number;
+            };
+            suggestions?: components["schemas"]["SuggestionRequest"][];
+            /** @description Each panel judge's load on the stage after the run, by judge id */
+            loads?: {
+                [key: string]: number;
+            };
+            messages_zh?: string[];
+            messages_en?: string[];
+            issues?: components["schemas"]["FeasibilityIssueRequest"][];
+            short_entries?: components["schemas"]["ShortEntryRequest"][];
+            short_judges?: components["schemas"]["ShortJudgeRequest"][];
             error?: string;
         };
         /**
@@ -5479,7 +5614,29 @@ export interface components {
             available: number;
             needed: number;
         };
+        ShortEntryPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ShortEntry"][];
+        };
+        ShortEntryRequest: {
+            id: number;
+            name: string;
+            /** @description Conflict-free judges with room */
+            available: number;
+            needed: number;
+        };
         ShortJudge: {
+            id: number;
+            name: string;
+            /** @description Reviews the judge could get */
+            available: number;
+            min_load: number;
+        };
+        ShortJudgeRequest: {
             id: number;
             name: string;
             /** @description Reviews the judge could get */
@@ -5643,6 +5800,28 @@ export interface components {
         Status: {
             key: string;
             label: string;
+        };
+        Suggestion: {
+            /** @description The cause: entries_short, reviews_exceed_capacity, ... */
+            code: string;
+            /** @description One line: the cause, its count and the fix */
+            zh: string;
+            en: string;
+            /** @description The numbers behind the line (count, sample, ...) */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        SuggestionRequest: {
+            /** @description The cause: entries_short, reviews_exceed_capacity, ... */
+            code: string;
+            /** @description One line: the cause, its count and the fix */
+            zh: string;
+            en: string;
+            /** @description The numbers behind the line (count, sample, ...) */
+            data: {
+                [key: string]: unknown;
+            };
         };
         TeamDetail: {
             readonly id: number;
@@ -17708,6 +17887,162 @@ export interface operations {
             };
         };
     };
+    stages_assignment_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentRule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_assignment_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAssignmentRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAssignmentRuleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAssignmentRuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentRule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     stages_assignment_feasibility_create: {
         parameters: {
             query?: never;
@@ -17717,7 +18052,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["KRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["KRequest"];
@@ -17882,7 +18217,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["KRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["KRequest"];
@@ -17945,6 +18280,84 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_assignment_short_entries_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Judges per entry; default: the stage's rule (judges_per_entry) */
+                k?: number;
+                /**
+                 * @description full: replace unreviewed automatic assignments; top_up: keep every assignment and assign only the entries below k
+                 *
+                 *     * `full` - 全部重排 Full
+                 *     * `top_up` - 补足 Top up
+                 */
+                mode?: "full" | "top_up";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShortEntryPage"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
