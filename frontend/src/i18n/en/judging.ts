@@ -146,7 +146,6 @@ const judging: SameShape<typeof zh> = {
     showShortEntries: 'Show all {n} entries short of judges',
     hideShortEntries: 'Hide the list',
     loadChart: 'Load of {n} judges (most and fewest {spread} apart)',
-    chartAxis: 'entries',
     judgeProgress: 'Scoring progress',
     assigned: 'Assigned',
     submitted: 'Submitted',

@@ -148,7 +148,6 @@ export default {
     showShortEntries: '查看全部 {n} 件评委不足的作品',
     hideShortEntries: '收起作品列表',
     loadChart: '{n} 位评委的工作量（最多与最少相差 {spread} 件）',
-    chartAxis: '件',
     judgeProgress: '评分进度',
     assigned: '已分配',
     submitted: '已提交',
