@@ -94,17 +94,26 @@ def error_body(code: str, zh: str, en: str, *, fields=None, details=None) -> dic
     }
 
 
-def _flatten_fields(detail) -> dict:
+def _flatten_fields(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as one flat map of dotted paths to messages, which a form can put
+    under its fields: ``{"team": {"name": [..]}}`` → ``team.name``; a list serializer's
+    ``{"criteria": [{}, {"name": [..]}]}`` → ``criteria.1.name``. Never a repr of a dict."""
+    out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
-        return {
-            key: [str(item) for item in value]
-            if isinstance(value, list)
-            else _flatten_fields(value)
-            for key, value in detail.items()
-        }
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(item) for item in detail]}
-    return {"non_field_errors": [str(detail)]}
+        for key, value in detail.items():
+            out.update(_flatten_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                out.update(_flatten_fields(item, f"{prefix}.{index}" if prefix else str(index)))
+            elif item:
+                out.setdefault(prefix or "non_field_errors", []).append(str(item))
+    elif isinstance(detail, list):
+        if detail:
+            out[prefix or "non_field_errors"] = [str(item) for item in detail]
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
 
 
 def exception_handler(exc, context):

@@ -12,12 +12,14 @@ from api.exceptions import api_not_found
 from api.views.anonymity import AnonymityCheckView, RedactionView
 from api.views.assignment import (
     AssignmentDetailView,
+    AssignmentRuleView,
     AssignmentSwapView,
     FeasibilityView,
     JudgeProgressView,
     RoadshowAllView,
     RunCreateView,
     RunDetailView,
+    ShortEntriesView,
     StageAssignmentsView,
 )
 from api.views.auth import (
@@ -264,6 +266,16 @@ urlpatterns = [
         "contests/<int:pk>/recommendations/",
         RecommendationView.as_view(),
         name="contest-recommendations",
+    ),
+    path(
+        "stages/<int:stage_id>/assignment/",
+        AssignmentRuleView.as_view(),
+        name="stage-assignment-rule",
+    ),
+    path(
+        "stages/<int:stage_id>/assignment/short-entries/",
+        ShortEntriesView.as_view(),
+        name="stage-assignment-short-entries",
     ),
     path(
         "stages/<int:stage_id>/assignment/feasibility/",

@@ -119,6 +119,10 @@ catalogue.invalid(
     "seal_needs_alpha", _("The seal must be a PNG with transparency (an alpha channel).")
 )
 catalogue.invalid(
+    "seal_right_unconfirmed",
+    _("Confirm that you have the right to use this seal; without it no seal is printed."),
+)
+catalogue.invalid(
     "wording_placeholder",
     _("Unknown placeholders in the wording: {unknown}; use {available} and the like."),
 )

@@ -3,7 +3,10 @@ awards, the public notice, and the certificates."""
 
 from __future__ import annotations
 
+import io
+
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from awards.certificates.signing import signing_key
@@ -148,6 +151,10 @@ def certificates(seed: DemoState) -> None:
         issuing_bodies=["江苏省数据局", "江苏省工业和信息化厅"],
         serial_prefix="SJYSJS",
         issue_date=timezone.localdate(),
+        # The demo "organiser" uploads a sample seal, marked as one, and confirms the right to use
+        # it like a real organiser would; the software itself never draws a seal.
+        seal=sample_seal_png(),
+        seal_right_confirmed=True,
     )
     batch = certificates_issue(actor=seed.organiser, contest=seed.contest)
     certificate_batch_run(batch_id=batch.pk)
@@ -155,3 +162,40 @@ def certificates(seed: DemoState) -> None:
     if batch.status != BatchStatus.DONE:
         raise RuntimeError(f"certificate batch {batch.status}: {batch.error}")
     seed.built.counts["certificates"] = Certificate.objects.filter(contest=seed.contest).count()
+
+
+SAMPLE_MARK = "样例 SAMPLE"
+
+
+def sample_seal_png(size: int = 480) -> SimpleUploadedFile:
+    """The demo organiser's seal image: a plain ring with "样例 SAMPLE" drawn across it in black,
+    so no one can take a demo certificate for an issued one. Demo data, not a certificate feature."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from awards.certificates.fonts import FONT_PATH
+
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    red = (200, 22, 29, 230)
+    draw.ellipse([8, 8, size - 8, size - 8], outline=red, width=size // 24)
+    draw.text(
+        (size / 2, size * 0.3),
+        "演示用印",
+        fill=red,
+        anchor="mm",
+        font=ImageFont.truetype(str(FONT_PATH), size // 9, index=0),
+    )
+    band = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    band_draw = ImageDraw.Draw(band)
+    band_draw.rectangle([0, size * 0.42, size, size * 0.62], fill=(255, 255, 255, 235))
+    band_draw.text(
+        (size / 2, size * 0.52),
+        SAMPLE_MARK,
+        fill=(0, 0, 0, 255),
+        anchor="mm",
+        font=ImageFont.truetype(str(FONT_PATH), size // 8, index=0),
+    )
+    image = Image.alpha_composite(image, band.rotate(20, resample=Image.BICUBIC))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("sample-seal.png", buffer.getvalue(), content_type="image/png")

@@ -10,7 +10,12 @@ from judging.services.assignment_feasibility import K_MAX
 
 
 class KSerializer(serializers.Serializer):
-    k = serializers.IntegerField(min_value=1, max_value=K_MAX, help_text="Judges per entry")
+    k = serializers.IntegerField(
+        min_value=1,
+        max_value=K_MAX,
+        required=False,
+        help_text="Judges per entry; default: the stage's rule (judges_per_entry)",
+    )
     mode = serializers.ChoiceField(
         choices=AssignmentMode.choices,
         default=AssignmentMode.FULL,
@@ -47,6 +52,18 @@ class ShortEntrySerializer(serializers.Serializer):
     needed = serializers.IntegerField()
 
 
+class PageParamsSerializer(serializers.Serializer):
+    page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
+class ShortEntryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ShortEntrySerializer(many=True)
+
+
 class ShortJudgeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -54,14 +71,43 @@ class ShortJudgeSerializer(serializers.Serializer):
     min_load = serializers.IntegerField()
 
 
+class SuggestionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The cause: entries_short, reviews_exceed_capacity, ...")
+    zh = serializers.CharField(help_text="One line: the cause, its count and the fix")
+    en = serializers.CharField()
+    data = serializers.DictField(help_text="The numbers behind the line (count, sample, ...)")
+
+
+CAUSES_HELP = (
+    "Count by cause code: entries (entries_short, panel_without_judges, entry_short_joint, "
+    "fixed_above_k), judges (judge_short, judge_short_joint, judge_min_above_max, "
+    "fixed_above_max), missing reviews (reviews_exceed_capacity) or surplus minimum "
+    "(min_exceeds_reviews)"
+)
+
+
 class FeasibilityReportSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
+    k = serializers.IntegerField(help_text="The k checked (the stage's rule unless given)")
+    nothing_to_assign = serializers.ChoiceField(
+        choices=["no_submitted_entries", "all_entries_assigned"],
+        allow_null=True,
+        help_text="Why a run would assign nothing (its refusal code), or null",
+    )
     summary = FeasibilitySummarySerializer()
+    causes = serializers.DictField(child=serializers.IntegerField(), help_text=CAUSES_HELP)
+    suggestions = SuggestionSerializer(
+        many=True, help_text="One line per cause and panel, never one per entry"
+    )
     messages_zh = serializers.ListField(child=serializers.CharField())
     messages_en = serializers.ListField(child=serializers.CharField())
-    issues = FeasibilityIssueSerializer(many=True)
-    short_entries = ShortEntrySerializer(many=True, help_text="At most 10; the count is in summary")
-    short_judges = ShortJudgeSerializer(many=True)
+    issues = FeasibilityIssueSerializer(
+        many=True, help_text="The suggestions again (older clients)"
+    )
+    short_entries = ShortEntrySerializer(
+        many=True, help_text="At most 10; the count is in summary; all, paged: short-entries"
+    )
+    short_judges = ShortJudgeSerializer(many=True, help_text="At most 10")
 
 
 class RunReportSerializer(serializers.Serializer):
@@ -72,6 +118,10 @@ class RunReportSerializer(serializers.Serializer):
         choices=["assigned", "nothing_to_assign", "infeasible"], required=False
     )
     summary = FeasibilitySummarySerializer(required=False)
+    causes = serializers.DictField(
+        child=serializers.IntegerField(), required=False, help_text=CAUSES_HELP
+    )
+    suggestions = SuggestionSerializer(many=True, required=False)
     loads = serializers.DictField(
         child=serializers.IntegerField(),
         required=False,
@@ -109,6 +159,16 @@ class AssignmentRunSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         data["report"] = instance.report or {}
         return data
+
+
+class AssignmentRuleSerializer(serializers.Serializer):
+    """The stage's rule and the run form's defaults, with the stage's latest run."""
+
+    judges_per_entry = serializers.IntegerField(
+        min_value=1, max_value=K_MAX, help_text="每件作品评委数: the default k of the stage's runs"
+    )
+    k_max = serializers.IntegerField(read_only=True)
+    latest_run = AssignmentRunSerializer(read_only=True, allow_null=True)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -16,6 +16,12 @@ from awards.models import (
 class CertificateTemplateSerializer(serializers.ModelSerializer):
     has_background = serializers.SerializerMethodField()
     has_seal = serializers.SerializerMethodField()
+    seal_usable = serializers.BooleanField(
+        read_only=True, help_text="Uploaded and the right to use it confirmed: printed"
+    )
+    seal_confirmed_by_name = serializers.CharField(
+        source="seal_confirmed_by.real_name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = CertificateTemplate
@@ -34,6 +40,9 @@ class CertificateTemplateSerializer(serializers.ModelSerializer):
             "background_sha256",
             "has_seal",
             "seal_sha256",
+            "seal_usable",
+            "seal_confirmed_by_name",
+            "seal_confirmed_at",
             "updated_at",
         ]
 
@@ -60,6 +69,13 @@ class CertificateTemplateWriteSerializer(serializers.Serializer):
     seal = serializers.FileField(required=False)
     remove_background = serializers.BooleanField(required=False, default=False)
     remove_seal = serializers.BooleanField(required=False, default=False)
+    seal_right_confirmed = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="我方确认有权使用该印章 / We confirm the right to use this seal: required to "
+        "upload a seal; false withdraws the confirmation (the seal is then not printed)",
+    )
 
 
 class CertificateBatchSerializer(serializers.ModelSerializer):

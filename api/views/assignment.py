@@ -10,16 +10,21 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import StandardPagination
 from api.permissions import Authenticated
 from api.serializers.assignment import (
     AssignmentCreateSerializer,
+    AssignmentRuleSerializer,
     AssignmentRunSerializer,
     AssignmentSerializer,
     AssignmentSwapSerializer,
     FeasibilityReportSerializer,
     JudgeProgressSerializer,
     KSerializer,
+    PageParamsSerializer,
     RoadshowResultSerializer,
+    ShortEntryPageSerializer,
+    ShortEntrySerializer,
 )
 from contest.models import Stage
 from contest.selectors import contests_organised
@@ -27,8 +32,10 @@ from judging.models import Assignment, AssignmentRun
 from judging.selectors import assignments_of_stage, judge_progress
 from judging.services import assignment as services
 from judging.services.assignment_feasibility import (
+    K_MAX,
     assignment_feasibility,
     feasibility_report_as_dict,
+    nothing_to_assign,
 )
 
 
@@ -53,15 +60,70 @@ class AssignmentFilter(django_filters.FilterSet):
         fields = ["judge", "entry", "source"]
 
 
+class AssignmentRuleView(StageScopedMixin, APIView):
+    @extend_schema(responses=AssignmentRuleSerializer)
+    def get(self, request, stage_id):
+        """The stage's judges per entry (the run form's default k) and its latest run."""
+        return Response(self._body(self.get_stage()))
+
+    @extend_schema(request=AssignmentRuleSerializer, responses=AssignmentRuleSerializer)
+    def patch(self, request, stage_id):
+        """Set the stage's judges per entry (audited)."""
+        stage = self.get_stage()
+        data = AssignmentRuleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        stage = services.assignment_rule_set(actor=request.user, stage=stage, **data.validated_data)
+        return Response(self._body(stage))
+
+    @staticmethod
+    def _body(stage) -> dict:
+        latest = AssignmentRun.objects.filter(stage=stage).order_by("-id").first()
+        return AssignmentRuleSerializer(
+            {"judges_per_entry": stage.judges_per_entry, "k_max": K_MAX, "latest_run": latest}
+        ).data
+
+
+def _k_and_mode(request, stage, data) -> dict:
+    values = KSerializer(data=data)
+    values.is_valid(raise_exception=True)
+    return {"k": stage.judges_per_entry, **values.validated_data}
+
+
 class FeasibilityView(StageScopedMixin, APIView):
     @extend_schema(request=KSerializer, responses=FeasibilityReportSerializer)
     def post(self, request, stage_id):
-        """Can every submitted entry get k conflict-free judges of its panel? With the numbers."""
+        """Can every submitted entry get k conflict-free judges of its panel? A summary: counts,
+        causes by code and one suggestion per cause and panel (never one line per entry); the
+        short entries themselves, paged, at `short-entries/`. k defaults to the stage's rule."""
         stage = self.get_stage()
-        data = KSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        report = assignment_feasibility(stage=stage, **data.validated_data)
-        return Response(feasibility_report_as_dict(report))
+        params = _k_and_mode(request, stage, request.data)
+        report = assignment_feasibility(stage=stage, **params)
+        return Response(
+            {
+                **feasibility_report_as_dict(report, k=params["k"]),
+                "k": params["k"],
+                "nothing_to_assign": nothing_to_assign(stage=stage, **params),
+            }
+        )
+
+
+class ShortEntriesView(StageScopedMixin, APIView):
+    """The entries that cannot get k judges, every one of them, paged (the detail on demand)."""
+
+    @extend_schema(
+        parameters=[KSerializer, PageParamsSerializer], responses=ShortEntryPageSerializer
+    )
+    def get(self, request, stage_id):
+        stage = self.get_stage()
+        params = _k_and_mode(request, stage, request.query_params)
+        report = assignment_feasibility(stage=stage, **params)
+        rows = [
+            {"id": s.id, "name": s.name, "available": s.available, "needed": s.needed}
+            for s in report.short_entries
+        ]
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(ShortEntrySerializer(page, many=True).data)
 
 
 class RunCreateView(StageScopedMixin, APIView):

@@ -42,6 +42,19 @@ class CertificateTemplate(models.Model):
     background_sha256 = models.CharField(max_length=64, blank=True)
     seal = models.FileField("印章 Seal", upload_to=template_upload_to, blank=True, max_length=300)
     seal_sha256 = models.CharField(max_length=64, blank=True)
+    # A seal is printed only once the organiser confirmed the right to use it (who and when; the
+    # confirmation is on the audit chain too). Uploading a new seal asks again.
+    seal_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="印章使用权确认人 Seal right confirmed by",
+    )
+    seal_confirmed_at = models.DateTimeField(
+        "印章使用权确认时间 Seal right confirmed at", null=True, blank=True
+    )
     serial_prefix = models.CharField(
         "编号前缀 Serial prefix",
         max_length=16,
@@ -68,6 +81,11 @@ class CertificateTemplate(models.Model):
 
     def __str__(self):
         return f"{self.contest} · {self.title}"
+
+    @property
+    def seal_usable(self) -> bool:
+        """Uploaded by the organiser and the right to use it confirmed: only then is it drawn."""
+        return bool(self.seal) and self.seal_confirmed_at is not None
 
 
 class CertificateBatch(models.Model):

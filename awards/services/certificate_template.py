@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from awards.errors import error
 from awards.models import CertificateTemplate
@@ -162,9 +163,15 @@ def certificate_template_update(
     seal=None,
     remove_background: bool = False,
     remove_seal: bool = False,
+    seal_right_confirmed: bool | None = None,
     **fields,
 ) -> CertificateTemplate:
-    """Set the contest's certificate template; uploaded images are checked by `image_check`."""
+    """Set the contest's certificate template; uploaded images are checked by `image_check`.
+
+    A seal is the organiser's: uploading one needs ``seal_right_confirmed=True`` (refused with
+    ``seal_right_unconfirmed`` otherwise); ``True`` on a kept seal confirms it, ``False``
+    withdraws the confirmation (the seal is then not printed). Who confirmed and when are stored
+    and recorded on the audit chain (``certificate_template.seal_confirm`` / ``seal_withdraw``)."""
     permission_require(actor, "awards.edit_certificate_template", contest)
     template, _ = CertificateTemplate.objects.get_or_create(contest=contest)
     for key in _TEMPLATE_TEXT_FIELDS:
@@ -187,18 +194,26 @@ def certificate_template_update(
             setattr(template, key, _wording_check(key, fields[key] or ""))
     if "positions" in fields:
         template.positions = _positions_check(fields["positions"] or {})
-    for name, upload, remove in (
-        ("background", background, remove_background),
-        ("seal", seal, remove_seal),
-    ):
-        if upload is not None:
-            checked, _size = image_check(upload, purpose=name)
-            ext = "png" if checked.file_type == "png" else "jpg"
-            getattr(template, name).save(f"{name}-{checked.sha256}.{ext}", upload, save=False)
-            setattr(template, f"{name}_sha256", checked.sha256)
+    uploads = {"background": background, "seal": seal}
+    checked = {
+        name: image_check(f, purpose=name)[0] for name, f in uploads.items() if f is not None
+    }
+    if seal is not None and seal_right_confirmed is not True:  # before any file is stored
+        raise error(
+            "seal_right_unconfirmed", fields={"seal_right_confirmed": ["seal_right_unconfirmed"]}
+        )
+    for name, remove in (("background", remove_background), ("seal", remove_seal)):
+        if name in checked:
+            image = checked[name]
+            ext = "png" if image.file_type == "png" else "jpg"
+            getattr(template, name).save(f"{name}-{image.sha256}.{ext}", uploads[name], save=False)
+            setattr(template, f"{name}_sha256", image.sha256)
         elif remove:
             setattr(template, name, "")
             setattr(template, f"{name}_sha256", "")
+    seal_event = _seal_confirmation(
+        template, actor=actor, uploaded=seal is not None, confirmed=seal_right_confirmed
+    )
     missing = names_missing_glyphs(
         [("title", template.title), ("subtitle", template.subtitle)]
         + [("issuing_body", b) for b in template.issuing_bodies]
@@ -229,10 +244,42 @@ def certificate_template_update(
             "issuing_bodies": template.issuing_bodies,
             "background_sha256": template.background_sha256,
             "seal_sha256": template.seal_sha256,
+            "seal_usable": template.seal_usable,
             "serial_prefix": template.serial_prefix,
         },
     )
+    if seal_event:
+        audit_record(
+            contest=contest,
+            actor=actor,
+            action=f"certificate_template.{seal_event}",
+            obj=template,
+            data={
+                "seal_sha256": template.seal_sha256,
+                "confirmed_by": template.seal_confirmed_by_id,
+                "confirmed_at": template.seal_confirmed_at.isoformat()
+                if template.seal_confirmed_at
+                else None,
+            },
+        )
     return template
+
+
+def _seal_confirmation(
+    template: CertificateTemplate, *, actor, uploaded: bool, confirmed: bool | None
+) -> str | None:
+    """Apply the organiser's confirmation of the right to use the seal; the audit action, if any."""
+    if not template.seal:
+        had = template.seal_confirmed_at is not None
+        template.seal_confirmed_by, template.seal_confirmed_at = None, None
+        return "seal_withdraw" if had else None
+    if confirmed is True and (uploaded or template.seal_confirmed_at is None):
+        template.seal_confirmed_by, template.seal_confirmed_at = actor, timezone.now()
+        return "seal_confirm"
+    if confirmed is False and template.seal_confirmed_at is not None:
+        template.seal_confirmed_by, template.seal_confirmed_at = None, None
+        return "seal_withdraw"
+    return None
 
 
 def serial_prefix_check(*, contest: Contest, prefix: str) -> None:
@@ -285,7 +332,10 @@ def certificate_layout(template: CertificateTemplate | None):
         values[key] = tuple(value) if isinstance(value, list) else value
     background = _local_asset(template.background, template.background_sha256)
     values["background_path"] = background
-    values["seal_path"] = _local_asset(template.seal, template.seal_sha256)
+    # Only a seal the organiser uploaded and confirmed the right to use; otherwise none at all.
+    values["seal_path"] = (
+        _local_asset(template.seal, template.seal_sha256) if template.seal_usable else None
+    )
     if background:
         from PIL import Image
 

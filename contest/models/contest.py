@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -193,6 +194,12 @@ class Stage(models.Model):
     review_opens_at = models.DateTimeField("评审开始 Review opens", null=True, blank=True)
     review_closes_at = models.DateTimeField("评审截止 Review closes", null=True, blank=True)
     blind = models.BooleanField("匿名评审 Blind review", default=False)
+    # The stage's own rule for the assignment run's k (the run form defaults to it).
+    judges_per_entry = models.PositiveSmallIntegerField(
+        "每件作品评委数 Judges per entry",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
 
     class Meta:
         verbose_name = "阶段 Stage"

@@ -64,15 +64,18 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at
 
 
 def assignment_start(
-    *, actor, stage: Stage, k: int, mode: str = AssignmentMode.FULL
+    *, actor, stage: Stage, k: int | None = None, mode: str = AssignmentMode.FULL
 ) -> AssignmentRun:
     """Queue an automatic assignment run; the task starts once this transaction commits.
 
-    Refused when there is nothing to assign: no submitted entry, or every one already has ``k``
-    judges the run would keep (``mode=top_up``: any assignment; a full run: manual or reviewed).
+    ``k`` defaults to the stage's own rule (``Stage.judges_per_entry``). Refused when there is
+    nothing to assign: no submitted entry, or every one already has ``k`` judges the run would
+    keep (``mode=top_up``: any assignment; a full run: manual or reviewed).
     """
 
     permission_require(actor, "judging.assign_judges", stage.contest)
+    if k is None:
+        k = stage.judges_per_entry
 
     phase_require(stage, "assignment.change")
     k_check(k)
@@ -92,6 +95,31 @@ def assignment_start(
         )
         transaction.on_commit(lambda: assignment_run_task.delay(run.pk))
     return run
+
+
+@transaction.atomic
+def assignment_rule_set(*, actor, stage: Stage, judges_per_entry: int) -> Stage:
+    """Set the stage's own rule for judges per entry (the default k of its runs); audited."""
+    permission_require(actor, "judging.assign_judges", stage.contest)
+    k_check(judges_per_entry)
+    before = stage.judges_per_entry
+    stage.judges_per_entry = judges_per_entry
+    full_clean_or_raise(stage)
+    stage.save(update_fields=["judges_per_entry"])
+    audit_record(
+        contest=stage.contest,
+        actor=actor,
+        action="assignment.rule",
+        obj=stage,
+        data={"judges_per_entry": judges_per_entry, "before": before},
+    )
+    return stage
+
+
+def assignments_top_up(*, actor, stage: Stage, k: int | None = None) -> AssignmentRun:
+    """补充分配: judges only for the entries below ``k`` (default: the stage's rule); every
+    existing assignment, conflict and load cap is kept. Queued and audited like any run."""
+    return assignment_start(actor=actor, stage=stage, k=k, mode=AssignmentMode.TOP_UP)
 
 
 def _codes_for_stage(stage: Stage) -> dict[int, str]:
@@ -161,7 +189,7 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
             _run_finish(
                 run,
                 RunStatus.INFEASIBLE,
-                report={**feasibility_report_as_dict(report), "outcome": "infeasible"},
+                report={**feasibility_report_as_dict(report, k=run.k), "outcome": "infeasible"},
                 progress=100,
             )
             return run
@@ -170,7 +198,10 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
             _run_finish(
                 run,
                 RunStatus.DONE,
-                report={**feasibility_report_as_dict(report), "outcome": "nothing_to_assign"},
+                report={
+                    **feasibility_report_as_dict(report, k=run.k),
+                    "outcome": "nothing_to_assign",
+                },
                 progress=100,
             )
             return run
@@ -186,7 +217,7 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
             _run_finish(
                 run,
                 RunStatus.INFEASIBLE,
-                report={**feasibility_report_as_dict(exc.report), "outcome": "infeasible"},
+                report={**feasibility_report_as_dict(exc.report, k=run.k), "outcome": "infeasible"},
                 progress=100,
             )
             return run
@@ -224,7 +255,7 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
                 run,
                 RunStatus.DONE,
                 report={
-                    **feasibility_report_as_dict(report),
+                    **feasibility_report_as_dict(report, k=run.k),
                     "outcome": "assigned",
                     "loads": {
                         str(j.id): result.loads[j.id] + j.base_load for j in built.problem.judges

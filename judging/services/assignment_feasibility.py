@@ -207,22 +207,132 @@ def stage_problem_build(
     )
 
 
-def feasibility_report_as_dict(report: FeasibilityReport) -> dict:
-    """The report as plain JSON (stored on the run and returned by the API)."""
+# Causes reported once per judge, entry or pair: grouped into one line each, with the count, a
+# few names and the fix. The others are one per panel already (the fix is in their message).
+_GROUPED: dict[str, tuple[str, str]] = {
+    "judge_short": (
+        "{n} 位评委达不到最低评审量{eg}：请降低其最低评审量，或让其加入有作品的评审组",
+        "{n} judges cannot reach their min load{eg}: lower their min load or seat them on a "
+        "panel with entries",
+    ),
+    "judge_short_joint": (
+        "{n} 位评委在满足其他约束后达不到最低评审量{eg}：请降低其最低评审量",
+        "{n} judges cannot reach their min load once the other constraints hold{eg}: lower "
+        "their min load",
+    ),
+    "entry_short_joint": (
+        "{n} 件作品在满足回避与评审量约束后分不到 {k} 位评委{eg}：请增加无回避冲突的评委或提高评委上限",
+        "{n} entries cannot get {k} judges once the conflicts and load bounds hold{eg}: add "
+        "judges without a conflict or raise the max loads",
+    ),
+    "judge_min_above_max": (
+        "{n} 位评委的最低评审量大于最高评审量：请修改其评审量范围",
+        "{n} judges have a min load above their max load: correct their load range",
+    ),
+    "fixed_above_max": (
+        "{n} 位评委的已有任务超过最高评审量：请提高其上限或移除部分任务",
+        "{n} judges have more kept reviews than their max load: raise the max or remove some",
+    ),
+    "fixed_above_k": (
+        "{n} 件作品的已有任务超过每件 {k} 位：请移除多余任务或提高每件作品评委数",
+        "{n} entries have more kept judges than k = {k}: remove the extra ones or raise k",
+    ),
+    "fixed_conflict": (
+        "{n} 项已有任务违反回避规定：请移除这些任务",
+        "{n} kept assignments break a conflict of interest: remove them",
+    ),
+    "fixed_outside_panel": (
+        "{n} 项已有任务的评委不在作品的评审组：请移除这些任务或调整评委所在评审组",
+        "{n} kept assignments have a judge off the entry's panel: remove them or move the judge",
+    ),
+}
+SAMPLE_NAMES = 3
+
+
+def _cause_count(code: str, data: dict) -> int:
+    """How many entries (or judges, reviews) one issue stands for."""
+    if code == "entries_short":
+        return int(data.get("count", 1))
+    if code == "panel_without_judges":
+        return int(data.get("entries", 1))
+    if code == "reviews_exceed_capacity":
+        return int(data["reviews"]) - int(data["capacity"])
+    if code == "min_exceeds_reviews":
+        return int(data["min_total"]) - int(data["reviews"])
+    return 1
+
+
+def feasibility_summary(report: FeasibilityReport, *, k: int | None = None) -> dict:
+    """``causes`` (count by cause code) and ``suggestions``: one line per cause and panel, each
+    with the fix, never one line per entry or judge (the detail is paged: `short_entries`)."""
+    causes: dict[str, int] = {}
+    grouped: dict[str, list] = {}
+    suggestions: list[dict] = []
+    for issue in report.issues:
+        causes[issue.code] = causes.get(issue.code, 0) + _cause_count(issue.code, issue.data)
+        if issue.code in _GROUPED:
+            if issue.code not in grouped:
+                grouped[issue.code] = []
+                suggestions.append({"code": issue.code})  # placed where the cause first shows
+            grouped[issue.code].append(issue)
+        else:
+            suggestions.append(
+                {"code": issue.code, "zh": issue.zh, "en": issue.en, "data": issue.data}
+            )
+    judge_names = {s.id: s.name for s in report.short_judges}
+    entry_names = {s.id: s.name for s in report.short_entries}
+    for suggestion in suggestions:
+        issues = grouped.get(suggestion["code"])
+        if issues is None:
+            continue
+        names = [
+            judge_names.get(i.data.get("judge")) or entry_names.get(i.data.get("entry"))
+            for i in issues
+        ]
+        names = [n for n in names if n][:SAMPLE_NAMES]
+        more = len(issues) > len(names)
+        eg_zh = f"（如 {'、'.join(names)}{'等' if more else ''}）" if names else ""
+        eg_en = f" (e.g. {', '.join(names)}{', …' if more else ''})" if names else ""
+        zh, en = _GROUPED[suggestion["code"]]
+        kk = k if k is not None else issues[0].data.get("needed", "k")
+        suggestion.update(
+            zh=zh.format(n=len(issues), eg=eg_zh, k=kk),
+            en=en.format(n=len(issues), eg=eg_en, k=kk),
+            data={"count": len(issues), "sample": names},
+        )
+    return {"causes": causes, "suggestions": suggestions}
+
+
+def feasibility_report_as_dict(report: FeasibilityReport, *, k: int | None = None) -> dict:
+    """The report as plain JSON (stored on the run and returned by the API): the summary with
+    counts, causes by code and one suggestion per cause and panel; a sample of short entries."""
+    grouped = feasibility_summary(report, k=k)
     body = {
         "ok": report.ok,
         "summary": report.summary,
-        "messages_zh": report.messages_zh,
-        "messages_en": report.messages_en,
-        "issues": [{"code": i.code, "zh": i.zh, "en": i.en, "data": i.data} for i in report.issues],
-        # a sample: the count is summary.entries_short
+        "causes": grouped["causes"],
+        "suggestions": grouped["suggestions"],
+        "issues": grouped["suggestions"],  # the same lines (older clients read `issues`)
+        "messages_zh": [s["zh"] for s in grouped["suggestions"]],
+        "messages_en": [s["en"] for s in grouped["suggestions"]],
+        # a sample: the count is summary.entries_short; all of them, paged: short-entries
         "short_entries": [asdict(s) for s in report.short_entries[:DETAIL_SAMPLE]],
-        "short_judges": [asdict(s) for s in report.short_judges],
+        "short_judges": [asdict(s) for s in report.short_judges[:DETAIL_SAMPLE]],
     }
     # numpy integers from the solver become plain ones
     return json.loads(
         json.dumps(body, default=lambda o: o.item() if hasattr(o, "item") else str(o))
     )
+
+
+def nothing_to_assign(*, stage: Stage, k: int, mode: str = AssignmentMode.FULL) -> str | None:
+    """Why a run would assign nothing (the code its start is refused with), or None."""
+    need = assignment_need(stage=stage, k=k, mode=mode)
+    if need["entries"] == 0:
+        return "no_submitted_entries"
+    if need["reviews_needed"] == 0:
+        return "all_entries_assigned"
+    return None
 
 
 def assignment_feasibility(

@@ -163,6 +163,7 @@ def test_template_update_stores_images_and_fields(organiser, contest):
         contest=contest,
         background=png((1485, 1050)),
         seal=seal_png(),
+        seal_right_confirmed=True,
         issuing_bodies=["江苏省数据局", "江苏省人才办"],
         serial_prefix="sjys",
         positions={"title_y": 0.8, "qr_center": [0.84, 0.2]},

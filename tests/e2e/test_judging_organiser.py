@@ -42,6 +42,7 @@ def test_organiser_assigns_ranks_and_opens_notice(live_server, new_page, organis
     report = page.get_by_test_id("feasibility-report")
     expect(report).to_have_attribute("data-ok", "false")
     expect(report).to_contain_text("无法按要求分配")
+    page.get_by_test_id("short-entries-toggle").click()  # the entries on demand, paged
     expect(page.get_by_test_id("short-entries")).to_contain_text("先锋队")
     shot(page, "desktop-organiser-feasibility")
 

@@ -31,6 +31,8 @@ def published(world):
     from judging.services.result import ranking_compute, results_publish
 
     judging = judging_stage(world, teams=5, judges=3)
+    type(judging.stage).objects.filter(pk=judging.stage.pk).update(judges_per_entry=2)
+    judging.stage.refresh_from_db()  # the stage's rule: the run form's default k
     assignment_start(actor=world.organiser, stage=judging.stage, k=2)  # eager: runs on commit
     assert score_everything(judging) == 10
     ranking_compute(stage=judging.stage, actor=world.organiser)

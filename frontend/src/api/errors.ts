@@ -20,19 +20,32 @@ const FALLBACK: Record<string, [string, string]> = {
   server_error: ['服务器出错，请稍后再试。', 'The server had an error; try again later.'],
 }
 
-/** Nested field errors (`{"team": {"name": [...]}}`) become dotted keys (`team.name`). */
+/**
+ * Field errors as dotted paths. The server sends them flat already (`criteria.1.name`, see
+ * api/exceptions.py); a nested shape from elsewhere is flattened the same way: objects by key,
+ * lists of objects by index (`{"criteria": [{}, {"name": [...]}]}` → `criteria.1.name`).
+ */
 export function flattenFields(value: unknown, prefix = ''): Record<string, string[]> {
   const out: Record<string, string[]> = {}
+  const at = (key: string | number) => (prefix ? `${prefix}.${key}` : String(key))
   if (Array.isArray(value)) {
-    out[prefix || 'non_field_errors'] = value.map(String)
+    const texts: string[] = []
+    value.forEach((item, index) => {
+      if (item && typeof item === 'object') Object.assign(out, flattenFields(item, at(index)))
+      else if (item !== undefined && item !== null && item !== '') texts.push(String(item))
+    })
+    if (texts.length) out[prefix || 'non_field_errors'] = texts
   } else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      Object.assign(out, flattenFields(inner, prefix ? `${prefix}.${key}` : key))
-    }
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) Object.assign(out, flattenFields(inner, at(key)))
   } else if (value !== undefined && value !== null) {
     out[prefix || 'non_field_errors'] = [String(value)]
   }
   return out
+}
+
+/** A form's name for a field, `criteria[1].name` or `criteria.1.name`, as the dotted path. */
+export function fieldPath(name: string): string {
+  return name.replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '')
 }
 
 const CJK = /[\u3400-\u9fff]/

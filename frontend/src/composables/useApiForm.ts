@@ -1,6 +1,6 @@
 import { computed, ref } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { ApiError, isApiError, pickLanguage } from '@/api/errors'
+import { ApiError, fieldPath, isApiError, pickLanguage } from '@/api/errors'
 import { lang } from '@/i18n/lang'
 
 /**
@@ -21,9 +21,20 @@ export function useApiForm() {
     return pickLanguage(text, lang.value)
   }
 
+  /** The API's messages for one field, in the UI's language; `criteria[1].name` and
+   *  `criteria.1.name` name the same field. Codes (`rubric_weights_invalid`) are explained. */
   function fieldError(name: string): string {
-    const messages = error.value?.fields[name]
+    const messages = error.value?.fields[fieldPath(name)]
     return messages?.length ? messages.map(explain).join(' ') : ''
+  }
+
+  /** Field errors no field of the form shows (`shown` names the ones it does), explained: for
+   *  the alert, never as raw `name: text`. */
+  function otherErrors(shown: (path: string) => boolean): string[] {
+    const fields = error.value?.fields ?? {}
+    return Object.entries(fields)
+      .filter(([path]) => path !== 'non_field_errors' && !shown(path))
+      .flatMap(([, messages]) => messages.map(explain))
   }
 
   async function run<T>(action: () => Promise<T>): Promise<T | undefined> {
@@ -43,5 +54,5 @@ export function useApiForm() {
     error.value = null
   }
 
-  return { error, busy, message, fieldError, run, clear, explain }
+  return { error, busy, message, fieldError, otherErrors, run, clear, explain }
 }

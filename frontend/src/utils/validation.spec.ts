@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { codeProblem, registerProblems, teamSizeProblem, windowProblem } from './validation'
+import { codeProblem, criterionProblems, registerProblems, teamSizeProblem, weightSum, windowProblem, type CriterionRow } from './validation'
 import { usccCheckCharacter, usccProblem } from './uscc'
 import { precheckFile } from './files'
 
@@ -63,5 +63,23 @@ describe('precheckFile', () => {
     expect(precheckFile({ name: 'photo.JPG', size: 1 }, 'other')).toBeNull()
     expect(precheckFile({ name: 'noext', size: 1 }, 'other')?.code).toBe('file_type_not_allowed')
     expect(precheckFile({ name: 'a.pdf', size: 51 * 1024 * 1024 }, 'plan')).toEqual({ code: 'file_too_large', size: 51 * 1024 * 1024, limit: 50 * 1024 * 1024 })
+  })
+})
+
+describe('criterionProblems and weightSum (the rubric editor)', () => {
+  const row = (over: Partial<CriterionRow> = {}): CriterionRow => ({ key: 'impact', name: '应用成效', weight: '50', max_score: '10', step: '0.5', ...over })
+  it('accepts a complete row', () => {
+    expect(criterionProblems([row()])).toEqual([{}])
+  })
+  it('names each field that the server would refuse', () => {
+    const problems = criterionProblems([row(), row({ key: 'novelty', name: ' ', weight: '', step: '20' }), row({ key: 'impact', weight: '-1', max_score: 'x' })])
+    expect(problems[1]).toEqual({ name: 'nameRequired', weight: 'weightRequired', step: 'stepAboveMax' })
+    expect(problems[2]).toEqual({ key: 'keyDuplicate', weight: 'weightInvalid', max_score: 'maxInvalid' })
+    expect(criterionProblems([row({ key: '' }), row({ key: 'a b' })]).map((p) => p.key)).toEqual(['keyRequired', 'keyInvalid'])
+  })
+  it('sums weights to the cent', () => {
+    expect(weightSum([{ weight: '33.33' }, { weight: '33.33' }, { weight: '33.34' }])).toEqual({ sum: 100, ok: true })
+    expect(weightSum([{ weight: '' }, { weight: '0' }])).toEqual({ sum: 0, ok: false })
+    expect(weightSum([{ weight: '60' }, { weight: 'x' }]).ok).toBe(false)
   })
 })

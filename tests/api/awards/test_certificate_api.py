@@ -37,6 +37,7 @@ def test_certificate_template_upload(client_for, organiser, contest):
             "issuing_bodies": ["江苏省数据局", "江苏省人才办"],
             "background": SimpleUploadedFile("bg.png", png_bytes((1485, 1050))),
             "seal": SimpleUploadedFile("seal.png", seal_buffer.getvalue()),
+            "seal_right_confirmed": "true",
         },
         format="multipart",
     )
