@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contest', '0004_user_id_number_organisation_stated'),
+        ('contest', '0005_call_window_publisher_applications_questions'),
     ]
 
     operations = [
