@@ -2,7 +2,7 @@
 
 Organisers of the contest only: the contest or stage is looked up among the contests the user
 organises, so for anyone else it is a 404 (401/403 without login). Each endpoint runs a constant
-number of queries (see contest/statistics.py and judging/statistics.py).
+number of queries (see contest/stats.py and judging/stats.py).
 """
 
 from django.shortcuts import get_object_or_404
@@ -19,8 +19,8 @@ from api.serializers.statistics import (
 )
 from api.views.result import stage_organised
 from contest.selectors import contests_organised
-from contest.statistics import entry_statistics, registration_statistics
-from judging.statistics import judge_statistics, score_distribution
+from contest.stats import entry_statistics, registration_statistics
+from judging.stats import judge_statistics, score_distribution
 
 
 def _contest_organised(request, pk):
