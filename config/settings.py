@@ -425,6 +425,11 @@ CELERY_BEAT_SCHEDULE["resume-certificate-batches"] = {
     "task": "awards.certificate_batches_resume",
     "schedule": timedelta(seconds=CERTIFICATE_BATCH_RESUME_SECONDS),
 }
+# 揭榜挂帅 agreements: milestones past due and not delivered are flagged to the organisers daily.
+CELERY_BEAT_SCHEDULE["flag-overdue-milestones"] = {
+    "task": "awards.milestones_overdue_flag",
+    "schedule": timedelta(hours=24),
+}
 
 # --- Notifications (docs/developer/notifications.md) ------------------------------------------------------------------
 # E-mail: console on a development machine; SMTP when EMAIL_HOST is set.

@@ -237,6 +237,17 @@ def _announcement_ctx(a, data) -> dict:
     return {**_contest_ctx(a.contest), "subject": a.subject, "body": a.body}
 
 
+def _milestone_ctx(m, data) -> dict:
+    agreement = m.agreement
+    return {
+        **_contest_ctx(agreement.contest),
+        "agreement_title": agreement.title,
+        "team_name": agreement.team.name,
+        "milestone_title": m.title,
+        "due_on": m.due_on.isoformat(),
+    }
+
+
 def _teams_of_contest(contest_id: int):
     from contest.models import Team
 
@@ -566,6 +577,17 @@ _EVENTS = [
         _announcement_recipients,
         _announcement_ctx,
         link=lambda a, d: f"/contests/{a.contest_id}",
+    ),
+    Event(
+        "milestone_overdue",
+        _("Milestone overdue"),
+        "awards.Milestone",
+        False,
+        INBOX_EMAIL,
+        lambda m, d: contest_organisers(m.agreement.contest_id),
+        _milestone_ctx,
+        link=lambda m, d: f"/agreements/{m.agreement_id}",
+        contest=lambda m: m.agreement.contest_id,
     ),
 ]
 

@@ -1,7 +1,7 @@
 from .agreement import AcceptanceReview, Agreement, Milestone, MilestoneDeliverable, Payment
 from .award import Award, AwardSettings, AwardTier
-from .challenge_result import ChallengeResult, ChallengeWinner
 from .certificate import Certificate, CertificateBatch, CertificateTemplate
+from .challenge_result import ChallengeResult, ChallengeWinner
 from .notice import CalendarDay, Notice, Objection, ObjectionFile
 
 __all__ = [
