@@ -224,11 +224,11 @@ catalogue.invalid(
 
 # 揭榜挂帅 after the win: per-challenge results, agreements, milestones, payments, 验收
 catalogue.invalid("challenge_not_published", _("Only a published challenge has a result."))
-catalogue.invalid("challenge_outcome_invalid", _("The outcome is winners or unfilled (流榜)."))
+catalogue.invalid("challenge_outcome_invalid", _("The outcome is winners or unfilled (no entry met the targets)."))
 catalogue.conflict("challenge_result_in_notice", _("This challenge's result is already on notice."))
-catalogue.invalid("challenge_winners_required", _("Name at least one winner, or record 流榜."))
-catalogue.invalid("challenge_unfilled_reasons_required", _("A 流榜 needs the panel's reasons."))
-catalogue.invalid("challenge_unfilled_has_winners", _("A 流榜 has no winners."))
+catalogue.invalid("challenge_winners_required", _("Name at least one winner, or record the challenge as unfilled."))
+catalogue.invalid("challenge_unfilled_reasons_required", _("An unfilled challenge needs the panel's reasons."))
+catalogue.invalid("challenge_unfilled_has_winners", _("An unfilled challenge has no winners."))
 catalogue.invalid(
     "winner_not_on_challenge", _("Team {team} did not take this challenge; it cannot win it.")
 )
@@ -277,18 +277,18 @@ catalogue.conflict(
 catalogue.invalid("payment_amount_invalid", _("The amount paid must be above zero."))
 catalogue.conflict(
     "acceptance_milestones_open",
-    _("{count} milestone(s) are not accepted yet; 验收 follows the last accepted milestone."),
+    _("{count} milestone(s) are not accepted yet; the acceptance review follows the last accepted milestone."),
 )
 catalogue.invalid(
-    "acceptance_stage_invalid", _("Choose an acceptance (验收) stage of the agreement's contest.")
+    "acceptance_stage_invalid", _("Choose an acceptance-review stage of the agreement's contest.")
 )
 catalogue.conflict(
-    "acceptance_pending", _("A 验收 of this agreement is already scheduled and not decided.")
+    "acceptance_pending", _("An acceptance review of this agreement is already scheduled and not decided.")
 )
-catalogue.conflict("acceptance_decided", _("This 验收 has already been decided."))
+catalogue.conflict("acceptance_decided", _("This acceptance review has already been decided."))
 catalogue.invalid("acceptance_outcome_invalid", _("The outcome is passed, failed or rectify."))
 catalogue.conflict(
     "acceptance_results_missing",
     _("The acceptance stage has no published result for this agreement yet."),
 )
-catalogue.invalid("rectify_deadline_required", _("限期整改 needs a deadline after the 验收 date."))
+catalogue.invalid("rectify_deadline_required", _("Rectification needs a deadline after the acceptance review's date."))

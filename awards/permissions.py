@@ -116,10 +116,10 @@ permission_define(
     _("record payments of this agreement"),
 )
 permission_define(
-    "awards.schedule_acceptance", is_agreement_organiser, _("schedule this agreement's 验收")
+    "awards.schedule_acceptance", is_agreement_organiser, _("schedule this agreement's acceptance review")
 )
 permission_define(
     "awards.decide_acceptance",
     is_acceptance_organiser | is_acceptance_chair,
-    _("decide this 验收"),
+    _("decide this acceptance review"),
 )
