@@ -224,10 +224,17 @@ catalogue.invalid(
 
 # 揭榜挂帅 after the win: per-challenge results, agreements, milestones, payments, 验收
 catalogue.invalid("challenge_not_published", _("Only a published challenge has a result."))
-catalogue.invalid("challenge_outcome_invalid", _("The outcome is winners or unfilled (no entry met the targets)."))
+catalogue.invalid(
+    "challenge_outcome_invalid", _("The outcome is winners or unfilled (no entry met the targets).")
+)
 catalogue.conflict("challenge_result_in_notice", _("This challenge's result is already on notice."))
-catalogue.invalid("challenge_winners_required", _("Name at least one winner, or record the challenge as unfilled."))
-catalogue.invalid("challenge_unfilled_reasons_required", _("An unfilled challenge needs the panel's reasons."))
+catalogue.invalid(
+    "challenge_winners_required",
+    _("Name at least one winner, or record the challenge as unfilled."),
+)
+catalogue.invalid(
+    "challenge_unfilled_reasons_required", _("An unfilled challenge needs the panel's reasons.")
+)
 catalogue.invalid("challenge_unfilled_has_winners", _("An unfilled challenge has no winners."))
 catalogue.invalid(
     "winner_not_on_challenge", _("Team {team} did not take this challenge; it cannot win it.")
@@ -277,13 +284,16 @@ catalogue.conflict(
 catalogue.invalid("payment_amount_invalid", _("The amount paid must be above zero."))
 catalogue.conflict(
     "acceptance_milestones_open",
-    _("{count} milestone(s) are not accepted yet; the acceptance review follows the last accepted milestone."),
+    _(
+        "{count} milestone(s) are not accepted yet; the acceptance review follows the last accepted milestone."
+    ),
 )
 catalogue.invalid(
     "acceptance_stage_invalid", _("Choose an acceptance-review stage of the agreement's contest.")
 )
 catalogue.conflict(
-    "acceptance_pending", _("An acceptance review of this agreement is already scheduled and not decided.")
+    "acceptance_pending",
+    _("An acceptance review of this agreement is already scheduled and not decided."),
 )
 catalogue.conflict("acceptance_decided", _("This acceptance review has already been decided."))
 catalogue.invalid("acceptance_outcome_invalid", _("The outcome is passed, failed or rectify."))
@@ -291,4 +301,7 @@ catalogue.conflict(
     "acceptance_results_missing",
     _("The acceptance stage has no published result for this agreement yet."),
 )
-catalogue.invalid("rectify_deadline_required", _("Rectification needs a deadline after the acceptance review's date."))
+catalogue.invalid(
+    "rectify_deadline_required",
+    _("Rectification needs a deadline after the acceptance review's date."),
+)

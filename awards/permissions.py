@@ -116,7 +116,9 @@ permission_define(
     _("record payments of this agreement"),
 )
 permission_define(
-    "awards.schedule_acceptance", is_agreement_organiser, _("schedule this agreement's acceptance review")
+    "awards.schedule_acceptance",
+    is_agreement_organiser,
+    _("schedule this agreement's acceptance review"),
 )
 permission_define(
     "awards.decide_acceptance",

@@ -240,6 +240,11 @@ SPECTACULAR_SETTINGS = {
         "AwardStatusEnum": "awards.enums.AwardStatus",
         "AwardTierKindEnum": "awards.enums.AwardTierKind",
         "NoticeStatusEnum": "awards.enums.NoticeStatus",
+        # 揭榜挂帅 after the win
+        "ChallengeOutcomeEnum": "awards.enums.ChallengeOutcome",
+        "AcceptanceOutcomeEnum": "awards.enums.AcceptanceOutcome",
+        "AgreementStatusEnum": "awards.enums.AgreementStatus",
+        "MilestoneStatusEnum": "awards.enums.MilestoneStatus",
         # What a verification says of a certificate (api/serializers/certificate.py).
         "CertificatePublicStatusEnum": [("issued", "issued"), ("revoked", "revoked")],
     },

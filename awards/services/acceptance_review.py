@@ -25,7 +25,7 @@ from awards.enums import AcceptanceOutcome, AgreementStatus, MilestoneStatus
 from awards.errors import error
 from awards.models import AcceptanceReview, Agreement
 from awards.selectors import snapshot_rows
-from awards.services.agreement import ACTIVE_STATUSES
+from awards.services.agreement import ACTIVE_STATUSES, status_text
 from awards.validators import reason_check
 from contest.enums import EntryStatus, StageKind
 from contest.models import Entry, Stage
@@ -51,7 +51,7 @@ def acceptance_schedule(
     if stage.kind != StageKind.ACCEPTANCE or stage.contest_id != agreement.contest_id:
         raise error("acceptance_stage_invalid", fields={"stage": ["acceptance_stage_invalid"]})
     if agreement.status not in ACTIVE_STATUSES:
-        raise error("agreement_not_active", status=str(agreement.get_status_display()))
+        raise error("agreement_not_active", status=status_text(agreement))
     open_count = agreement.milestones.exclude(status=MilestoneStatus.ACCEPTED).count()
     if open_count:
         raise error("acceptance_milestones_open", count=open_count, details={"open": open_count})

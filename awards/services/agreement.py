@@ -35,6 +35,7 @@ from awards.signals import milestone_overdue
 from awards.validators import reason_check
 from awards.workdays import local_date
 from contest.enums import EntryFileKind
+from contest.errors import text_by_language
 from contest.files import entry_file_max_bytes, upload_check
 from contest.permissions import permission_require
 from contest.services.common import full_clean_or_raise
@@ -64,8 +65,10 @@ def _money(value, code: str, field: str, *, positive: bool = False) -> Decimal:
     return amount.quantize(CENT)
 
 
-def _status_text(obj) -> str:
-    return str(obj.get_status_display())
+def status_text(obj):
+    """The status as a message param: "待确认" in Chinese, "submitted" in English."""
+    label = str(obj.get_status_display())
+    return text_by_language(zh=label.split(" ", 1)[0], en=str(obj.status).replace("_", " "))
 
 
 def tranche_amount(milestone: Milestone) -> Decimal:
@@ -196,7 +199,7 @@ def agreement_sign(*, actor, agreement: Agreement, signed_on: dt.date) -> Agreem
     agreement = _agreement_locked(agreement)
     permission_require(actor, "awards.sign_agreement", agreement)
     if agreement.status != AgreementStatus.DRAFT:
-        raise error("agreement_not_draft", status=_status_text(agreement))
+        raise error("agreement_not_draft", status=status_text(agreement))
     agreement.status = AgreementStatus.SIGNED
     agreement.signed_on = signed_on
     agreement.save(update_fields=["status", "signed_on", "updated_at"])
@@ -221,9 +224,9 @@ def _milestone_locked(milestone: Milestone) -> Milestone:
 def _delivery_check(actor, milestone: Milestone) -> None:
     permission_require(actor, "awards.deliver_milestone", milestone.agreement)
     if milestone.agreement.status not in ACTIVE_STATUSES:
-        raise error("agreement_not_active", status=_status_text(milestone.agreement))
+        raise error("agreement_not_active", status=status_text(milestone.agreement))
     if milestone.status not in OPEN_MILESTONE_STATUSES:
-        raise error("milestone_not_open", status=_status_text(milestone))
+        raise error("milestone_not_open", status=status_text(milestone))
 
 
 @transaction.atomic
@@ -287,7 +290,7 @@ def _decision(*, actor, milestone: Milestone, status: str, reason: str) -> Miles
     milestone = _milestone_locked(milestone)
     permission_require(actor, "awards.decide_milestone", milestone.agreement)
     if milestone.status != MilestoneStatus.SUBMITTED:
-        raise error("milestone_not_submitted", status=_status_text(milestone))
+        raise error("milestone_not_submitted", status=status_text(milestone))
     milestone.status = status
     milestone.return_reason = reason if status == MilestoneStatus.RETURNED else ""
     milestone.decided_by = actor
@@ -330,7 +333,7 @@ def payment_record(*, actor, milestone: Milestone, amount, paid_on: dt.date, pro
     milestone = _milestone_locked(milestone)
     permission_require(actor, "awards.record_payment", milestone.agreement)
     if milestone.status != MilestoneStatus.ACCEPTED:
-        raise error("payment_milestone_not_accepted", status=_status_text(milestone))
+        raise error("payment_milestone_not_accepted", status=status_text(milestone))
     amount = _money(amount, "payment_amount_invalid", "amount", positive=True)
     remaining = tranche_amount(milestone) - milestone_paid(milestone)
     if amount > remaining:
