@@ -6,8 +6,8 @@ agreements, so every agreement screen has something to show at once.
   months ago and is final.
 * Three agreements (任务书), signed: the demo winner's team has its first milestone accepted and
   paid and its second overdue (flagged to the organiser); a second winner delivered everything
-  and its 验收 is scheduled in the acceptance stage, with the demo judge as assigned expert and
-  panel chair; a third has a milestone submitted and waiting for the publisher.
+  and its 验收 is scheduled in the acceptance stage, with one of the demo's signed judges as
+  assigned expert and panel chair; a third has a milestone submitted and waiting for the publisher.
 
 Everything goes through the services (`awards.services.challenge_result`, `…agreement`,
 `…acceptance_review`, `judging.services.panel`). The services stamp "now"; where a past event's
@@ -237,7 +237,7 @@ def agreements(seed: DemoState) -> None:
     )
     milestones_overdue_flag(today=today)
 
-    # 2. everything delivered and accepted; the 验收 is scheduled with the demo judge
+    # 2. everything delivered and accepted; the 验收 is scheduled with a signed judge as chair
     second = signed(
         teams[1],
         "园区综合能源负荷预测 技术攻关任务书",
@@ -261,15 +261,16 @@ def agreements(seed: DemoState) -> None:
             seed, second, order, captain=teams[1].captain, submitted_days=submitted
         )
         milestone_accept(actor=publisher, milestone=milestone)
-    membership = judge_invite(actor=actor, stage=acceptance, judge=seed.demo_judge, is_chair=True)
-    panel_accept(actor=seed.demo_judge, membership=membership, declaration_accepted=True)
+    expert = seed.judges[0][0]
+    membership = judge_invite(actor=actor, stage=acceptance, judge=expert, is_chair=True)
+    panel_accept(actor=expert, membership=membership, declaration_accepted=True)
     review = acceptance_schedule(
         actor=actor, agreement=second, stage=acceptance, scheduled_on=day(7)
     )
     Assignment.objects.create(
         stage=acceptance,
         entry=review.entry,
-        judge=seed.demo_judge,
+        judge=expert,
         source=AssignmentSource.MANUAL,
         created_by=actor,
     )

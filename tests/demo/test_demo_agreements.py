@@ -51,7 +51,9 @@ def test_seed_demo_builds_agreements_in_progress(client_for):
     assert len(listed(ORGANISER_EMAIL)) == 3
     assert len(listed(PUBLISHER_EMAIL)) == 3
     assert listed(WINNER_EMAIL) == ["高速产线表面缺陷智能检测 技术攻关任务书"]
-    assert listed(JUDGE_EMAIL) == ["园区综合能源负荷预测 技术攻关任务书"]
+    expert = review.entry.assignments.get().judge
+    assert listed(expert.email) == ["园区综合能源负荷预测 技术攻关任务书"]
+    assert listed(JUDGE_EMAIL) == []
     winner = User.objects.get(email=WINNER_EMAIL)
     first = agreements.get(team__captain=winner)
     detail = client_for(winner).get(f"/api/agreements/{first.pk}/").json()

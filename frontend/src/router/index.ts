@@ -39,6 +39,11 @@ const routes: RouteRecordRaw[] = [
   { path: '/unsubscribe', name: 'unsubscribe', component: () => import('@/views/inbox/UnsubscribeView.vue') },
   { path: '/organiser/contests/:id(\\d+)/formal-check', name: 'contest-formal-check', component: () => import('@/views/organiser/FormalCheckQueue.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/organiser/contests/:id(\\d+)/notifications', name: 'contest-notifications', component: () => import('@/views/inbox/ContestNotifications.vue'), props: true, meta: { auth: true, organiser: true } },
+  // 揭榜挂帅 after the win: per-challenge results, agreements, figures
+  { path: '/agreements', name: 'agreements', component: () => import('@/views/agreement/AgreementList.vue'), meta: { auth: true } },
+  { path: '/agreements/:id(\\d+)', name: 'agreement', component: () => import('@/views/agreement/AgreementDetail.vue'), props: true, meta: { auth: true } },
+  { path: '/contests/:id(\\d+)/challenge-results', name: 'challenge-results', component: () => import('@/views/agreement/ChallengeResults.vue'), props: true },
+  { path: '/contests/:id(\\d+)/agreement-statistics', name: 'agreement-statistics', component: () => import('@/views/agreement/AgreementStatistics.vue'), props: true, meta: { auth: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 

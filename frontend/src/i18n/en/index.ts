@@ -8,8 +8,9 @@ import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
 import statistics from './statistics'
+import agreement from './agreement'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, agreement }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -19,6 +20,7 @@ const en: SameShape<typeof zhCN> = {
   ...awards,
   ...notifications,
   ...statistics,
+  ...agreement,
   enums: { ...contest.enums, ...team.enums, ...awards.enums },
 }
 
