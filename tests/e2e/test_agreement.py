@@ -1,6 +1,6 @@
 """揭榜挂帅 after the win in the browser: a winner uploads a milestone deliverable and submits it,
 the publisher accepts it, and the organiser records the 验收 decision against the acceptance
-stage's published result. Screenshots in Chinese and English, desktop and phone."""
+stage's published result. Screenshots in Chinese and English (desktop)."""
 
 import datetime as dt
 
@@ -77,17 +77,17 @@ def test_winner_uploads_and_submits_publisher_accepts(live_server, new_page, w):
 
     assert Milestone.objects.get(agreement=w.agreement, order=1).status == MilestoneStatus.ACCEPTED
 
-    phone = new_page(phone=True)
-    _english(phone, base)
+    english = new_page()
+    _english(english, base)
     login(
-        phone,
+        english,
         base,
         login=w.member.email,
         password=PASSWORD,
         next_path=f"/agreements/{w.agreement.pk}",
     )
-    expect(phone.get_by_test_id("milestone-1-status")).to_contain_text("Accepted")
-    shot(phone, "phone-agreement-en")
+    expect(english.get_by_test_id("milestone-1-status")).to_contain_text("Accepted")
+    shot(english, "desktop-agreement-en")
 
 
 def test_publisher_returns_with_a_reason(live_server, new_page, w):
