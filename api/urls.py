@@ -9,6 +9,14 @@ from rest_framework.routers import DefaultRouter
 
 from api.caching import PUBLIC_ROUTES, public_cached
 from api.exceptions import api_not_found
+from api.views.agreement import (  # 揭榜挂帅 after the win
+    AcceptanceReviewViewSet,
+    AgreementViewSet,
+    DeliverableFileView,
+    MilestoneViewSet,
+    PaymentProofView,
+)
+from api.views.agreement_statistics import AgreementStatisticsView
 from api.views.anonymity import AnonymityCheckView, RedactionView
 from api.views.assignment import (
     AssignmentDetailView,
@@ -46,6 +54,7 @@ from api.views.certificate import (
 )
 from api.views.challenge import ChallengeViewSet
 from api.views.challenge_question import ChallengeQuestionViewSet
+from api.views.challenge_result import ChallengeResultViewSet
 from api.views.contest import ContestViewSet, GroupViewSet, StageViewSet, TrackViewSet
 from api.views.entry import EntryFileDownloadView, EntryViewSet
 from api.views.formal_check import (
@@ -189,6 +198,11 @@ router.register("calendar-days", CalendarDayViewSet, basename="calendar-day")
 router.register("certificate-batches", CertificateBatchViewSet, basename="certificate-batch")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("notifications", NotificationViewSet, basename="notification")
+# 揭榜挂帅 after the win: per-challenge results, agreements, milestones, 验收
+router.register("challenge-results", ChallengeResultViewSet, basename="challenge-result")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("acceptance-reviews", AcceptanceReviewViewSet, basename="acceptance-review")
 
 urlpatterns = [
     path("auth/login/", LoginView.as_view(), name="auth-login"),
@@ -408,6 +422,18 @@ urlpatterns = [
         "entries/<int:entry_id>/formal-check/",
         FormalDecisionView.as_view(),
         name="formal-check-decision",
+    ),
+    # 揭榜挂帅 after the win: files of agreements, statistics per publisher
+    path(
+        "milestone-deliverables/<int:pk>/file/",
+        DeliverableFileView.as_view(),
+        name="milestone-deliverable-file",
+    ),
+    path("payments/<int:pk>/proof/", PaymentProofView.as_view(), name="payment-proof"),
+    path(
+        "contests/<int:pk>/statistics/agreements/",
+        AgreementStatisticsView.as_view(),
+        name="agreement-statistics",
     ),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.

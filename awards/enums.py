@@ -57,3 +57,31 @@ class ObjectionStatus(models.TextChoices):
     OPEN = "open", "待处理 Open"
     UPHELD = "upheld", "成立 Upheld"
     REJECTED = "rejected", "不成立 Rejected"
+
+
+# 揭榜挂帅 after the win: per-challenge results, agreements, milestones, payments, 验收
+class ChallengeOutcome(models.TextChoices):
+    WINNERS = "winners", "揭榜成功 Winners"
+    UNFILLED = "unfilled", "流榜 No entry met the targets"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "草拟 Draft"
+    SIGNED = "signed", "已签订 Signed"
+    IN_PROGRESS = "in_progress", "履约中 In progress"
+    ACCEPTED = "accepted", "验收通过 Accepted"
+    FAILED = "failed", "验收不通过 Failed"
+    RECTIFYING = "rectifying", "限期整改 Rectifying"
+
+
+class MilestoneStatus(models.TextChoices):
+    PENDING = "pending", "待提交 Pending"
+    SUBMITTED = "submitted", "待确认 Submitted"
+    ACCEPTED = "accepted", "已确认 Accepted"
+    RETURNED = "returned", "已退回 Returned"
+
+
+class AcceptanceOutcome(models.TextChoices):
+    PASSED = "passed", "通过 Passed"
+    FAILED = "failed", "不通过 Failed"
+    RECTIFY = "rectify", "限期整改 Rectify by a deadline"

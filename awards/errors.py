@@ -225,3 +225,87 @@ catalogue.invalid(
 catalogue.invalid(
     "issuer_download_invalid", _("The certificate downloads as download=pem or download=der.")
 )
+
+# 揭榜挂帅 after the win: per-challenge results, agreements, milestones, payments, 验收
+catalogue.invalid("challenge_not_published", _("Only a published challenge has a result."))
+catalogue.invalid(
+    "challenge_outcome_invalid", _("The outcome is winners or unfilled (no entry met the targets).")
+)
+catalogue.conflict("challenge_result_in_notice", _("This challenge's result is already on notice."))
+catalogue.invalid(
+    "challenge_winners_required",
+    _("Name at least one winner, or record the challenge as unfilled."),
+)
+catalogue.invalid(
+    "challenge_unfilled_reasons_required", _("An unfilled challenge needs the panel's reasons.")
+)
+catalogue.invalid("challenge_unfilled_has_winners", _("An unfilled challenge has no winners."))
+catalogue.invalid(
+    "winner_not_on_challenge", _("Team {team} did not take this challenge; it cannot win it.")
+)
+catalogue.invalid("winner_duplicate", _("A team is named twice among the winners."))
+catalogue.invalid("prize_amount_invalid", _("The prize amount must be zero or more."))
+catalogue.invalid("tier_not_for_challenge", _("Choose a tier of this challenge."))
+catalogue.conflict(
+    "challenge_result_not_final",
+    _("The challenge's result is not final yet: an agreement follows its public notice."),
+)
+catalogue.conflict("agreement_exists", _("This winner already has an agreement."))
+catalogue.invalid("milestones_required", _("An agreement needs at least one milestone."))
+catalogue.invalid(
+    "milestone_shares_not_100",
+    _("The milestones' payment shares add up to {total} %; they must add up to 100 %."),
+)
+catalogue.invalid("milestone_share_range", _("A payment share is above 0 and at most 100 %."))
+catalogue.invalid(
+    "milestone_due_outside_agreement",
+    _("Milestone {order} is due outside the agreement's term."),
+)
+catalogue.invalid("agreement_dates_order", _("The agreement cannot end before it starts."))
+catalogue.invalid("agreement_amount_invalid", _("The amount must be zero or more."))
+catalogue.conflict("agreement_not_draft", _("The agreement is {status}; only a draft is signed."))
+catalogue.conflict(
+    "agreement_not_active",
+    _("The agreement is {status}; milestones are delivered only while it runs."),
+)
+catalogue.conflict(
+    "milestone_not_open",
+    _("The milestone is {status}; deliverables are added only while it is pending or returned."),
+)
+catalogue.invalid("milestone_no_deliverables", _("Upload at least one deliverable first."))
+catalogue.conflict(
+    "milestone_not_submitted",
+    _("The milestone is {status}; only a submitted milestone is accepted or returned."),
+)
+catalogue.conflict(
+    "payment_milestone_not_accepted",
+    _("A payment is recorded only for an accepted milestone; this one is {status}."),
+)
+catalogue.conflict(
+    "payment_exceeds_tranche",
+    _("The payment exceeds the tranche: {remaining} CNY remain to be paid for this milestone."),
+)
+catalogue.invalid("payment_amount_invalid", _("The amount paid must be above zero."))
+catalogue.conflict(
+    "acceptance_milestones_open",
+    _(
+        "{count} milestone(s) are not accepted yet; the acceptance review follows the last accepted milestone."
+    ),
+)
+catalogue.invalid(
+    "acceptance_stage_invalid", _("Choose an acceptance-review stage of the agreement's contest.")
+)
+catalogue.conflict(
+    "acceptance_pending",
+    _("An acceptance review of this agreement is already scheduled and not decided."),
+)
+catalogue.conflict("acceptance_decided", _("This acceptance review has already been decided."))
+catalogue.invalid("acceptance_outcome_invalid", _("The outcome is passed, failed or rectify."))
+catalogue.conflict(
+    "acceptance_results_missing",
+    _("The acceptance stage has no published result for this agreement yet."),
+)
+catalogue.invalid(
+    "rectify_deadline_required",
+    _("Rectification needs a deadline after the acceptance review's date."),
+)

@@ -38,3 +38,90 @@ permission_define("awards.revoke_certificate", is_organiser, _("revoke certifica
 # Issue 9: the contest's award settings (minimum notice length) and replacement certificates
 permission_define("awards.set_award_settings", is_organiser, _("set award settings"))
 permission_define("awards.replace_certificate", is_organiser, _("replace certificates"))
+
+# 揭榜挂帅 after the win. `obj`: the challenge (a result or a new agreement) or the agreement;
+# a 验收 decision is checked on the acceptance review.
+import rules  # noqa: E402
+
+from contest.permissions import (  # noqa: E402
+    can_edit_entry,
+    is_challenge_organiser,
+    is_challenge_publisher,
+    is_publisher_for,
+)
+
+
+@rules.predicate
+def is_agreement_organiser(user, agreement) -> bool:
+    return is_organiser(user, agreement.contest)
+
+
+@rules.predicate
+def is_agreement_publisher(user, agreement) -> bool:
+    """A publisher of the contest acting for the agreement's publishing organisation."""
+    return is_publisher_for(user, agreement.contest, agreement.publisher_id)
+
+
+@rules.predicate
+def is_agreement_winner(user, agreement) -> bool:
+    """The winning team's captain and members (advisors read only)."""
+    return can_edit_entry(user, agreement.team)
+
+
+@rules.predicate
+def is_acceptance_organiser(user, review) -> bool:
+    return is_organiser(user, review.agreement.contest)
+
+
+@rules.predicate
+def is_acceptance_chair(user, review) -> bool:
+    """The chair of the acceptance stage's panel (accepted invitation, declaration signed)."""
+    if not (user and user.is_authenticated):
+        return False
+    from judging.models import PanelMembership
+
+    return PanelMembership.objects.filter(
+        stage_id=review.stage_id,
+        judge=user,
+        is_chair=True,
+        status="accepted",
+        declaration_accepted_at__isnull=False,
+    ).exists()
+
+
+permission_define(
+    "awards.record_challenge_result", is_challenge_organiser, _("record a challenge's result")
+)
+permission_define(
+    "awards.create_agreement",
+    is_challenge_organiser | is_challenge_publisher,
+    _("draft an agreement for this challenge"),
+)
+permission_define(
+    "awards.sign_agreement",
+    is_agreement_organiser | is_agreement_publisher,
+    _("record the signing of this agreement"),
+)
+permission_define(
+    "awards.deliver_milestone", is_agreement_winner, _("deliver this agreement's milestones")
+)
+permission_define(
+    "awards.decide_milestone",
+    is_agreement_publisher,
+    _("accept or return this agreement's milestones"),
+)
+permission_define(
+    "awards.record_payment",
+    is_agreement_organiser | is_agreement_publisher,
+    _("record payments of this agreement"),
+)
+permission_define(
+    "awards.schedule_acceptance",
+    is_agreement_organiser,
+    _("schedule this agreement's acceptance review"),
+)
+permission_define(
+    "awards.decide_acceptance",
+    is_acceptance_organiser | is_acceptance_chair,
+    _("decide this acceptance review"),
+)

@@ -189,3 +189,80 @@ def certificates_organised(*, user) -> QuerySet[Certificate]:
 
 def certificate_batches_organised(*, user) -> QuerySet[CertificateBatch]:
     return CertificateBatch.objects.filter(contest__in=contests_organised(user=user))
+
+
+# --------------------------------------------------------------------------------------------
+# 揭榜挂帅 after the win: challenge results and agreements, by role
+
+
+def _publisher_roles(user):
+    from contest.models import ContestRole
+
+    return ContestRole.objects.filter(user=user, role="publisher")
+
+
+def challenge_results_visible(*, user):
+    """Organisers: every result of their contests; publishers: their challenges' results; everyone
+    else: the results whose 公示 has opened (流榜 with its reasons, winners with their prizes)."""
+    from awards.models import ChallengeResult
+
+    qs = ChallengeResult.objects.select_related(
+        "challenge__publisher", "contest", "notice"
+    ).prefetch_related("winners__team")
+    public = Q(notice__opens_at__lte=timezone.now()) & ~Q(notice__status="stale")
+    public &= Q(contest__in=contests_visible(user=user))
+    if not (user and user.is_authenticated):
+        return qs.filter(public)
+    if user.is_superuser:
+        return qs
+    roles = _publisher_roles(user)
+    mine = Q(contest__in=contests_organised(user=user))
+    mine |= Q(
+        contest_id__in=roles.values("contest_id"),
+        challenge__publisher_id__in=roles.values("organisation_id"),
+    )
+    return qs.filter(public | mine)
+
+
+def agreements_visible(*, user):
+    """Organisers: their contests' agreements; publishers: their organisation's; the winning
+    team (captain, members, advisors): its own; experts: the agreements whose 验收 entry they are
+    assigned to. Nobody else, and no anonymous reader."""
+    from awards.models import Agreement
+    from judging.models import Assignment
+
+    if not (user and user.is_authenticated):
+        return Agreement.objects.none()
+    qs = Agreement.objects.select_related("contest", "challenge", "team", "publisher")
+    if user.is_superuser:
+        return qs
+    roles = _publisher_roles(user)
+    members = TeamMember.objects.filter(user=user).values("team_id")
+    assigned = Assignment.objects.filter(judge=user).values("entry_id")
+    return qs.filter(
+        Q(contest__in=contests_organised(user=user))
+        | Q(
+            contest_id__in=roles.values("contest_id"),
+            publisher_id__in=roles.values("organisation_id"),
+        )
+        | Q(team_id__in=members)
+        | Q(team__captain=user)
+        | Q(acceptance_reviews__entry_id__in=assigned)
+    ).distinct()
+
+
+def agreement_detail_prefetch(qs):
+    from django.db.models import Prefetch
+
+    from awards.models import AcceptanceReview, Milestone
+
+    return qs.prefetch_related(
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.order_by("order").prefetch_related("files", "payments"),
+        ),
+        Prefetch(
+            "acceptance_reviews",
+            queryset=AcceptanceReview.objects.select_related("stage").order_by("id"),
+        ),
+    )

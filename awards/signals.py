@@ -30,3 +30,7 @@ certificate_revoked = Signal()
 # sender=Certificate, certificate=<the new Certificate>, replaces=<the old one>. Sent when a
 # certificate is replaced.
 certificate_replaced = Signal()
+
+# sender=Milestone, milestone=<Milestone>. Sent by `milestones_overdue_flag` once per milestone
+# past its due date and not delivered: the contest's organisers are told.
+milestone_overdue = Signal()

@@ -24,3 +24,11 @@ def certificate_batches_resume_task() -> list[int]:
     from awards.services.certificate_batch import certificate_batches_resume
 
     return certificate_batches_resume()
+
+
+@shared_task(name="awards.milestones_overdue_flag")
+def milestones_overdue_flag_task() -> list[int]:
+    """Daily: flag the milestones past due and not delivered, telling the organisers."""
+    from awards.services.agreement import milestones_overdue_flag
+
+    return milestones_overdue_flag()

@@ -240,6 +240,11 @@ SPECTACULAR_SETTINGS = {
         "AwardStatusEnum": "awards.enums.AwardStatus",
         "AwardTierKindEnum": "awards.enums.AwardTierKind",
         "NoticeStatusEnum": "awards.enums.NoticeStatus",
+        # 揭榜挂帅 after the win
+        "ChallengeOutcomeEnum": "awards.enums.ChallengeOutcome",
+        "AcceptanceOutcomeEnum": "awards.enums.AcceptanceOutcome",
+        "AgreementStatusEnum": "awards.enums.AgreementStatus",
+        "MilestoneStatusEnum": "awards.enums.MilestoneStatus",
         # What a verification says of a certificate (api/serializers/certificate.py).
         "CertificatePublicStatusEnum": [("issued", "issued"), ("revoked", "revoked")],
     },
@@ -424,6 +429,11 @@ CERTIFICATE_BATCH_RESUME_SECONDS = env_int("CERTIFICATE_BATCH_RESUME_SECONDS", 3
 CELERY_BEAT_SCHEDULE["resume-certificate-batches"] = {
     "task": "awards.certificate_batches_resume",
     "schedule": timedelta(seconds=CERTIFICATE_BATCH_RESUME_SECONDS),
+}
+# 揭榜挂帅 agreements: milestones past due and not delivered are flagged to the organisers daily.
+CELERY_BEAT_SCHEDULE["flag-overdue-milestones"] = {
+    "task": "awards.milestones_overdue_flag",
+    "schedule": timedelta(hours=24),
 }
 
 # --- Notifications (docs/developer/notifications.md) ------------------------------------------------------------------

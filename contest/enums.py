@@ -58,6 +58,7 @@ class StageKind(models.TextChoices):
     FORMAL_CHECK = "formal_check", "形式审查 Formal check"
     ONLINE_REVIEW = "online_review", "网络评审 Online review"
     ROADSHOW = "roadshow", "路演答辩 Roadshow"
+    ACCEPTANCE = "acceptance", "验收 Acceptance review"
 
 
 class ChallengeStatus(models.TextChoices):

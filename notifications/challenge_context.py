@@ -1,5 +1,6 @@
-"""Template contexts and recipients of the challenge-list demand side's events (征榜 decisions,
-public answers to challenge questions), kept out of `notifications.events` for its size."""
+"""Template contexts and recipients of the challenge-list events (征榜 decisions, public answers to
+challenge questions, overdue milestones of an agreement), kept out of `notifications.events` for
+its size."""
 
 from __future__ import annotations
 
@@ -39,3 +40,14 @@ def question_team_ids(question) -> list[int]:
 
     took = Team.objects.filter(challenge_id=question.challenge_id).values_list("pk", flat=True)
     return [*took, question.asker_team_id]
+
+
+def milestone_context(milestone, data) -> dict:
+    agreement = milestone.agreement
+    return {
+        **_contest(agreement.contest),
+        "agreement_title": agreement.title,
+        "team_name": agreement.team.name,
+        "milestone_title": milestone.title,
+        "due_on": milestone.due_on.isoformat(),
+    }

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications import challenge_context as demand
 from notifications.enums import Channel
+from notifications.recipients import active_users as _users
+from notifications.recipients import challenge_publishers, contest_organisers, team_people
 
 ALL = (Channel.INBOX, Channel.EMAIL, Channel.SMS)
 INBOX_EMAIL = (Channel.INBOX, Channel.EMAIL)
@@ -39,37 +40,6 @@ class Event:
     contest: Callable = lambda obj: obj.contest_id
     # Addresses without an account (an invitee not yet registered): e-mail or mobile strings.
     addresses: Callable = lambda obj, data: []
-
-
-def _users():
-    return get_user_model().objects.filter(is_active=True)
-
-
-def team_people(team_ids):
-    """Everyone on these teams (captains, members, advisors). `team_ids` may be a list or a
-    values_list queryset (kept a subquery: a 公示 reaches every team of a contest)."""
-    from contest.models import Team, TeamMember
-
-    if not hasattr(team_ids, "query"):
-        team_ids = list(team_ids)
-    members = TeamMember.objects.filter(team_id__in=team_ids).values("user_id")
-    captains = Team.objects.filter(pk__in=team_ids).values("captain_id")
-    return _users().filter(Q(pk__in=members) | Q(pk__in=captains))
-
-
-def contest_organisers(contest_id: int):
-    return _users().filter(contest_roles__contest_id=contest_id, contest_roles__role="organiser")
-
-
-def challenge_publishers(challenge):
-    return _users().filter(
-        Q(
-            contest_roles__contest_id=challenge.contest_id,
-            contest_roles__role="publisher",
-            contest_roles__organisation_id=challenge.publisher_id,
-        )
-        | Q(pk=challenge.created_by_id)
-    )
 
 
 def _contest_ctx(contest) -> dict:
@@ -568,7 +538,8 @@ _EVENTS = [
         _announcement_ctx,
         link=lambda a, d: f"/contests/{a.contest_id}",
     ),
-    # 征榜 decisions and public answers to challenge questions (notifications/challenge_context.py)
+    # 揭榜挂帅: 征榜 decisions, public answers to challenge questions, overdue milestones
+    # (contexts in notifications/challenge_context.py)
     Event(
         "publisher_application_decided",
         _("Application to publish decided"),
@@ -589,6 +560,17 @@ _EVENTS = [
         demand.question_context,
         link=lambda q, d: f"/challenges/{q.challenge_id}",
         contest=lambda q: q.challenge.contest_id,
+    ),
+    Event(
+        "milestone_overdue",
+        _("Milestone overdue"),
+        "awards.Milestone",
+        False,
+        INBOX_EMAIL,
+        lambda m, d: contest_organisers(m.agreement.contest_id),
+        demand.milestone_context,
+        link=lambda m, d: f"/agreements/{m.agreement_id}",
+        contest=lambda m: m.agreement.contest_id,
     ),
 ]
 

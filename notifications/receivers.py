@@ -142,6 +142,10 @@ def question_answered_publicly(sender, question, **kwargs):
     event_schedule("question_answered", "contest.ChallengeQuestion", question.pk)
 
 
+def milestone_overdue(sender, milestone, **kwargs):
+    event_schedule("milestone_overdue", "awards.Milestone", milestone.pk)
+
+
 def receivers_connect() -> None:
     from awards import signals as awards_signals
     from contest import signals as contest_signals
@@ -169,6 +173,7 @@ def receivers_connect() -> None:
         (awards_signals.certificate_issued, certificate_issued),
         (awards_signals.certificate_revoked, certificate_revoked),
         (awards_signals.certificate_replaced, certificate_replaced),
+        (awards_signals.milestone_overdue, milestone_overdue),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 
 import factory
 from django.utils import timezone
@@ -141,3 +142,116 @@ def published_ranking(
     stage = stage or StageFactory()
     rows, teams = ranking_rows(stage=stage, ranks=ranks, **options)
     return snapshot_publish(stage=stage, rows=rows), teams
+
+
+# --------------------------------------------------------------------------------------------
+# 揭榜挂帅 after the win: a final winner with a signed agreement, built through the services
+
+
+@dataclass
+class AgreementWorld:
+    contest: object
+    organiser: object
+    publisher: object
+    publisher_org: object
+    challenge: object
+    team: object
+    captain: object
+    member: object
+    advisor: object
+    result: object
+    winner: object
+    agreement: object
+
+
+def challenge_world(*, prize=500000):
+    """A 揭榜挂帅 contest with an organiser, a publisher and a published challenge taken by one
+    team (captain, member, advisor). Returns a dict of them."""
+    from contest.enums import ContestKind, ContestRoleKind
+    from tests.factories.contest import ChallengeFactory, ContestRoleFactory, OrganisationFactory
+
+    contest = ContestFactory(kind=ContestKind.CHALLENGE_LIST)
+    organiser = UserFactory(real_name="组委会秘书")
+    ContestRoleFactory(contest=contest, user=organiser, role=ContestRoleKind.ORGANISER)
+    org = OrganisationFactory(name="苏州精密制造有限公司")
+    publisher = UserFactory(real_name="发榜方联系人", organisation=org)
+    ContestRoleFactory(
+        contest=contest, user=publisher, role=ContestRoleKind.PUBLISHER, organisation=org
+    )
+    challenge = ChallengeFactory(
+        contest=contest,
+        publisher=org,
+        prize_amount=prize,
+        targets="缺陷检出率≥99.5%",
+        acceptance_indicators="缺陷检出率≥99.5%，误报率≤0.5%，单件检测≤200 ms",
+    )
+    lead = OrganisationFactory(name="南京视觉智能科技有限公司")
+    team = TeamFactory(
+        contest=contest, challenge=challenge, name="慧眼团队", lead_organisation=lead
+    )
+    member = TeamMemberFactory(team=team, role=MemberRole.MEMBER).user
+    advisor = TeamMemberFactory(team=team, role=MemberRole.ADVISOR).user
+    return {
+        "contest": contest,
+        "organiser": organiser,
+        "publisher": publisher,
+        "publisher_org": org,
+        "challenge": challenge,
+        "team": team,
+        "captain": team.captain,
+        "member": member,
+        "advisor": advisor,
+    }
+
+
+def agreement_world(*, sign: bool = True, shares=("40", "60")) -> AgreementWorld:
+    """`challenge_world` whose team won (公示 closed and final a month ago) and has an agreement
+    with one milestone per share (due in 30, 60 … days), signed unless `sign=False`."""
+    from awards.services.agreement import agreement_create, agreement_sign
+    from awards.services.challenge_result import (
+        challenge_result_notice_open,
+        challenge_result_record,
+    )
+    from awards.services.notice import notice_finalise
+
+    w = challenge_world()
+    past = timezone.now() - dt.timedelta(days=40)
+    result = challenge_result_record(
+        actor=w["organiser"],
+        challenge=w["challenge"],
+        outcome="winners",
+        winners=[{"team": w["team"], "prize_amount": "500000"}],
+    )
+    notice = challenge_result_notice_open(actor=w["organiser"], result=result, days=5, now=past)
+    notice_finalise(actor=w["organiser"], notice=notice, now=past + dt.timedelta(days=15))
+    winner = result.winners.get()
+    today = timezone.localdate()
+    agreement = agreement_create(
+        actor=w["publisher"],
+        winner=winner,
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=30 * len(shares) + 30),
+        milestones=[
+            {
+                "title": f"第{i}阶段交付",
+                "due_on": today + dt.timedelta(days=30 * i),
+                "share": share,
+                "deliverables": "技术报告与样机",
+            }
+            for i, share in enumerate(shares, start=1)
+        ],
+    )
+    if sign:
+        agreement = agreement_sign(
+            actor=w["organiser"], agreement=agreement, signed_on=today - dt.timedelta(days=9)
+        )
+    result.refresh_from_db()
+    return AgreementWorld(**w, result=result, winner=winner, agreement=agreement)
+
+
+def pdf_upload(name: str = "report.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories.judging import pdf_with_author
+
+    return SimpleUploadedFile(name, pdf_with_author("慧眼团队"), content_type="application/pdf")

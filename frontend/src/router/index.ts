@@ -44,6 +44,11 @@ const routes: RouteRecordRaw[] = [
   { path: '/publisher/apply', name: 'publisher-apply', component: () => import('@/views/publisher/PublisherApply.vue'), meta: { auth: true } },
   { path: '/publisher/challenges/new', name: 'challenge-new', component: () => import('@/views/publisher/ChallengeEditor.vue'), meta: { auth: true } },
   { path: '/publisher/challenges/:id(\\d+)', name: 'challenge-edit', component: () => import('@/views/publisher/ChallengeEditor.vue'), props: true, meta: { auth: true } },
+  // 揭榜挂帅 after the win: per-challenge results, agreements, figures
+  { path: '/agreements', name: 'agreements', component: () => import('@/views/agreement/AgreementList.vue'), meta: { auth: true } },
+  { path: '/agreements/:id(\\d+)', name: 'agreement', component: () => import('@/views/agreement/AgreementDetail.vue'), props: true, meta: { auth: true } },
+  { path: '/contests/:id(\\d+)/challenge-results', name: 'challenge-results', component: () => import('@/views/agreement/ChallengeResults.vue'), props: true },
+  { path: '/contests/:id(\\d+)/agreement-statistics', name: 'agreement-statistics', component: () => import('@/views/agreement/AgreementStatistics.vue'), props: true, meta: { auth: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 

@@ -9,8 +9,9 @@ import awards from './awards'
 import notifications from './notifications'
 import statistics from './statistics'
 import publisher from './publisher'
+import agreement from './agreement'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -21,6 +22,7 @@ const en: SameShape<typeof zhCN> = {
   ...notifications,
   ...statistics,
   ...publisher,
+  ...agreement,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 

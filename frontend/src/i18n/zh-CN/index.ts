@@ -11,8 +11,9 @@ import awards from './awards'
 import notifications from './notifications'
 import statistics from './statistics'
 import publisher from './publisher'
+import agreement from './agreement'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement }
 
 export default {
   ...common,
@@ -23,5 +24,6 @@ export default {
   ...notifications,
   ...statistics,
   ...publisher,
+  ...agreement,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
