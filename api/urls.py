@@ -80,6 +80,7 @@ from api.views.notification import (
     UnsubscribeView,
 )
 from api.views.organisation import OrganisationViewSet
+from api.views.readiness import ContestReadinessView
 from api.views.result import (
     ConsistencyView,
     CorrectionView,
@@ -379,6 +380,8 @@ urlpatterns = [
         FormalDecisionView.as_view(),
         name="formal-check-decision",
     ),
+    # The contest workspace: phases, checklist and next action (organisers)
+    path("contests/<int:pk>/readiness/", ContestReadinessView.as_view(), name="contest-readiness"),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.
     path("", include(public_reads(router.urls))),
