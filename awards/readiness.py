@@ -10,11 +10,9 @@ the next step, and the one next action. The SPA's workspace reads this (GET
 - which entries promotion may take: `judging.services.promotion.ELIGIBLE_STATUSES`;
 - active awards: `awards.enums.ACTIVE_AWARD_STATUSES`.
 
-Labels are not sent: each phase and item has a key, numbers and a link (an SPA route); the SPA holds
-the words (frontend/src/i18n/*/workspace.ts). See docs/developer/workspace.md.
-
-The number of queries does not depend on the number of teams, entries, reviews or awards: every
-count is an aggregate in SQL (a few queries per stage, stages being a handful).
+Keys, numbers and links (SPA routes) only; the SPA holds the words (i18n/*/workspace.ts). The
+number of queries does not grow with teams, entries, reviews or awards: every count is an SQL
+aggregate (docs/developer/workspace.md).
 """
 
 from __future__ import annotations
@@ -89,6 +87,7 @@ def _item(key, *, done, count=None, total=None, required=False, link=None) -> di
         "link": link,
         "status": None,
         "endpoint": None,
+        "to_stage": None,
     }
 
 
@@ -99,9 +98,6 @@ def _status_item(contest: Contest, status: str, link: str) -> dict:
     )
     item["status"] = status
     return item
-
-
-# --- the counts, one aggregate query each ------------------------------------------------------
 
 
 class _Counts:
@@ -196,9 +192,6 @@ class _Counts:
         return dict(
             qs.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
         )
-
-
-# --- the phases ------------------------------------------------------------------------------
 
 
 def _challenge_phases(contest: Contest, counts: _Counts, links: _Links) -> list[dict]:
@@ -354,6 +347,10 @@ def _formal_items(stage: Stage, later: Stage | None, counts: _Counts, links: _Li
                 link=link,
             )
         )
+        # the formal check's one promotion rule: the passed entries (promotion_apply)
+        if passed > promoted and not pending:
+            items[-1]["endpoint"] = f"/api/stages/{stage.pk}/promotions/"
+            items[-1]["to_stage"] = later.pk
     return items
 
 
@@ -531,6 +528,8 @@ def _next_action(contest: Contest, phase: dict, has_stages: bool, links: _Links)
                 return {
                     "key": item["key"],
                     "kind": "call",
+                    "stage": phase["stage"],
+                    "to_stage": item["to_stage"],
                     "method": "POST",
                     "endpoint": item["endpoint"],
                     "link": item["link"],

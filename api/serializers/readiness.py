@@ -23,6 +23,9 @@ class ReadinessItemSerializer(serializers.Serializer):
     endpoint = serializers.CharField(
         allow_null=True, help_text="the API call (POST) that does it, where the phase allows it"
     )
+    to_stage = serializers.IntegerField(
+        allow_null=True, help_text="for a promotion: the stage the entries go to"
+    )
 
 
 class ReadinessPhaseSerializer(serializers.Serializer):
@@ -44,6 +47,8 @@ class NextActionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ContestStatus.choices, required=False)
     http_method = serializers.ChoiceField(choices=["POST"], required=False, source="method")
     endpoint = serializers.CharField(required=False)
+    stage = serializers.IntegerField(required=False, allow_null=True)
+    to_stage = serializers.IntegerField(required=False, allow_null=True)
     link = serializers.CharField(required=False)
 
 

@@ -160,6 +160,16 @@ def test_formal_check_counts_pending_returned_and_promotion():
     promoted = item(readiness, key, "entries_promoted")
     assert (promoted["count"], promoted["total"], promoted["blocking"]) == (0, 1, True)
 
+    # The next action is the formal check's one promotion rule, as the promotions endpoint takes it.
+    assert readiness["next_action"] == {
+        "key": "entries_promoted",
+        "kind": "call",
+        "stage": formal.pk,
+        "to_stage": first.pk,
+        "method": "POST",
+        "endpoint": f"/api/stages/{formal.pk}/promotions/",
+        "link": f"/organiser/contests/{contest.pk}/formal-check?stage={formal.pk}",
+    }
     from judging.services.promotion import promotion_apply
 
     promotion_apply(actor=organiser, from_stage=formal, to_stage=first, rule="formal_passed")
@@ -206,6 +216,8 @@ def test_review_stage_blockers_move_as_they_are_fixed():
     assert action == {
         "key": "results_computed",
         "kind": "call",
+        "stage": first.pk,
+        "to_stage": None,
         "method": "POST",
         "endpoint": f"/api/stages/{first.pk}/results/compute/",
         "link": f"/organiser/contests/{contest.pk}?tab=judging&stage={first.pk}",

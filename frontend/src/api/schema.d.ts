@@ -4274,6 +4274,8 @@ export interface components {
             status?: components["schemas"]["ContestStatusEnum"];
             http_method?: components["schemas"]["HttpMethodEnum"];
             endpoint?: string;
+            stage?: number | null;
+            to_stage?: number | null;
             link?: string;
         };
         /**
@@ -5308,6 +5310,8 @@ export interface components {
             status: (components["schemas"]["ContestStatusEnum"] | components["schemas"]["NullEnum"]) | null;
             /** @description the API call (POST) that does it, where the phase allows it */
             endpoint: string | null;
+            /** @description for a promotion: the stage the entries go to */
+            to_stage: number | null;
         };
         ReadinessPhase: {
             /** @description collect, vet, publish, take, registration, stage-<id>, notice or certificates */

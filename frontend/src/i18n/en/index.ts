@@ -8,8 +8,9 @@ import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
 import statistics from './statistics'
+import workspace from './workspace'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, workspace }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -19,6 +20,7 @@ const en: SameShape<typeof zhCN> = {
   ...awards,
   ...notifications,
   ...statistics,
+  ...workspace,
   enums: { ...contest.enums, ...team.enums, ...awards.enums },
 }
 

@@ -10,8 +10,9 @@ import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
 import statistics from './statistics'
+import workspace from './workspace'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, workspace }
 
 export default {
   ...common,
@@ -21,5 +22,6 @@ export default {
   ...awards,
   ...notifications,
   ...statistics,
+  ...workspace,
   enums: { ...contest.enums, ...team.enums, ...awards.enums },
 }
