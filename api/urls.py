@@ -93,6 +93,7 @@ from api.views.notification import (
 )
 from api.views.organisation import OrganisationViewSet
 from api.views.publisher_application import PublisherApplicationViewSet
+from api.views.readiness import ContestReadinessView
 from api.views.result import (
     ConsistencyView,
     CorrectionView,
@@ -435,6 +436,8 @@ urlpatterns = [
         AgreementStatisticsView.as_view(),
         name="agreement-statistics",
     ),
+    # The contest workspace: phases, checklist and next action (organisers)
+    path("contests/<int:pk>/readiness/", ContestReadinessView.as_view(), name="contest-readiness"),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.
     path("", include(public_reads(router.urls))),

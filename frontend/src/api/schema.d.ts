@@ -1130,6 +1130,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contests/{id}/readiness/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The contest's phases in order, the current one, each phase's checklist (done, counts,
+         *     what blocks the next step and where to fix it) and the one next action.
+         */
+        get: operations["contests_readiness_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contests/{id}/recommendations/": {
         parameters: {
             query?: never;
@@ -4246,6 +4266,11 @@ export interface components {
              */
             registered_before?: string | null;
         };
+        /**
+         * @description * `POST` - POST
+         * @enum {string}
+         */
+        HttpMethodEnum: "POST";
         ImportResult: {
             created: number;
             errors: components["schemas"]["ImportRowError"][];
@@ -4512,6 +4537,24 @@ export interface components {
             province: string;
             city?: string;
         };
+        NextAction: {
+            /** @description transition, stage_add or the checklist line to fix */
+            key: string;
+            kind: components["schemas"]["NextActionKindEnum"];
+            status?: components["schemas"]["ContestStatusEnum"];
+            http_method?: components["schemas"]["HttpMethodEnum"];
+            endpoint?: string;
+            stage?: number | null;
+            to_stage?: number | null;
+            link?: string;
+        };
+        /**
+         * @description * `transition` - transition
+         *     * `call` - call
+         *     * `link` - link
+         * @enum {string}
+         */
+        NextActionKindEnum: "transition" | "call" | "link";
         /** @description A notice as the public sees it: window, phase, and objection counts — never names. */
         Notice: {
             readonly id: number;
@@ -5470,6 +5513,13 @@ export interface components {
             language?: components["schemas"]["LanguageEnum"];
             choices?: components["schemas"]["PreferenceChoiceRequest"][];
         };
+        /**
+         * @description * `done` - done
+         *     * `current` - current
+         *     * `upcoming` - upcoming
+         * @enum {string}
+         */
+        ProgressEnum: "done" | "current" | "upcoming";
         ProgressRow: {
             judge: number;
             judge_name: string;
@@ -5664,6 +5714,60 @@ export interface components {
         };
         ReadAll: {
             marked: number;
+        };
+        Readiness: {
+            contest: number;
+            kind: components["schemas"]["ContestKindEnum"];
+            status: components["schemas"]["ContestStatusEnum"];
+            next_status: (components["schemas"]["ContestStatusEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description the key of the current phase */
+            current: string;
+            /** @description the stage every stage picker starts on */
+            current_stage: number | null;
+            phases: components["schemas"]["ReadinessPhase"][];
+            next_action: components["schemas"]["NextAction"] | null;
+        };
+        ReadinessItem: {
+            /** @description the checklist line, e.g. formal_pending */
+            key: string;
+            done: boolean;
+            count: number | null;
+            /** @description of how many, where it applies */
+            total: number | null;
+            /** @description the phase is done only once this line is */
+            required: boolean;
+            /** @description required and not done: fix it to go on */
+            blocking: boolean;
+            /** @description the SPA route where it is fixed */
+            link: string | null;
+            /**
+             * @description for a status line: the contest status it stands for
+             *
+             *     * `draft` - 草稿 Draft
+             *     * `published` - 已发布 Published
+             *     * `registration_open` - 报名中 Registration open
+             *     * `registration_closed` - 报名截止 Registration closed
+             *     * `judging` - 评审中 Judging
+             *     * `results` - 结果公布 Results
+             *     * `finished` - 已结束 Finished
+             */
+            status: (components["schemas"]["ContestStatusEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description the API call (POST) that does it, where the phase allows it */
+            endpoint: string | null;
+            /** @description for a promotion: the stage the entries go to */
+            to_stage: number | null;
+        };
+        ReadinessPhase: {
+            /** @description collect, vet, publish, take, registration, stage-<id>, notice or certificates */
+            key: string;
+            progress: components["schemas"]["ProgressEnum"];
+            stage: number | null;
+            stage_name: string;
+            stage_kind: components["schemas"]["StageKindEnum"] | components["schemas"]["BlankEnum"];
+            stage_phase: components["schemas"]["StagePhaseEnum"] | components["schemas"]["BlankEnum"];
+            /** @description how many lines block the next step */
+            blocking: number;
+            items: components["schemas"]["ReadinessItem"][];
         };
         /**
          * @description * `` -
@@ -6076,6 +6180,18 @@ export interface components {
          * @enum {string}
          */
         StageKindEnum: "formal_check" | "online_review" | "roadshow";
+        /**
+         * @description * `preparing` - preparing
+         *     * `submission_open` - submission_open
+         *     * `submission_closed` - submission_closed
+         *     * `review_open` - review_open
+         *     * `review_closed` - review_closed
+         *     * `results_published` - results_published
+         *     * `under_correction` - under_correction
+         *     * `` -
+         * @enum {string}
+         */
+        StagePhaseEnum: "preparing" | "submission_open" | "submission_closed" | "review_open" | "review_closed" | "results_published" | "under_correction";
         StageRequest: {
             contest: number;
             /** 名称 Name */
@@ -12168,6 +12284,72 @@ export interface operations {
             };
             /** @description Conflicts with the current state (a domain code). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contests_readiness_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,8 +10,9 @@ import notifications from './notifications'
 import statistics from './statistics'
 import publisher from './publisher'
 import agreement from './agreement'
+import workspace from './workspace'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -23,6 +24,7 @@ const en: SameShape<typeof zhCN> = {
   ...statistics,
   ...publisher,
   ...agreement,
+  ...workspace,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 

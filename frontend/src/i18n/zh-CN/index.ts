@@ -12,8 +12,9 @@ import notifications from './notifications'
 import statistics from './statistics'
 import publisher from './publisher'
 import agreement from './agreement'
+import workspace from './workspace'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace }
 
 export default {
   ...common,
@@ -25,5 +26,6 @@ export default {
   ...statistics,
   ...publisher,
   ...agreement,
+  ...workspace,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
