@@ -4,6 +4,90 @@
  */
 
 export interface paths {
+    "/api/acceptance-reviews/{id}/decide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 通过 / 不通过 / 限期整改 with the reasons, read against the stage's published result. */
+        post: operations["acceptance_reviews_decide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agreements/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["agreements_list"];
+        put?: never;
+        /** @description Draft the agreement of a final winner: amount, term and milestones (shares = 100 %). */
+        post: operations["agreements_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agreements/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["agreements_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agreements/{id}/acceptance/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Schedule the 验收 in an acceptance stage, once every milestone is accepted. */
+        post: operations["agreements_acceptance_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agreements/{id}/sign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record the signing date of both parties. */
+        post: operations["agreements_sign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assignment-runs/{id}/": {
         parameters: {
             query?: never;
@@ -664,6 +748,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/challenge-results/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["challenge_results_list"];
+        put?: never;
+        /**
+         * @description Record a challenge's winners (prize per winner) or its 流榜 with the panel's reasons;
+         *     before its notice, recording again replaces it.
+         */
+        post: operations["challenge_results_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/challenge-results/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["challenge_results_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/challenge-results/{id}/notice/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Put the result on its own public notice for N (working) days. */
+        post: operations["challenge_results_notice_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/challenges/": {
         parameters: {
             query?: never;
@@ -1221,6 +1358,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contests/{id}/statistics/agreements/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["contests_statistics_agreements_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contests/{id}/statistics/entries/": {
         parameters: {
             query?: never;
@@ -1711,6 +1864,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/milestone-deliverables/{id}/file/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A deliverable, for whoever may see its agreement. */
+        get: operations["milestone_deliverables_file_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/milestones/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["milestones_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/milestones/{id}/accept/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The publisher accepts the milestone (optionally with a note). */
+        post: operations["milestones_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/milestones/{id}/deliverables/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Upload a deliverable (checked like an entry file: size, type by content). */
+        post: operations["milestones_deliverables_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/milestones/{id}/payments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record a tranche paid (amount, date, proof): only for an accepted milestone. */
+        post: operations["milestones_payments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/milestones/{id}/return/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The publisher returns the milestone with a reason. */
+        post: operations["milestones_return_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/milestones/{id}/submit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Hand the deliverables to the publisher. */
+        post: operations["milestones_submit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notices/": {
         parameters: {
             query?: never;
@@ -2031,6 +2302,23 @@ export interface paths {
         put?: never;
         /** @description Organisers invite judges to a stage's panel (whole stage or one track). */
         post: operations["panel_memberships_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{id}/proof/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A payment's proof, for whoever may see its agreement. */
+        get: operations["payments_proof_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2512,6 +2800,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stages/{stage_id}/assignment/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The stage's judges per entry (the run form's default k) and its latest run. */
+        get: operations["stages_assignment_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Set the stage's judges per entry (audited). */
+        patch: operations["stages_assignment_partial_update"];
+        trace?: never;
+    };
     "/api/stages/{stage_id}/assignment/feasibility/": {
         parameters: {
             query?: never;
@@ -2521,7 +2827,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Can every submitted entry get k conflict-free judges of its panel? With the numbers. */
+        /**
+         * @description Can every submitted entry get k conflict-free judges of its panel? A summary: counts,
+         *     causes by code and one suggestion per cause and panel (never one line per entry); the
+         *     short entries themselves, paged, at `short-entries/`. k defaults to the stage's rule.
+         */
         post: operations["stages_assignment_feasibility_create"];
         delete?: never;
         options?: never;
@@ -2561,6 +2871,23 @@ export interface paths {
          *     is nothing to assign. Poll `/api/assignment-runs/{id}/` for progress.
          */
         post: operations["stages_assignment_runs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stages/{stage_id}/assignment/short-entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The entries that cannot get k judges, every one of them, paged (the detail on demand). */
+        get: operations["stages_assignment_short_entries_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2684,7 +3011,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Teams: members see their own; organisers see every team of their contests. */
+        /**
+         * @description The page's team ids by the index (count, ids), then their rows as plain values (teams
+         *     joined with their names, members with their users): four queries, as before, and no
+         *     model instance or serializer per row (100 a page for organisers; bench/api_lists.py).
+         */
         get: operations["teams_list"];
         put?: never;
         /** @description Register a team (报名); you become its captain. */
@@ -2824,6 +3155,49 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptanceDecideRequest: {
+            outcome: components["schemas"]["AcceptanceOutcomeEnum"];
+            reason: string;
+            /** Format: date */
+            rectify_by?: string | null;
+        };
+        /**
+         * @description * `passed` - 通过 Passed
+         *     * `failed` - 不通过 Failed
+         *     * `rectify` - 限期整改 Rectify by a deadline
+         * @enum {string}
+         */
+        AcceptanceOutcomeEnum: "passed" | "failed" | "rectify";
+        AcceptanceReview: {
+            readonly id: number;
+            stage: number;
+            readonly stage_name: string;
+            entry: number;
+            /**
+             * 验收日期 Scheduled on
+             * Format: date
+             */
+            scheduled_on: string;
+            /** 验收结论 Outcome */
+            outcome?: components["schemas"]["AcceptanceOutcomeEnum"] | components["schemas"]["BlankEnum"];
+            readonly outcome_label: string;
+            /**
+             * 整改期限 Rectify by
+             * Format: date
+             */
+            rectify_by?: string | null;
+            /** 验收意见 Reasons */
+            reason?: string;
+            /** Format: decimal */
+            final_score?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+        };
+        AcceptanceScheduleRequest: {
+            stage: number;
+            /** Format: date */
+            scheduled_on: string;
+        };
         /**
          * @description * `add` - add
          *     * `change_tier` - change_tier
@@ -2831,6 +3205,149 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "add" | "change_tier" | "remove";
+        /** @description The list row: parties, money and progress (counted in the query, not per row). */
+        Agreement: {
+            readonly id: number;
+            /** 协议名称 Title */
+            title: string;
+            contest: number;
+            readonly contest_name: string;
+            challenge: number;
+            readonly challenge_code: string;
+            readonly challenge_title: string;
+            team: number;
+            readonly team_name: string;
+            publisher: number;
+            readonly publisher_name: string;
+            /**
+             * 合同金额(元) Amount (CNY)
+             * Format: decimal
+             */
+            amount: string;
+            /** Format: decimal */
+            readonly paid_total: string;
+            /**
+             * 开始日期 Starts on
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * 结束日期 Ends on
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * 签订日期 Signed on
+             * Format: date
+             */
+            signed_on?: string | null;
+            status?: components["schemas"]["AgreementStatusEnum"];
+            readonly status_label: string;
+            readonly milestones_total: number;
+            readonly milestones_accepted: number;
+            readonly milestones_overdue: number;
+        };
+        AgreementCan: {
+            sign: boolean;
+            deliver: boolean;
+            decide_milestone: boolean;
+            record_payment: boolean;
+            schedule_acceptance: boolean;
+            decide_acceptance: boolean;
+        };
+        /** @description The list row: parties, money and progress (counted in the query, not per row). */
+        AgreementDetail: {
+            readonly id: number;
+            /** 协议名称 Title */
+            title: string;
+            contest: number;
+            readonly contest_name: string;
+            challenge: number;
+            readonly challenge_code: string;
+            readonly challenge_title: string;
+            team: number;
+            readonly team_name: string;
+            publisher: number;
+            readonly publisher_name: string;
+            /**
+             * 合同金额(元) Amount (CNY)
+             * Format: decimal
+             */
+            amount: string;
+            /** Format: decimal */
+            readonly paid_total: string;
+            /**
+             * 开始日期 Starts on
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * 结束日期 Ends on
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * 签订日期 Signed on
+             * Format: date
+             */
+            signed_on?: string | null;
+            status?: components["schemas"]["AgreementStatusEnum"];
+            readonly status_label: string;
+            readonly milestones_total: number;
+            readonly milestones_accepted: number;
+            readonly milestones_overdue: number;
+            /** 验收指标 Acceptance indicators */
+            acceptance_indicators?: string;
+            /** 揭榜单位 Winner organisation */
+            winner_organisation?: number | null;
+            readonly milestones: components["schemas"]["Milestone"][];
+            readonly acceptance_reviews: components["schemas"]["AcceptanceReview"][];
+            readonly can: components["schemas"]["AgreementCan"];
+        };
+        AgreementFigures: {
+            challenges_published: number;
+            challenges_taken: number;
+            challenges_won: number;
+            challenges_unfilled: number;
+            agreements_signed: number;
+            milestones_on_time: number;
+            milestones_late: number;
+            acceptance_passed: number;
+            /** Format: decimal */
+            prize_committed: string;
+            /** Format: decimal */
+            prize_paid: string;
+        };
+        AgreementSignRequest: {
+            /** Format: date */
+            signed_on: string;
+        };
+        AgreementStatistics: {
+            totals: components["schemas"]["AgreementFigures"];
+            publishers: components["schemas"]["PublisherFigures"][];
+        };
+        /**
+         * @description * `draft` - 草拟 Draft
+         *     * `signed` - 已签订 Signed
+         *     * `in_progress` - 履约中 In progress
+         *     * `accepted` - 验收通过 Accepted
+         *     * `failed` - 验收不通过 Failed
+         *     * `rectifying` - 限期整改 Rectifying
+         * @enum {string}
+         */
+        AgreementStatusEnum: "draft" | "signed" | "in_progress" | "accepted" | "failed" | "rectifying";
+        AgreementWriteRequest: {
+            winner: number;
+            /** @default  */
+            title: string;
+            /** Format: decimal */
+            amount?: string | null;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            milestones: components["schemas"]["MilestoneWriteRequest"][];
+        };
         Announcement: {
             readonly id: number;
             readonly contest: number;
@@ -2909,6 +3426,13 @@ export interface components {
         AssignmentCreateRequest: {
             entry: number;
             judge: number;
+        };
+        /** @description The stage's rule and the run form's defaults, with the stage's latest run. */
+        AssignmentRule: {
+            /** @description 每件作品评委数: the default k of the stage's runs */
+            judges_per_entry: number;
+            readonly k_max: number;
+            readonly latest_run: components["schemas"]["AssignmentRun"] | null;
         };
         AssignmentRun: {
             readonly id: number;
@@ -3307,6 +3831,14 @@ export interface components {
             background_sha256?: string;
             readonly has_seal: boolean;
             seal_sha256?: string;
+            /** @description Uploaded and the right to use it confirmed: printed */
+            readonly seal_usable: boolean;
+            readonly seal_confirmed_by_name: string | null;
+            /**
+             * 印章使用权确认时间 Seal right confirmed at
+             * Format: date-time
+             */
+            seal_confirmed_at?: string | null;
             /** Format: date-time */
             readonly updated_at: string;
         };
@@ -3420,6 +3952,12 @@ export interface components {
             published_at?: string | null;
         };
         /**
+         * @description * `winners` - 揭榜成功 Winners
+         *     * `unfilled` - 流榜 No entry met the targets
+         * @enum {string}
+         */
+        ChallengeOutcomeEnum: "winners" | "unfilled";
+        /**
          * @description A question and its answer. Which team asked is shown to the contest's organisers only;
          *     the asking team sees `mine: true`. Pass the request and `my_team_ids` in the context.
          */
@@ -3455,6 +3993,47 @@ export interface components {
             readonly hidden_by_moderator: boolean;
             readonly hidden_reason: string | null;
         };
+        ChallengeResult: {
+            readonly id: number;
+            contest: number;
+            challenge: number;
+            readonly challenge_code: string;
+            readonly challenge_title: string;
+            readonly publisher_name: string;
+            /** 结果 Outcome */
+            outcome: components["schemas"]["ChallengeOutcomeEnum"];
+            readonly outcome_label: string;
+            /**
+             * 评审意见 Panel's reasons
+             * @description Required for 流榜: why no entry met the targets
+             */
+            reasons?: string;
+            notice?: number | null;
+            readonly notice_phase: string | null;
+            /** Format: date-time */
+            readonly notice_closes_at: string | null;
+            readonly is_final: boolean;
+            /**
+             * 决定时间 Decided at
+             * Format: date-time
+             */
+            decided_at: string;
+            readonly winners: components["schemas"]["ChallengeWinner"][];
+        };
+        ChallengeResultNoticeRequest: {
+            days: number;
+            /** @default true */
+            working_days: boolean;
+            /** Format: date-time */
+            opens_at?: string | null;
+        };
+        ChallengeResultWriteRequest: {
+            challenge: number;
+            outcome: components["schemas"]["ChallengeOutcomeEnum"];
+            winners?: components["schemas"]["WinnerWriteRequest"][];
+            /** @default  */
+            reasons: string;
+        };
         /**
          * @description * `draft` - 草稿 Draft
          *     * `submitted` - 待审核 Submitted
@@ -3472,6 +4051,18 @@ export interface components {
             /** @description A stage is blind: the teams are not named. */
             blind: boolean;
             teams: components["schemas"]["TakerTeam"][];
+        };
+        ChallengeWinner: {
+            readonly id: number;
+            team: number;
+            readonly team_name: string;
+            award: number;
+            /**
+             * 奖金(元) Prize (CNY)
+             * Format: decimal
+             */
+            prize_amount: string;
+            readonly agreement: number | null;
         };
         ChallengeWriteRequest: {
             contest: number;
@@ -3929,6 +4520,21 @@ export interface components {
             id_number?: string;
             relation: components["schemas"]["RelationEnum"];
         };
+        Deliverable: {
+            readonly id: number;
+            original_name: string;
+            file_type: string;
+            /** Format: int64 */
+            size: number;
+            sha256: string;
+            /** Format: date-time */
+            readonly uploaded_at: string;
+            readonly url: string;
+        };
+        DeliverableUploadRequest: {
+            /** Format: binary */
+            file: string;
+        };
         DeliveryStat: {
             event: string;
             channel: string;
@@ -4090,17 +4696,59 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        FeasibilityIssueRequest: {
+            /** @description Stable: reviews_exceed_capacity, min_exceeds_reviews, entry_short, ... */
+            code: string;
+            zh: string;
+            en: string;
+            /** @description The numbers behind the message */
+            data: {
+                [key: string]: unknown;
+            };
+        };
         FeasibilityReport: {
             ok: boolean;
+            /** @description The k checked (the stage's rule unless given) */
+            k: number;
+            /**
+             * @description Why a run would assign nothing (its refusal code), or null
+             *
+             *     * `no_submitted_entries` - no_submitted_entries
+             *     * `all_entries_assigned` - all_entries_assigned
+             */
+            nothing_to_assign: (components["schemas"]["NothingToAssignEnum"] | components["schemas"]["NullEnum"]) | null;
             summary: components["schemas"]["FeasibilitySummary"];
+            /** @description Count by cause code: entries (entries_short, panel_without_judges, entry_short_joint, fixed_above_k), judges (judge_short, judge_short_joint, judge_min_above_max, fixed_above_max), missing reviews (reviews_exceed_capacity) or surplus minimum (min_exceeds_reviews) */
+            causes: {
+                [key: string]: number;
+            };
+            /** @description One line per cause and panel, never one per entry */
+            suggestions: components["schemas"]["Suggestion"][];
             messages_zh: string[];
             messages_en: string[];
+            /** @description The suggestions again (older clients) */
             issues: components["schemas"]["FeasibilityIssue"][];
-            /** @description At most 10; the count is in summary */
+            /** @description At most 10; the count is in summary; all, paged: short-entries */
             short_entries: components["schemas"]["ShortEntry"][];
+            /** @description At most 10 */
             short_judges: components["schemas"]["ShortJudge"][];
         };
         FeasibilitySummary: {
+            /** @description Entries to assign (a top-up: those below k) */
+            entries: number;
+            /** @description Entries with k kept judges already */
+            entries_complete: number;
+            /** @description Entries with fewer than k conflict-free judges with room */
+            entries_short: number;
+            /** @description Kept assignments counted toward k */
+            reviews_fixed: number;
+            /** @description Reviews still to assign */
+            reviews_needed: number;
+            judges: number;
+            /** @description Judges at their max load already */
+            judges_at_capacity: number;
+        };
+        FeasibilitySummaryRequest: {
             /** @description Entries to assign (a top-up: those below k) */
             entries: number;
             /** @description Entries with k kept judges already */
@@ -4433,8 +5081,8 @@ export interface components {
             progress_total: components["schemas"]["ProgressTotal"];
         };
         KRequest: {
-            /** @description Judges per entry */
-            k: number;
+            /** @description Judges per entry; default: the stage's rule (judges_per_entry) */
+            k?: number;
             /**
              * @description full: replace unreviewed automatic assignments; top_up: keep every assignment and assign only the entries below k
              *
@@ -4519,6 +5167,65 @@ export interface components {
          * @enum {string}
          */
         MethodEnum: "mean" | "trimmed_mean" | "median";
+        Milestone: {
+            readonly id: number;
+            agreement: number;
+            /**
+             * 序号 Order
+             * Format: int64
+             */
+            order: number;
+            /** 节点名称 Title */
+            title: string;
+            /** 交付物 Deliverables */
+            deliverables?: string;
+            /**
+             * 截止日期 Due on
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * 付款比例% Payment share
+             * Format: decimal
+             */
+            share: string;
+            /** Format: decimal */
+            readonly tranche: string;
+            /** Format: decimal */
+            readonly paid: string;
+            status?: components["schemas"]["MilestoneStatusEnum"];
+            readonly status_label: string;
+            /** 退回理由 Return reason */
+            return_reason?: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            readonly overdue: boolean;
+            readonly files: components["schemas"]["Deliverable"][];
+            readonly payments: components["schemas"]["Payment"][];
+        };
+        MilestoneReasonRequest: {
+            /** @default  */
+            reason: string;
+        };
+        /**
+         * @description * `pending` - 待提交 Pending
+         *     * `submitted` - 待确认 Submitted
+         *     * `accepted` - 已确认 Accepted
+         *     * `returned` - 已退回 Returned
+         * @enum {string}
+         */
+        MilestoneStatusEnum: "pending" | "submitted" | "accepted" | "returned";
+        MilestoneWriteRequest: {
+            title: string;
+            /** Format: date */
+            due_on: string;
+            /** Format: decimal */
+            share: string;
+            /** @default  */
+            deliverables: string;
+        };
         MissingMaterials: {
             files: components["schemas"]["EntryFileKindEnum"][];
             fields: components["schemas"]["FieldsEnum"][];
@@ -4555,6 +5262,12 @@ export interface components {
          * @enum {string}
          */
         NextActionKindEnum: "transition" | "call" | "link";
+        /**
+         * @description * `no_submitted_entries` - no_submitted_entries
+         *     * `all_entries_assigned` - all_entries_assigned
+         * @enum {string}
+         */
+        NothingToAssignEnum: "no_submitted_entries" | "all_entries_assigned";
         /** @description A notice as the public sees it: window, phase, and objection counts — never names. */
         Notice: {
             readonly id: number;
@@ -4828,13 +5541,21 @@ export interface components {
             /** Format: int64 */
             reopened_count?: number;
         };
-        /**
-         * @description * `assigned` - assigned
-         *     * `nothing_to_assign` - nothing_to_assign
-         *     * `infeasible` - infeasible
-         * @enum {string}
-         */
-        OutcomeEnum: "assigned" | "nothing_to_assign" | "infeasible";
+        PaginatedAgreementList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Agreement"][];
+        };
         PaginatedAssignmentList: {
             /** @example 123 */
             count: number;
@@ -5223,6 +5944,11 @@ export interface components {
          * @enum {string}
          */
         PanelStatusEnum: "invited" | "accepted" | "declined";
+        /** @description The stage's rule and the run form's defaults, with the stage's latest run. */
+        PatchedAssignmentRuleRequest: {
+            /** @description 每件作品评委数: the default k of the stage's runs */
+            judges_per_entry?: number;
+        };
         PatchedAwardSettingsWriteRequest: {
             notice_min_days?: number;
             notice_min_working_days?: boolean;
@@ -5257,6 +5983,8 @@ export interface components {
             remove_background: boolean;
             /** @default false */
             remove_seal: boolean;
+            /** @description 我方确认有权使用该印章 / We confirm the right to use this seal: required to upload a seal; false withdraws the confirmation (the seal is then not printed) */
+            seal_right_confirmed?: boolean | null;
         };
         PatchedChallengeUpdateRequest: {
             /** 榜题编号 Code */
@@ -5478,6 +6206,32 @@ export interface components {
             /** 赛题指南 Challenge guide */
             guide_text?: string;
         };
+        Payment: {
+            readonly id: number;
+            /**
+             * 金额(元) Amount (CNY)
+             * Format: decimal
+             */
+            amount: string;
+            /**
+             * 付款日期 Paid on
+             * Format: date
+             */
+            paid_on: string;
+            proof_name: string;
+            proof_sha256: string;
+            /** Format: date-time */
+            readonly recorded_at: string;
+            readonly proof_url: string;
+        };
+        PaymentWriteRequest: {
+            /** Format: decimal */
+            amount: string;
+            /** Format: date */
+            paid_on: string;
+            /** Format: binary */
+            proof: string;
+        };
         PdfUploadRequest: {
             /** Format: binary */
             file: string;
@@ -5686,6 +6440,22 @@ export interface components {
             readonly updated_at: string;
             readonly contest_name: string;
             readonly questions_open: number;
+        };
+        PublisherFigures: {
+            challenges_published: number;
+            challenges_taken: number;
+            challenges_won: number;
+            challenges_unfilled: number;
+            agreements_signed: number;
+            milestones_on_time: number;
+            milestones_late: number;
+            acceptance_passed: number;
+            /** Format: decimal */
+            prize_committed: string;
+            /** Format: decimal */
+            prize_paid: string;
+            publisher: number;
+            publisher_name: string;
         };
         QuestionAnswerRequest: {
             answer: string;
@@ -6030,8 +6800,13 @@ export interface components {
         /** @description A run's report: empty while queued or running; `error` only when the run failed. */
         RunReport: {
             ok?: boolean;
-            outcome?: components["schemas"]["OutcomeEnum"];
+            outcome?: components["schemas"]["RunReportOutcomeEnum"];
             summary?: components["schemas"]["FeasibilitySummary"];
+            /** @description Count by cause code: entries (entries_short, panel_without_judges, entry_short_joint, fixed_above_k), judges (judge_short, judge_short_joint, judge_min_above_max, fixed_above_max), missing reviews (reviews_exceed_capacity) or surplus minimum (min_exceeds_reviews) */
+            causes?: {
+                [key: string]: number;
+            };
+            suggestions?: components["schemas"]["Suggestion"][];
             /** @description Each panel judge's load on the stage after the run, by judge id */
             loads?: {
                 [key: string]: number;
@@ -6041,6 +6816,34 @@ export interface components {
             issues?: components["schemas"]["FeasibilityIssue"][];
             short_entries?: components["schemas"]["ShortEntry"][];
             short_judges?: components["schemas"]["ShortJudge"][];
+            error?: string;
+        };
+        /**
+         * @description * `assigned` - assigned
+         *     * `nothing_to_assign` - nothing_to_assign
+         *     * `infeasible` - infeasible
+         * @enum {string}
+         */
+        RunReportOutcomeEnum: "assigned" | "nothing_to_assign" | "infeasible";
+        /** @description A run's report: empty while queued or running; `error` only when the run failed. */
+        RunReportRequest: {
+            ok?: boolean;
+            outcome?: components["schemas"]["RunReportOutcomeEnum"];
+            summary?: components["schemas"]["FeasibilitySummaryRequest"];
+            /** @description Count by cause code: entries (entries_short, panel_without_judges, entry_short_joint, fixed_above_k), judges (judge_short, judge_short_joint, judge_min_above_max, fixed_above_max), missing reviews (reviews_exceed_capacity) or surplus minimum (min_exceeds_reviews) */
+            causes?: {
+                [key: string]: number;
+            };
+            suggestions?: components["schemas"]["SuggestionRequest"][];
+            /** @description Each panel judge's load on the stage after the run, by judge id */
+            loads?: {
+                [key: string]: number;
+            };
+            messages_zh?: string[];
+            messages_en?: string[];
+            issues?: components["schemas"]["FeasibilityIssueRequest"][];
+            short_entries?: components["schemas"]["ShortEntryRequest"][];
+            short_judges?: components["schemas"]["ShortJudgeRequest"][];
             error?: string;
         };
         /**
@@ -6062,7 +6865,29 @@ export interface components {
             available: number;
             needed: number;
         };
+        ShortEntryPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ShortEntry"][];
+        };
+        ShortEntryRequest: {
+            id: number;
+            name: string;
+            /** @description Conflict-free judges with room */
+            available: number;
+            needed: number;
+        };
         ShortJudge: {
+            id: number;
+            name: string;
+            /** @description Reviews the judge could get */
+            available: number;
+            min_load: number;
+        };
+        ShortJudgeRequest: {
             id: number;
             name: string;
             /** @description Reviews the judge could get */
@@ -6177,9 +7002,10 @@ export interface components {
          * @description * `formal_check` - 形式审查 Formal check
          *     * `online_review` - 网络评审 Online review
          *     * `roadshow` - 路演答辩 Roadshow
+         *     * `acceptance` - 验收 Acceptance review
          * @enum {string}
          */
-        StageKindEnum: "formal_check" | "online_review" | "roadshow";
+        StageKindEnum: "formal_check" | "online_review" | "roadshow" | "acceptance";
         /**
          * @description * `preparing` - preparing
          *     * `submission_open` - submission_open
@@ -6238,6 +7064,28 @@ export interface components {
         Status: {
             key: string;
             label: string;
+        };
+        Suggestion: {
+            /** @description The cause: entries_short, reviews_exceed_capacity, ... */
+            code: string;
+            /** @description One line: the cause, its count and the fix */
+            zh: string;
+            en: string;
+            /** @description The numbers behind the line (count, sample, ...) */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        SuggestionRequest: {
+            /** @description The cause: entries_short, reviews_exceed_capacity, ... */
+            code: string;
+            /** @description One line: the cause, its count and the fix */
+            zh: string;
+            en: string;
+            /** @description The numbers behind the line (count, sample, ...) */
+            data: {
+                [key: string]: unknown;
+            };
         };
         TakerTeam: {
             id: number;
@@ -6455,6 +7303,11 @@ export interface components {
          * @enum {string}
          */
         WhereEnum: "title" | "summary" | "file";
+        WinnerWriteRequest: {
+            team: number;
+            /** Format: decimal */
+            prize_amount: string;
+        };
         /** @description Every API error: a stable code, the message in the request's language, both languages, per-field messages and details. See docs/developer/errors.md. */
         ErrorBody: {
             /** @description Stable error code. */
@@ -6480,6 +7333,505 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    acceptance_reviews_decide_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceDecideRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AcceptanceDecideRequest"];
+                "multipart/form-data": components["schemas"]["AcceptanceDecideRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceReview"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    agreements_list: {
+        parameters: {
+            query?: {
+                contest?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAgreementList"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    agreements_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AgreementWriteRequest"];
+                "multipart/form-data": components["schemas"]["AgreementWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementDetail"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    agreements_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementDetail"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    agreements_acceptance_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceScheduleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AcceptanceScheduleRequest"];
+                "multipart/form-data": components["schemas"]["AcceptanceScheduleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementDetail"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    agreements_sign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementSignRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AgreementSignRequest"];
+                "multipart/form-data": components["schemas"]["AgreementSignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementDetail"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     assignment_runs_retrieve: {
         parameters: {
             query?: never;
@@ -9728,6 +11080,293 @@ export interface operations {
             };
         };
     };
+    challenge_results_list: {
+        parameters: {
+            query?: {
+                contest?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeResult"][];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    challenge_results_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeResultWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChallengeResultWriteRequest"];
+                "multipart/form-data": components["schemas"]["ChallengeResultWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeResult"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    challenge_results_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeResult"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    challenge_results_notice_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeResultNoticeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChallengeResultNoticeRequest"];
+                "multipart/form-data": components["schemas"]["ChallengeResultNoticeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeResult"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     challenges_list: {
         parameters: {
             query?: {
@@ -12680,6 +14319,72 @@ export interface operations {
             };
         };
     };
+    contests_statistics_agreements_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementStatistics"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     contests_statistics_entries_retrieve: {
         parameters: {
             query?: never;
@@ -15212,6 +16917,576 @@ export interface operations {
             };
         };
     };
+    milestone_deliverables_file_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    milestones_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Milestone"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    milestones_accept_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MilestoneReasonRequest"];
+                "multipart/form-data": components["schemas"]["MilestoneReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MilestoneReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Milestone"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    milestones_deliverables_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DeliverableUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deliverable"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    milestones_payments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PaymentWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    milestones_return_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MilestoneReasonRequest"];
+                "multipart/form-data": components["schemas"]["MilestoneReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MilestoneReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Milestone"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    milestones_submit_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Milestone"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     notices_list: {
         parameters: {
             query?: {
@@ -16955,6 +19230,79 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_proof_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19393,6 +21741,162 @@ export interface operations {
             };
         };
     };
+    stages_assignment_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentRule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_assignment_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAssignmentRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAssignmentRuleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAssignmentRuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentRule"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     stages_assignment_feasibility_create: {
         parameters: {
             query?: never;
@@ -19402,7 +21906,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["KRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["KRequest"];
@@ -19567,7 +22071,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["KRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["KRequest"];
@@ -19630,6 +22134,84 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stages_assignment_short_entries_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Judges per entry; default: the stage's rule (judges_per_entry) */
+                k?: number;
+                /**
+                 * @description full: replace unreviewed automatic assignments; top_up: keep every assignment and assign only the entries below k
+                 *
+                 *     * `full` - 全部重排 Full
+                 *     * `top_up` - 补足 Top up
+                 */
+                mode?: "full" | "top_up";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                stage_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShortEntryPage"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
