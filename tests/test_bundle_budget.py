@@ -44,6 +44,7 @@ BUDGETS = {
     "awards": 200 * KB,
     "notice": 200 * KB,
     "contest-results": 200 * KB,
+    "challenge-results": 200 * KB,
     "certificate-verify": 200 * KB,
     "unsubscribe": 200 * KB,
     "not-found": 200 * KB,

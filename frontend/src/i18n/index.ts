@@ -1,10 +1,11 @@
 import { createI18n } from 'vue-i18n'
 import { watch } from 'vue'
-import zhCN from './zh-CN'
+import type zhCN from './zh-CN'
+import zhFirst from './zh-CN/first'
 import { lang } from './lang'
 import type { Lang } from '@/api/errors'
 
-/** The zh-CN messages (i18n/zh-CN/{common,contest,team,judging,awards}.ts) are the schema; en has the same keys. */
+/** The zh-CN messages (i18n/zh-CN/<domain>.ts, all of them) are the schema; en has the same keys. */
 export type MessageSchema = typeof zhCN
 
 /**
@@ -17,10 +18,24 @@ export const i18n = createI18n<[MessageSchema], Lang, false>({
   legacy: false,
   locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN } as Record<Lang, MessageSchema>,
+  messages: { 'zh-CN': zhFirst } as unknown as Record<Lang, MessageSchema>,
   missingWarn: false,
   fallbackWarn: false,
 })
+
+let signedIn: Promise<void> | null = null
+
+/**
+ * The zh-CN messages of the screens behind a sign-in (zh-CN/signedIn.ts: the organiser's pages,
+ * the workspace, statistics, the inbox), fetched once, the first time someone signed in
+ * navigates (router/index.ts awaits it before the page renders). English is whole in its own chunk.
+ */
+export function signedInMessagesLoad(): Promise<void> {
+  signedIn ??= import('./zh-CN/signedIn').then(({ default: messages }) => {
+    i18n.global.mergeLocaleMessage('zh-CN', messages as never)
+  })
+  return signedIn
+}
 
 export async function localeLoad(value: Lang): Promise<void> {
   if (!i18n.global.availableLocales.includes(value)) {

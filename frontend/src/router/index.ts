@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
+import { signedInMessagesLoad } from '@/i18n'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -64,6 +65,7 @@ router.beforeEach(async (to) => {
   if (to.meta.auth && !auth.loggedIn) {
     return { path: '/login', query: { next: to.fullPath } }
   }
+  if (auth.loggedIn) await signedInMessagesLoad()
   if (to.meta.organiser && !auth.isOrganiser) return { path: '/' }
   if (to.name === 'contest-create' && !auth.me?.can_create_contest) return { path: '/organiser' }
   return true

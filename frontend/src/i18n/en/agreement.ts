@@ -98,25 +98,6 @@ const en: SameShape<typeof zh> = {
       unfilled: 'Unfilled',
     },
   },
-  agreementStats: {
-    title: 'Challenge figures',
-    intro: 'Challenges, agreements, milestones, acceptance reviews and prize money, per publisher.',
-    publisher: 'Publisher',
-    challenges: 'Challenges',
-    milestonesChart: 'Milestones: on time and late',
-    money: 'Prize money (CNY): committed and paid',
-    challenges_published: 'Published',
-    challenges_taken: 'Taken',
-    challenges_won: 'Won',
-    challenges_unfilled: 'Unfilled',
-    agreements_signed: 'Agreements signed',
-    milestones_on_time: 'On time',
-    milestones_late: 'Late',
-    acceptance_passed: 'Reviews passed',
-    prize_committed: 'Committed',
-    prize_paid: 'Paid',
-    total: 'Total',
-  },
 }
 
 export default en

@@ -11,8 +11,9 @@ import statistics from './statistics'
 import publisher from './publisher'
 import agreement from './agreement'
 import workspace from './workspace'
+import backoffice from './backoffice'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -25,6 +26,7 @@ const en: SameShape<typeof zhCN> = {
   ...publisher,
   ...agreement,
   ...workspace,
+  ...backoffice,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 

@@ -67,16 +67,6 @@ export default {
     hide: 'Hide',
     hideReason: 'Why is it hidden? (kept on the audit log)',
   },
-  applicationReview: {
-    title: 'Applications to publish',
-    none: 'No applications waiting for a decision.',
-    appliedAt: 'Applied',
-    approve: 'Approve',
-    decline: 'Decline',
-    approvePrompt: 'Approve the application of “{name}”? A note is optional.',
-    declinePrompt: 'Decline the application of “{name}”: give a reason.',
-    done: { approve: 'Approved “{name}”.', decline: 'Declined “{name}”.' },
-  },
   enums: {
     publisherApplicationStatus: { submitted: 'Submitted', approved: 'Approved', declined: 'Declined' },
   },

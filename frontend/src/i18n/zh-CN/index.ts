@@ -1,7 +1,9 @@
 /**
  * The zh-CN messages, one file per domain. They are the schema (`MessageSchema`): every other
  * locale has exactly these keys. Each top-level namespace lives in one domain file only, except
- * `enums` (the labels of API enum values), whose groups each domain contributes.
+ * `enums` (the labels of API enum values), whose groups each domain contributes. At run time the
+ * app loads them in two parts, `first.ts` and `signedIn.ts` (see ../index.ts); this file is the
+ * whole, for the types, the English messages and the tests.
  */
 import common from './common'
 import contest from './contest'
@@ -13,8 +15,9 @@ import statistics from './statistics'
 import publisher from './publisher'
 import agreement from './agreement'
 import workspace from './workspace'
+import backoffice from './backoffice'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice }
 
 export default {
   ...common,
@@ -27,5 +30,6 @@ export default {
   ...publisher,
   ...agreement,
   ...workspace,
+  ...backoffice,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }

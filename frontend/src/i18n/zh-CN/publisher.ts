@@ -67,16 +67,6 @@ export default {
     hide: '屏蔽',
     hideReason: '请说明屏蔽原因（记入审计日志）',
   },
-  applicationReview: {
-    title: '征榜申请',
-    none: '没有待审核的征榜申请。',
-    appliedAt: '申请时间',
-    approve: '通过',
-    decline: '不通过',
-    approvePrompt: '通过“{name}”的征榜申请？可填写审核意见（选填）。',
-    declinePrompt: '不通过“{name}”的征榜申请，请说明理由。',
-    done: { approve: '已通过“{name}”的申请。', decline: '已拒绝“{name}”的申请。' },
-  },
   enums: {
     publisherApplicationStatus: { submitted: '待审核', approved: '已通过', declined: '未通过' },
   },
