@@ -106,6 +106,7 @@ bench: install
 	$(PY) bench/assignment.py --scale 0.1
 	$(PY) bench/results.py --scale 0.1
 	$(PY) bench/certificates.py --scale 0.05
+	$(PY) bench/scoring_load.py --scale 0.05 --seconds 15
 
 clean:
 	rm -rf .venv .venv-tools frontend/node_modules frontend/dist staticfiles

@@ -97,10 +97,18 @@ def error_body(code: str, zh: str, en: str, *, fields=None, details=None) -> dic
 def _flatten_fields(detail, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested errors as one flat map of dotted paths to messages, which a form can put
     under its fields: ``{"team": {"name": [..]}}`` → ``team.name``; a list serializer's
-    ``{"criteria": [{}, {"name": [..]}]}`` → ``criteria.1.name``. Never a repr of a dict."""
+    ``{"criteria": [{}, {"name": [..]}]}`` → ``criteria.1.name``; a list field's item errors
+    (``{"entrant_kinds": {0: [..]}}``, keyed by index) belong to the list field itself, which is
+    what a form shows (``entrant_kinds``). Never a repr of a dict."""
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
+            scalar_items = isinstance(value, list) and not any(
+                isinstance(item, dict | list) for item in value
+            )
+            if prefix and isinstance(key, int) and scalar_items:
+                out.setdefault(prefix, []).extend(str(item) for item in value)
+                continue
             out.update(_flatten_fields(value, f"{prefix}.{key}" if prefix else str(key)))
     elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         for index, item in enumerate(detail):

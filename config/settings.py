@@ -387,6 +387,9 @@ _upload_routes = [
     # The template's background and seal images; an objection's evidence files (10 at most).
     (r"^/api/contests/\d+/certificate-template/$", 2 * CERTIFICATE_IMAGE_MAX_BYTES + MiB),
     (r"^/api/objections/$", 10 * OBJECTION_FILE_MAX_BYTES + MiB),
+    # A milestone's deliverable (an entry file's checks and limits); a payment's proof.
+    (r"^/api/milestones/\d+/deliverables/$", REQUEST_UPLOAD_MAX_BYTES),
+    (r"^/api/milestones/\d+/payments/$", ENTRY_FILE_MAX_BYTES + MiB),
 ]
 REQUEST_UPLOAD_ROUTES = [
     (path, min(limit, REQUEST_UPLOAD_MAX_BYTES)) for path, limit in _upload_routes

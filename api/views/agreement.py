@@ -170,7 +170,9 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [RulePermission]
     public_read = False
     serializer_class = MilestoneSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # JSON, except the two actions that take a file (their routes are upload routes in
+    # settings.REQUEST_UPLOAD_ROUTES and deploy/nginx/saiwu.conf)
+    parser_classes = [JSONParser]
     rules = {
         "deliverables": "awards.deliver_milestone",
         "submit": "awards.deliver_milestone",

@@ -11,4 +11,7 @@ const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)
 app.use(router)
-void localeLoad(lang.value).finally(() => app.mount('#app'))
+// Mounted once the language is loaded and the first navigation resolved (its guard loads the
+// signed-in screens' messages for someone signed in), so the header never renders for a route
+// that is about to change under a click.
+void Promise.allSettled([localeLoad(lang.value), router.isReady()]).then(() => app.mount('#app'))

@@ -154,6 +154,8 @@ def assigned(world):
     from judging.services.assignment import assignment_start
 
     judging = judging_stage(world, teams=5, judges=3)
+    type(judging.stage).objects.filter(pk=judging.stage.pk).update(judges_per_entry=2)
+    judging.stage.refresh_from_db()  # the stage's rule: the run form's default k
     assignment_start(actor=world.organiser, stage=judging.stage, k=2)
     assert Assignment.objects.filter(stage=judging.stage).count() == 10
     Assignment.objects.filter(stage=judging.stage, entry=judging.entries[0]).first().delete()
@@ -217,7 +219,9 @@ def test_organiser_tops_up_and_redacts(live_server, new_page, assigned):
     expect(phone.get_by_test_id("anonymity-summary")).to_be_visible()
     phone.get_by_test_id("assign-mode-top-up").click()
     phone.get_by_test_id("feasibility").click()
-    expect(phone.get_by_test_id("feasibility-summary")).to_contain_text("补充分配")
+    # Every entry has its judges now: the check says so in one line, not an empty summary.
+    expect(phone.get_by_test_id("feasibility-title")).to_contain_text("每件作品都已有足够的评委")
+    expect(phone.get_by_test_id("feasibility-summary")).to_have_count(0)
     shot(phone, "phone-organiser-assignment")
 
 

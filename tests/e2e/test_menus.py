@@ -23,7 +23,7 @@ MENUS = {
     "anonymous": (PUBLIC, PUBLIC_MORE),
     "captain": ([*PUBLIC, "我的团队"], MINE_MORE),
     "judge": ([*PUBLIC, "我的团队", "评审"], MINE_MORE),
-    "publisher": ([*PUBLIC, "我的团队"], MINE_MORE),
+    "publisher": ([*PUBLIC, "我的团队", "发榜方"], MINE_MORE),
     "organiser": ([*PUBLIC, "我的团队", "组委会"], MINE_MORE),
     "admin": ([*PUBLIC, "我的团队", "组委会"], MINE_MORE),
 }

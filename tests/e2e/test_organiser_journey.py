@@ -176,12 +176,17 @@ def test_certificate_template_and_revocation(live_server, new_page, issued, tmp_
     flat = tmp_path / "seal.jpg"
     flat.write_bytes(_image("RGB", (200, 200), "JPEG"))
     template.get_by_test_id("template-seal").locator("input[type=file]").set_input_files(str(flat))
+    # A seal is printed only with the organiser's confirmation of the right to use it: until then
+    # the save button is disabled.
+    expect(page.get_by_test_id("template-save")).to_be_disabled()
+    page.get_by_test_id("template-seal-confirm").click()
     page.get_by_test_id("template-save").click()
     expect(template.get_by_test_id("form-error")).to_contain_text("印章须为带透明通道的 PNG 图片")
     expect(field(page, "template-body-1")).to_have_value("东南大学")
     seal = tmp_path / "seal.png"
     seal.write_bytes(_image("RGBA", (200, 200), "PNG"))
     template.get_by_test_id("template-seal").locator("input[type=file]").set_input_files(str(seal))
+    page.get_by_test_id("template-seal-confirm").click()  # a new seal: confirmed again
     page.get_by_test_id("template-save").click()
     toast(page, "证书模板已保存")
     expect(page.get_by_test_id("template-seal-state")).to_contain_text("已上传")
@@ -190,6 +195,7 @@ def test_certificate_template_and_revocation(live_server, new_page, issued, tmp_
     saved = CertificateTemplate.objects.get(contest=contest)
     assert saved.issuing_bodies == ["江苏省工业和信息化厅", "东南大学"]
     assert saved.seal_sha256
+    assert saved.seal_usable and saved.seal_confirmed_by.email == "organiser@example.com"
 
     # Revoke the captain's certificate: a reason is required, then the list says 已撤销.
     mine = issued[1]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.db.models import F
 
 from contest.models import Entry
@@ -177,6 +178,10 @@ def test_without_a_broker_the_recompute_runs_after_the_response(
     response has been sent (request_finished), once for every submit of the request."""
     world = burst_world
     runs = count_runs(monkeypatch)
+    # As Django's test client does: the signals' close_old_connections would close the test's
+    # connection inside its transaction (PostgreSQL; CONN_MAX_AGE 0).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     request_started.send(sender=None)
     try:
         for i, assignment in enumerate(world.assignments[:3]):
@@ -185,6 +190,8 @@ def test_without_a_broker_the_recompute_runs_after_the_response(
         assert runs == [] and EntryResult.objects.count() == 0
     finally:
         request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert runs == ["full"]
     assert EntryResult.objects.filter(stage=world.stage, review_count=1).count() == 3
 

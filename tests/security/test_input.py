@@ -287,7 +287,8 @@ def test_score_not_a_scalar_is_refused_by_the_serializer(db, client_for, raw):
         {"scores": {"impact": raw}},
         format="json",
     )
-    assert list(envelope(response, 400, "invalid")["fields"]) == ["scores"]
+    # the criterion's own field (api/exceptions._flatten_fields), which the score form shows
+    assert list(envelope(response, 400, "invalid")["fields"]) == ["scores.impact"]
     assert (Review.objects.count(), ReviewScore.objects.count()) == before
 
 

@@ -27,7 +27,7 @@ let signedIn: Promise<void> | null = null
 
 /**
  * The zh-CN messages of the screens behind a sign-in (zh-CN/signedIn.ts: the organiser's pages,
- * the workspace, statistics, the inbox), fetched once, the first time someone signed in
+ * the workspace, statistics), fetched once, the first time someone signed in
  * navigates (router/index.ts awaits it before the page renders). English is whole in its own chunk.
  */
 export function signedInMessagesLoad(): Promise<void> {

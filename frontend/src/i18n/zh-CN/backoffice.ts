@@ -1,6 +1,6 @@
 /** 登录后才用到的界面：组委会的各页（赛事管理、榜题审核与导入、时间窗口、评审专家组、评分细则编辑、分配、晋级、
  * 匿名检查、形式审查、公示与异议处理、证书模板与管理）、评委的回避声明、我的证书、发榜方申请审核、协议统计 (zh-CN).
- * i18n/index.ts loads it, with workspace, statistics and notifications, once someone is signed in:
+ * i18n/index.ts loads it, with workspace and statistics, once someone is signed in:
  * an anonymous visitor's first load carries none of it (tests/test_bundle_budget.py). */
 export default {
   // 组委会：我组织的赛事、创建赛事、管理页（状态、标签页、报名统计）

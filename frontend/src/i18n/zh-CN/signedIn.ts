@@ -1,7 +1,6 @@
 /** The zh-CN messages of the screens behind a sign-in, merged into the first load's once someone signs in. */
 import backoffice from './backoffice'
-import notifications from './notifications'
 import statistics from './statistics'
 import workspace from './workspace'
 
-export default { ...backoffice, ...notifications, ...statistics, ...workspace }
+export default { ...backoffice, ...statistics, ...workspace }
