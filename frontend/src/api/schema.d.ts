@@ -17068,8 +17068,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["MilestoneReasonRequest"];
-                "multipart/form-data": components["schemas"]["MilestoneReasonRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["MilestoneReasonRequest"];
             };
         };
         responses: {
@@ -17334,8 +17332,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["MilestoneReasonRequest"];
-                "multipart/form-data": components["schemas"]["MilestoneReasonRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["MilestoneReasonRequest"];
             };
         };
         responses: {
