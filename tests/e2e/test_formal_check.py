@@ -89,6 +89,9 @@ def test_formal_check_return_fix_resubmit_pass_reject_promote(live_server, new_p
     in_three_days = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=3)
     deadline.fill(in_three_days.strftime("%Y-%m-%d %H:%M:%S"))
     deadline.press("Enter")
+    # The deadline is given: its complaint and the alert go before the next save.
+    expect(dialog.locator(".el-form-item__error")).to_have_count(0)
+    expect(dialog.locator('[data-testid="form-error"]')).to_have_count(0)
     shot(org, "desktop-formal-check-return")
     org.get_by_test_id("formal-dialog-save").click()
     expect(org.get_by_test_id(f"formal-state-{fixed.pk}")).to_have_text("已退回补正")

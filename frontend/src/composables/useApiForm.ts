@@ -54,5 +54,15 @@ export function useApiForm() {
     error.value = null
   }
 
-  return { error, busy, message, fieldError, otherErrors, run, clear, explain }
+  /** The user changed a field the API complained about: its message goes. When no field error is
+   *  left, the error was about the fields only, so the alert goes too. */
+  function clearField(name: string) {
+    const fields = error.value?.fields
+    const path = fieldPath(name)
+    if (!fields || !(path in fields)) return
+    delete fields[path]
+    if (!Object.keys(fields).some((key) => key !== 'non_field_errors')) error.value = null
+  }
+
+  return { error, busy, message, fieldError, otherErrors, run, clear, clearField, explain }
 }
