@@ -101,7 +101,9 @@ def certificate_serial_prefix(contest: Contest, template: CertificateTemplate | 
     prefix = (template.serial_prefix if template else "") or re.sub(
         r"[^A-Za-z0-9]", "", contest.code
     )[:12]
-    return f"{prefix.upper()}{contest.year}"
+    prefix, year = prefix.upper(), str(contest.year)
+    # A contest's code usually carries its year already (jbgs-2026): never print it twice.
+    return prefix if prefix.endswith(year) else f"{prefix}{year}"
 
 
 # --------------------------------------------------------------------------------------------

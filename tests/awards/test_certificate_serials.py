@@ -167,3 +167,13 @@ def test_legacy_sequential_serial_still_verifies(issued):
     legacy.signature = certificate_sign(certificate_signed_content(legacy))
     legacy.save()
     assert certificate_verify_public(serial="sjys2025-000042")["valid"] is True
+
+
+def test_serial_prefix_prints_the_year_once(db):
+    from awards.services.certificate_batch import certificate_serial_prefix
+    from tests.factories.contest import ContestFactory
+
+    with_year = ContestFactory(code="jbgs-2026", year=2026)
+    without_year = ContestFactory(code="sjys-sz", year=2026)
+    assert certificate_serial_prefix(with_year, None) == "JBGS2026"
+    assert certificate_serial_prefix(without_year, None) == "SJYSSZ2026"
