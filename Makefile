@@ -95,7 +95,7 @@ test-e2e: install frontend
 	@if [ ! -x $(CHROMIUM) ] && [ -z "$$CI" ]; then \
 	  echo "Chromium is not at $(CHROMIUM): browser tests not run here (apt-get install -y chromium). CI runs them."; \
 	else \
-	  .venv/bin/pytest -p no:cacheprovider -m browser tests/e2e; \
+	  .venv/bin/pytest -p no:cacheprovider -m browser -n 2 --dist loadfile tests/e2e; \
 	fi
 
 compose-check: install
