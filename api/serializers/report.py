@@ -57,7 +57,9 @@ class ReportRegistrationsSerializer(serializers.Serializer):
 class ReportStageSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
-    level = serializers.ChoiceField(choices=["contest", "national"])
+    level = serializers.CharField(
+        help_text="contest: a sub-contest's (or the contest's) stage; national: the national contest's own"
+    )
     kind = serializers.CharField()
     kind_label = serializers.CharField()
     stages = serializers.IntegerField(help_text="how many stages of this name were added up")
@@ -94,7 +96,7 @@ class ReportSubContestSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     region = serializers.CharField(allow_blank=True)
-    level = serializers.ChoiceField(choices=["national", "sub_contest"])
+    level = serializers.CharField(help_text="national or sub_contest")
     registrations = serializers.IntegerField()
     entrants = serializers.IntegerField()
     people = serializers.IntegerField()
@@ -105,7 +107,7 @@ class ReportSubContestSerializer(serializers.Serializer):
 
 class ContestReportSerializer(serializers.Serializer):
     contest = ReportContestSerializer()
-    scope = serializers.ChoiceField(choices=["contest", "national"])
+    scope = serializers.CharField(help_text="contest or national")
     has_national = serializers.BooleanField(
         help_text="whether the national scope is offered: the contest is a sub-contest whose "
         "national contest the user organises"

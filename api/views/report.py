@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +24,14 @@ from contest.models import Contest
 from contest.selectors import contests_organised, organiser_contest_ids
 
 PDF = "application/pdf"
+SCOPE_PARAM = OpenApiParameter(
+    "scope",
+    str,
+    enum=["contest", "national"],
+    required=False,
+    description="contest (default): this contest, a national contest with all its "
+    "sub-contests; national: the national contest this sub-contest belongs to",
+)
 
 
 def _reportable(user):
@@ -62,7 +70,7 @@ def _filename(contest: Contest, extension: str) -> str:
 class ContestReportView(APIView):
     permission_classes = [Authenticated]
 
-    @extend_schema(parameters=[ReportQuerySerializer], responses=ContestReportSerializer)
+    @extend_schema(parameters=[SCOPE_PARAM], responses=ContestReportSerializer)
     def get(self, request, pk):
         """The report's figures: registrations, entrants and people by province, city, track and
         organisation type; stage outcomes; awards by tier and province; judges by field and
@@ -76,7 +84,7 @@ class ContestReportView(APIView):
 class ContestReportXlsxView(APIView):
     permission_classes = [Authenticated]
 
-    @extend_schema(parameters=[ReportQuerySerializer], responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(parameters=[SCOPE_PARAM], responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request, pk):
         """The report as an Excel workbook: a sheet per dimension, with charts."""
         _, reported = report_contest(request, pk)
@@ -86,7 +94,7 @@ class ContestReportXlsxView(APIView):
 class ContestReportPdfView(APIView):
     permission_classes = [Authenticated]
 
-    @extend_schema(parameters=[ReportQuerySerializer], responses={(200, PDF): OpenApiTypes.BINARY})
+    @extend_schema(parameters=[SCOPE_PARAM], responses={(200, PDF): OpenApiTypes.BINARY})
     def get(self, request, pk):
         """The report as a PDF: a title page, then a chart and a table per dimension."""
         _, reported = report_contest(request, pk)
