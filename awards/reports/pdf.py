@@ -186,7 +186,17 @@ def contest_report_pdf(*, contest: Contest) -> bytes:
             story += [heading, Paragraph("无数据 No data", styles["body"])]
             continue
         chart = _pie(section) if section.chart == "pie" else _bar(section)
-        story += [KeepTogether([heading, Spacer(1, 2 * mm), chart]), _table(section, styles)]
+        parts = [heading, Spacer(1, 2 * mm), chart]
+        if len(section.rows) > CHART_ROWS:
+            parts.append(
+                Paragraph(
+                    f"图中为前 {CHART_ROWS} 项，下表列出全部 {len(section.rows)} 项。"
+                    f" The chart shows the first {CHART_ROWS} rows; the table lists all"
+                    f" {len(section.rows)}.",
+                    styles["cell"],
+                )
+            )
+        story += [KeepTogether(parts), _table(section, styles)]
 
     def footer(canvas, doc):
         canvas.saveState()

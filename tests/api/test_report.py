@@ -132,3 +132,11 @@ def test_pdf_download_of_the_national_scope_from_a_sub_contest(client_for, world
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "全国数据要素×大赛" in text
     assert "全国赛（含全部分赛）" in text
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_an_unknown_or_huge_id_is_404(client_for, world, route):
+    client = client_for(world.organiser)
+    for pk in (0, 99999999, 2**63):
+        response = client.get(f"/api/contests/{pk}/{route}")
+        assert_error(response, 404, "not_found")

@@ -288,3 +288,18 @@ def test_pdf_draws_charts(national_pdf):
                 if all(abs(a - c) < 12 for a, c in zip((r, g, b), colour, strict=True)):
                     colours[colour] += 1
     assert all(count > 50 for count in colours.values()), colours
+
+
+def test_pdf_chart_shows_the_first_rows_and_the_table_all(tmp_path):
+    contest = ContestFactory()
+    provinces = [f"省份{i:02d}" for i in range(16)]
+    for province in provinces:
+        TeamFactory(contest=contest, lead_organisation=OrganisationFactory(province=province))
+    path = tmp_path / "many.pdf"
+    path.write_bytes(contest_report_pdf(contest=contest))
+
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "图中为前 15 项，下表列出全部 16 项。" in text
+    assert all(province in text for province in provinces)

@@ -95,3 +95,36 @@ def test_report_tab_charts_scope_and_exports(live_server, new_page, national, ph
         assert download.suggested_filename.endswith(f".{fmt}")
         with open(download.path(), "rb") as f:
             assert f.read(5).startswith(magic)
+
+
+def test_report_charts_only_in_the_report_chunks():
+    """After the build, reportCharts.ts is reached only through the report tab's dynamic import:
+    not from the entry, a public page, the management page or the report component itself."""
+    import json
+
+    from .conftest import DIST
+
+    manifest = json.loads((DIST / ".vite" / "manifest.json").read_text())
+
+    def static_closure(key, seen=None):
+        seen = set() if seen is None else seen
+        if key not in seen:
+            seen.add(key)
+            for inner in manifest[key].get("imports", []):
+                static_closure(inner, seen)
+        return seen
+
+    charts = "src/views/organiser/report/reportCharts.ts"
+    report = "src/views/organiser/report/ContestReport.vue"
+    entry = next(k for k, v in manifest.items() if v.get("isEntry"))
+    pages = [k for k in manifest if k.startswith("src/views/public/")] + [
+        entry,
+        "src/views/organiser/ContestManage.vue",
+        report,
+    ]
+    for page in pages:
+        closure = static_closure(page)
+        assert charts not in closure, page
+        assert not any("echarts" in k or "zrender" in k for k in closure), page
+    assert charts in manifest[report]["dynamicImports"]
+    assert report in manifest["src/views/organiser/ContestManage.vue"]["dynamicImports"]
