@@ -94,6 +94,7 @@ from api.views.notification import (
 from api.views.organisation import OrganisationViewSet
 from api.views.publisher_application import PublisherApplicationViewSet
 from api.views.readiness import ContestReadinessView
+from api.views.report import ContestReportPdfView, ContestReportView, ContestReportXlsxView
 from api.views.result import (
     ConsistencyView,
     CorrectionView,
@@ -438,6 +439,16 @@ urlpatterns = [
     ),
     # The contest workspace: phases, checklist and next action (organisers)
     path("contests/<int:pk>/readiness/", ContestReadinessView.as_view(), name="contest-readiness"),
+    # The organiser's report to government: figures, workbook and PDF
+    path("contests/<int:pk>/report/", ContestReportView.as_view(), name="contest-report"),
+    path(
+        "contests/<int:pk>/report/xlsx/",
+        ContestReportXlsxView.as_view(),
+        name="contest-report-xlsx",
+    ),
+    path(
+        "contests/<int:pk>/report/pdf/", ContestReportPdfView.as_view(), name="contest-report-pdf"
+    ),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.
     path("", include(public_reads(router.urls))),

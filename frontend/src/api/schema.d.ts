@@ -1341,6 +1341,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contests/{id}/report/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The report's figures: registrations, entrants and people by province, city, track and
+         *     organisation type; stage outcomes; awards by tier and province; judges by field and
+         *     region; per sub-contest for a national contest.
+         */
+        get: operations["contests_report_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contests/{id}/report/pdf/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The report as a PDF: a title page, then a chart and a table per dimension. */
+        get: operations["contests_report_pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contests/{id}/report/xlsx/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The report as an Excel workbook: a sheet per dimension, with charts. */
+        get: operations["contests_report_xlsx_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contests/{id}/roles/": {
         parameters: {
             query?: never;
@@ -4277,6 +4332,21 @@ export interface components {
         ContestRefRequest: {
             contest: number;
         };
+        ContestReport: {
+            contest: components["schemas"]["ReportContest"];
+            /** @description contest or national */
+            scope: string;
+            /** @description whether the national scope is offered: the contest is a sub-contest whose national contest the user organises */
+            has_national: boolean;
+            /** Format: date-time */
+            generated_at: string;
+            totals: components["schemas"]["ReportTotals"];
+            registrations: components["schemas"]["ReportRegistrations"];
+            stages: components["schemas"]["ReportStage"][];
+            awards: components["schemas"]["ReportAwards"];
+            judges: components["schemas"]["ReportJudges"];
+            sub_contests: components["schemas"]["ReportSubContest"][];
+        };
         ContestRole: {
             readonly id: number;
             readonly contest: number;
@@ -6622,6 +6692,94 @@ export interface components {
          * @enum {string}
          */
         RelationEnum: "relative" | "student";
+        ReportAwardRow: {
+            key: string | null;
+            label: string;
+            count: number;
+            final: number;
+        };
+        ReportAwards: {
+            by_tier: components["schemas"]["ReportAwardRow"][];
+            by_province: components["schemas"]["ReportAwardRow"][];
+        };
+        ReportCityRow: {
+            /** @description null: not given */
+            key: string | null;
+            label: string;
+            registrations: number;
+            entrants: number;
+            people: number;
+            province: string | null;
+        };
+        ReportContest: {
+            id: number;
+            code: string;
+            name: string;
+            edition: string;
+            year: number;
+        };
+        ReportCountRow: {
+            key: string | null;
+            label: string;
+            count: number;
+        };
+        ReportDimensionRow: {
+            /** @description null: not given */
+            key: string | null;
+            label: string;
+            registrations: number;
+            entrants: number;
+            people: number;
+        };
+        ReportJudges: {
+            by_field: components["schemas"]["ReportCountRow"][];
+            by_region: components["schemas"]["ReportCountRow"][];
+        };
+        ReportRegistrations: {
+            by_province: components["schemas"]["ReportDimensionRow"][];
+            by_city: components["schemas"]["ReportCityRow"][];
+            by_track: components["schemas"]["ReportDimensionRow"][];
+            by_organisation_kind: components["schemas"]["ReportDimensionRow"][];
+        };
+        ReportStage: {
+            key: string;
+            name: string;
+            /** @description contest: a sub-contest's (or the contest's) stage; national: the national contest's own */
+            level: string;
+            kind: string;
+            kind_label: string;
+            /** @description how many stages of this name were added up */
+            stages: number;
+            reached: number;
+            submitted: number;
+            passed: number;
+        };
+        ReportSubContest: {
+            contest: number;
+            code: string;
+            name: string;
+            region: string;
+            /** @description national or sub_contest */
+            level: string;
+            registrations: number;
+            entrants: number;
+            people: number;
+            judges: number;
+            awards: number;
+            recommended: number;
+        };
+        ReportTotals: {
+            registrations: number;
+            entrants: number;
+            people: number;
+            members: number;
+            advisors: number;
+            sub_contests: number;
+            awards: number;
+            awards_final: number;
+            judges: number;
+            recommended: number;
+        };
         ResendRequest: {
             event?: string;
         };
@@ -14166,6 +14324,213 @@ export interface operations {
     contests_registrations_export_retrieve: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contests_report_retrieve: {
+        parameters: {
+            query?: {
+                /** @description contest (default): this contest, a national contest with all its sub-contests; national: the national contest this sub-contest belongs to */
+                scope?: "contest" | "national";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContestReport"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contests_report_pdf_retrieve: {
+        parameters: {
+            query?: {
+                /** @description contest (default): this contest, a national contest with all its sub-contests; national: the national contest this sub-contest belongs to */
+                scope?: "contest" | "national";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contests_report_xlsx_retrieve: {
+        parameters: {
+            query?: {
+                /** @description contest (default): this contest, a national contest with all its sub-contests; national: the national contest this sub-contest belongs to */
+                scope?: "contest" | "national";
+            };
             header?: never;
             path: {
                 id: number;
