@@ -79,8 +79,12 @@ def _full_every() -> datetime.timedelta:
 
 
 def _state_locked(stage_id: int) -> ResultState:
-    ResultState.objects.get_or_create(stage_id=stage_id)
-    return ResultState.objects.select_for_update().get(stage_id=stage_id)
+    """The stage's state row, locked: one query once the row exists."""
+    state = ResultState.objects.select_for_update().filter(stage_id=stage_id).first()
+    if state is None:
+        ResultState.objects.get_or_create(stage_id=stage_id)
+        state = ResultState.objects.select_for_update().get(stage_id=stage_id)
+    return state
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,7 +108,11 @@ def results_mark_dirty(
     schedule = state.scheduled_at is None or state.scheduled_at < now - SCHEDULED_STALE
     if schedule:
         state.scheduled_at = now
-    state.save()
+    state.save(
+        update_fields=[
+            "dirty_since", "submits_since", "dirty_all", "dirty_entries", "scheduled_at"
+        ]
+    )  # fmt: skip
     if schedule:
         transaction.on_commit(lambda: results_recompute_schedule(stage_id=stage_id))
 
