@@ -264,6 +264,28 @@ def results_recompute_now(*, actor, stage: Stage) -> ResultState:
     return ResultState.objects.get(stage_id=stage.pk)
 
 
+def ranking_compute_recorded(*, stage: Stage, actor=None) -> RankingSummary:
+    """A synchronous full recompute (a settings or 合议 change, in the caller's transaction),
+    recorded in the stage's `ResultState` like a run: `computed_at` (the start: every change
+    committed before it is in), `full_at`, `last_kind`, `last_seconds`, `recomputes`. Marks stay
+    as they are: a submit marked before the start but committed after it still gets its run."""
+    started_at, started = timezone.now(), time.perf_counter()
+    summary = ranking_compute(stage=stage, actor=actor)
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        state = _state_locked(stage.pk)
+        if state.computed_at is None or state.computed_at < started_at:
+            state.computed_at = started_at
+        if state.full_at is None or state.full_at < started_at:
+            state.full_at = started_at
+        state.last_kind, state.last_seconds = "full", seconds
+        state.recomputes += 1
+        state.save(
+            update_fields=["computed_at", "full_at", "last_kind", "last_seconds", "recomputes"]
+        )
+    return summary
+
+
 # --------------------------------------------------------------------------------------------
 # Incremental update
 
@@ -369,6 +391,7 @@ def _aggregate_of(row: tuple) -> EntryAggregate:
 
 __all__ = [
     "RecomputeOutcome",
+    "ranking_compute_recorded",
     "ranking_update",
     "results_mark_dirty",
     "results_recompute_drain",
