@@ -318,7 +318,8 @@ def profile(work: list[tuple], n: int) -> dict:
         queries.append(len(captured))
         for q in captured.captured_queries:
             key = q["sql"][:90]
-            statements[key] = statements.get(key, 0) + 1
+            count, seconds = statements.get(key, (0, 0.0))
+            statements[key] = (count + 1, seconds + float(q["time"]))
     cpu, wall = [], []
     for item in timed:
         c0, w0 = time.process_time(), time.perf_counter()
@@ -333,9 +334,9 @@ def profile(work: list[tuple], n: int) -> dict:
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
     print(out.getvalue(), flush=True)
-    print(f"statements of {len(counted)} submits (first 90 characters: count):", flush=True)
-    for key, count in sorted(statements.items(), key=lambda kv: -kv[1]):
-        print(f"  {count:4d}  {key}", flush=True)
+    print(f"statements of {len(counted)} submits (count, total ms, first 90 characters):")
+    for key, (count, seconds) in sorted(statements.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {count:4d} {seconds * 1000:8.1f}  {key}", flush=True)
     return {
         "profiled_submits": n,
         "queries_per_submit": max(queries),

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -85,6 +86,26 @@ def _state_locked(stage_id: int) -> ResultState:
         ResultState.objects.get_or_create(stage_id=stage_id)
         state = ResultState.objects.select_for_update().get(stage_id=stage_id)
     return state
+
+
+_priority_lowered = False
+
+
+def recompute_priority_lower() -> None:
+    """In a Celery worker process, lower its CPU priority once by `RESULTS_RECOMPUTE_NICE` (10):
+    on a small machine a full recompute (about a second of CPU at the national scale) then yields
+    the CPU to the web workers answering judges instead of competing with them. Not in the web
+    process (the eager, no-broker path runs there); 0 turns it off."""
+    global _priority_lowered
+    if _priority_lowered or getattr(django_settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return
+    _priority_lowered = True
+    increment = int(getattr(django_settings, "RESULTS_RECOMPUTE_NICE", 10))
+    if increment > 0 and hasattr(os, "nice"):
+        try:
+            os.nice(increment)
+        except OSError:  # not permitted here: run at the normal priority
+            logger.warning("could not lower the recompute worker's priority")
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,6 +414,7 @@ __all__ = [
     "RecomputeOutcome",
     "ranking_compute_recorded",
     "ranking_update",
+    "recompute_priority_lower",
     "results_mark_dirty",
     "results_recompute_drain",
     "results_recompute_now",
