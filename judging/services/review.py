@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contest.permissions import permission_require
-from judging.enums import ReviewStatus, StagePhase
+from judging.enums import PanelStatus, ReviewStatus, StagePhase
 from judging.errors import error
 from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
 from judging.phases import phase_allows, phase_require, stage_phase
@@ -37,12 +38,16 @@ ACCESS_REFUSALS = frozenset({"not_permitted", "declaration_not_signed", "judge_r
 def judge_access_check(*, judge, assignment: Assignment) -> None:
     """The checks every judge route runs: own assignment, accepted panel + declaration, no conflict."""
     permission_require(judge, "judging.review_entry", assignment)
-    membership = (
-        PanelMembership.objects.filter(stage_id=assignment.stage_id, judge_id=judge.pk)
-        .only("status", "declaration_accepted_at")
-        .first()
-    )
-    if membership is None or not membership.can_review:
+    if getattr(assignment, "review_access_judge_id", None) == judge.pk:
+        can_review = assignment.judge_can_review  # read with the assignment
+    else:
+        membership = (
+            PanelMembership.objects.filter(stage_id=assignment.stage_id, judge_id=judge.pk)
+            .only("status", "declaration_accepted_at")
+            .first()
+        )
+        can_review = membership is not None and membership.can_review
+    if not can_review:
         raise error("declaration_not_signed")
     if conflict_exists(judge=judge, team=assignment.entry.team):
         raise error("judge_recused")
@@ -225,15 +230,29 @@ def _write_scores(review: Review, values: dict[str, Decimal]) -> dict[str, Decim
     return {s.criterion.key: s.value for s in scores if s.criterion_id in by_id}
 
 
-def _assignment_for_review(assignment: Assignment) -> Assignment:
-    """The assignment with what every scoring rule reads (stage, entry, team, contest): one query."""
-    return Assignment.objects.select_related("stage", "entry__team__contest").get(pk=assignment.pk)
+def _assignment_for_review(assignment: Assignment, judge) -> Assignment:
+    """The assignment with what every scoring rule reads (stage, entry, team, contest) and whether
+    `judge` is on the stage's panel with the declaration signed (`judge_access_check` reads it):
+    one query. A judge has one membership per stage (`uniq_panel_judge`)."""
+    accepted = PanelMembership.objects.filter(
+        stage_id=OuterRef("stage_id"),
+        judge_id=judge.pk,
+        status=PanelStatus.ACCEPTED,
+        declaration_accepted_at__isnull=False,
+    )
+    loaded = (
+        Assignment.objects.select_related("stage", "entry__team__contest")
+        .annotate(judge_can_review=Exists(accepted))
+        .get(pk=assignment.pk)
+    )
+    loaded.review_access_judge_id = judge.pk
+    return loaded
 
 
 @transaction.atomic
 def review_save(*, actor, assignment: Assignment, scores: dict, comment: str = "") -> Review:
     """Save a draft; partial scores are allowed, each checked for range and step."""
-    assignment = _assignment_for_review(assignment)
+    assignment = _assignment_for_review(assignment, actor)
     judge_access_check(judge=actor, assignment=assignment)
     if _scoring_phase_check(assignment.stage, "review.save") == StagePhase.UNDER_CORRECTION:
         _correction_check(assignment)
@@ -258,7 +277,7 @@ def review_submit(
     and contest; the judge's panel membership and conflict checks; the phase; the review (locked)
     with its rubric, the criteria, the stored draft scores; the writes in bulk; the audit row;
     the stage's freshness mark. The recompute runs later (`judging.services.recompute`)."""
-    assignment = _assignment_for_review(assignment)
+    assignment = _assignment_for_review(assignment, actor)
     judge_access_check(judge=actor, assignment=assignment)
     if _scoring_phase_check(assignment.stage, "review.submit") == StagePhase.UNDER_CORRECTION:
         _correction_check(assignment)
