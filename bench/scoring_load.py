@@ -354,6 +354,12 @@ def main() -> None:
     parser.add_argument("--settings", choices=["national", "plain"], default="national")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=WORKERS,
+        help="gunicorn sync workers (3; config/gunicorn.conf.py deploys WEB_CONCURRENCY=4)",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -416,7 +422,7 @@ def main() -> None:
                 str(Path(sys.executable).with_name("gunicorn")),
                 "config.wsgi:application",
                 "--bind", f"127.0.0.1:{PORT}",
-                "--workers", str(WORKERS),
+                "--workers", str(args.workers),
                 "--timeout", "120",
                 "--log-level", "warning",
                 "--no-control-socket",
