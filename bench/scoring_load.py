@@ -288,6 +288,64 @@ def drive(work: list[tuple], rate: float, seconds: float) -> list[tuple[int, flo
     return results
 
 
+def profile(work: list[tuple], n: int) -> dict:
+    """Submit `n` reviews in this process through the whole Django stack (middleware, token
+    authentication, view, service) and report what one submit costs independently of the
+    machine's load: its CPU time in the web process, its queries, and a cProfile of the lot."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    def one(assignment_id: int, token: str, scores: dict) -> None:
+        response = Client(HTTP_AUTHORIZATION=f"Token {token}").post(
+            f"/api/judge/assignments/{assignment_id}/submit/",
+            json.dumps({"scores": scores}),
+            content_type="application/json",
+        )
+        if response.status_code != 200:
+            raise SystemExit(f"profile submit refused {response.status_code}: {response.content!r}")
+
+    one(*work[0])  # warm: imports, URL resolver, first-connection setup
+    counted, timed, profiled = work[1 : 1 + n], work[1 + n : 1 + 2 * n], work[1 + 2 * n : 1 + 3 * n]
+    queries, statements = [], {}
+    for item in counted:
+        with CaptureQueriesContext(connection) as captured:
+            one(*item)
+        queries.append(len(captured))
+        for q in captured.captured_queries:
+            key = q["sql"][:90]
+            count, seconds = statements.get(key, (0, 0.0))
+            statements[key] = (count + 1, seconds + float(q["time"]))
+    cpu, wall = [], []
+    for item in timed:
+        c0, w0 = time.process_time(), time.perf_counter()
+        one(*item)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
+    profiler = cProfile.Profile(time.process_time)  # CPU time, not time waiting on the database
+    profiler.enable()
+    for item in profiled:
+        one(*item)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(40)
+    print(out.getvalue(), flush=True)
+    print(f"statements of {len(counted)} submits (count, total ms, first 90 characters):")
+    for key, (count, seconds) in sorted(statements.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {count:4d} {seconds * 1000:8.1f}  {key}", flush=True)
+    return {
+        "profiled_submits": n,
+        "queries_per_submit": max(queries),
+        "cpu_ms_p50": round(percentile(cpu, 0.5), 2),
+        "cpu_ms_p95": round(percentile(cpu, 0.95), 2),
+        "wall_ms_p50": round(percentile(wall, 0.5), 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -295,10 +353,23 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--settings", choices=["national", "plain"], default="national")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=WORKERS,
+        help="gunicorn sync workers (3; config/gunicorn.conf.py deploys WEB_CONCURRENCY=4)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the load run: profile 3×N submits in this process (queries, CPU, cProfile)",
+    )
     args = parser.parse_args()
 
     backend, folder = configure("scoring_load")
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     import django
 
     django.setup()
@@ -332,6 +403,11 @@ def main() -> None:
             f"{len(work):,} open assignments; settings {args.settings}",
             flush=True,
         )
+        if args.profile:
+            result = {"settings": args.settings, "entries": counts["entries"]}
+            result.update(profile(work, args.profile))
+            print(json.dumps(result), flush=True)
+            return
         queue = f"bench-scoring-{os.getpid()}"
         env = {
             **os.environ,
@@ -346,7 +422,7 @@ def main() -> None:
                 str(Path(sys.executable).with_name("gunicorn")),
                 "config.wsgi:application",
                 "--bind", f"127.0.0.1:{PORT}",
-                "--workers", str(WORKERS),
+                "--workers", str(args.workers),
                 "--timeout", "120",
                 "--log-level", "warning",
                 "--no-control-socket",

@@ -26,8 +26,9 @@ def results_recompute_task(stage_id: int, coalesced: bool = False) -> None:
     """Recompute a stage's stored results. `coalesced` (what a submit's mark enqueues): fold
     every mark made so far into one run, and enqueue the next if marks arrive meanwhile; without
     it (an explicit request, e.g. after a correction opens), a full recompute."""
-    from judging.services.recompute import results_recompute_run
+    from judging.services.recompute import recompute_priority_lower, results_recompute_run
 
+    recompute_priority_lower()  # a worker's recompute yields the CPU to the web workers
     # A recompute queued by a submit may run after the results were published: a frozen stage's
     # stored results must not move, so the run returns without computing (judging.phases).
     results_recompute_run(stage_id=stage_id, force_full=not coalesced)

@@ -28,11 +28,12 @@ from api.serializers.judging import (
     RubricUpdateSerializer,
     judge_file_name,
 )
+from contest.errors import DomainError
 from contest.models import EntryFile
 from contest.selectors import contests_organised
 from judging.anonymise import NotAnonymisable, document_strip_file
 from judging.errors import error as judging_error
-from judging.models import ReviewScore
+from judging.models import Assignment, ReviewScore
 from judging.selectors import (
     assignments_of_judge,
     audit_organised,
@@ -162,33 +163,54 @@ class JudgeAssignmentViewSet(
             }
         )
 
+    def _judge_write(self, pk, write):
+        """Run a review service on the judge's assignment `pk` without loading the worklist: the
+        service loads the assignment once and runs every access rule itself; a refusal that the
+        worklist would have hidden (not the judge's, no signed declaration, a conflict) or an
+        unknown id answers 404, as for the other routes."""
+        if not str(pk).isdigit():
+            raise Http404
+        try:
+            return write(Assignment(pk=int(pk)))
+        except Assignment.DoesNotExist:
+            raise Http404 from None
+        except DomainError as refused:
+            if refused.code in review_services.ACCESS_REFUSALS:
+                raise Http404 from None
+            raise
+
     @extend_schema(request=ReviewBodySerializer, responses=ReviewStateSerializer)
     @action(detail=True, methods=["put"])
     def review(self, request, pk=None):
         """Save a draft of the review (partial scores allowed, each checked)."""
-        assignment = self._assignment(pk)
         data = ReviewBodySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = review_services.review_save(
-            actor=request.user,
-            assignment=assignment,
-            scores=data.validated_data.get("scores", {}),
-            comment=data.validated_data.get("comment", ""),
+        review = self._judge_write(
+            pk,
+            lambda assignment: review_services.review_save(
+                actor=request.user,
+                assignment=assignment,
+                scores=data.validated_data.get("scores", {}),
+                comment=data.validated_data.get("comment", ""),
+            ),
         )
         return Response(ReviewStateSerializer(review).data)
 
     @extend_schema(request=ReviewBodySerializer, responses=ReviewStateSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Submit the review: every criterion scored; it locks."""
-        assignment = self._assignment(pk)
+        """Submit the review: every criterion scored; it locks. Answers at once: the stage's
+        results are recomputed later, coalesced (docs/developer/results.md)."""
         data = ReviewBodySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = review_services.review_submit(
-            actor=request.user,
-            assignment=assignment,
-            scores=data.validated_data.get("scores"),
-            comment=data.validated_data.get("comment"),
+        review = self._judge_write(
+            pk,
+            lambda assignment: review_services.review_submit(
+                actor=request.user,
+                assignment=assignment,
+                scores=data.validated_data.get("scores"),
+                comment=data.validated_data.get("comment"),
+            ),
         )
         return Response(ReviewStateSerializer(review).data)
 

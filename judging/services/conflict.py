@@ -84,12 +84,15 @@ def conflict_declare(*, actor, judge, team: Team, reason: str) -> Conflict:
         defaults={"reason": reason, "created_by": actor},
     )
     # A conflicted judge must not keep the entry: drop assignments and their unsubmitted drafts.
-    # Submitted reviews stay on record (and are excluded from results by the results service).
+    # Submitted reviews stay on record (and are excluded from results by the results service):
+    # their stage's stored results no longer count them, so the stage is marked for a recompute.
+    stages_counted = set()
     for assignment in Assignment.objects.filter(judge=judge, entry__team=team).select_related(
         "entry"
     ):
         review = getattr(assignment, "review", None)
         if review is not None and review.status == ReviewStatus.SUBMITTED:
+            stages_counted.add(assignment.stage_id)
             continue
         if review is not None:
             review.scores.all().delete()
@@ -103,4 +106,9 @@ def conflict_declare(*, actor, judge, team: Team, reason: str) -> Conflict:
         reason=reason,
         data={"judge": judge.pk, "team": team.pk, "source": source},
     )
+    if stages_counted:
+        from judging.services.recompute import results_mark_dirty
+
+        for stage_id in sorted(stages_counted):
+            results_mark_dirty(stage_id=stage_id, submits=0, full=True)
     return conflict

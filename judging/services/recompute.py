@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -79,8 +80,32 @@ def _full_every() -> datetime.timedelta:
 
 
 def _state_locked(stage_id: int) -> ResultState:
-    ResultState.objects.get_or_create(stage_id=stage_id)
-    return ResultState.objects.select_for_update().get(stage_id=stage_id)
+    """The stage's state row, locked: one query once the row exists."""
+    state = ResultState.objects.select_for_update().filter(stage_id=stage_id).first()
+    if state is None:
+        ResultState.objects.get_or_create(stage_id=stage_id)
+        state = ResultState.objects.select_for_update().get(stage_id=stage_id)
+    return state
+
+
+_priority_lowered = False
+
+
+def recompute_priority_lower() -> None:
+    """In a Celery worker process, lower its CPU priority once by `RESULTS_RECOMPUTE_NICE` (10):
+    on a small machine a full recompute (about a second of CPU at the national scale) then yields
+    the CPU to the web workers answering judges instead of competing with them. Not in the web
+    process (the eager, no-broker path runs there); 0 turns it off."""
+    global _priority_lowered
+    if _priority_lowered or getattr(django_settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return
+    _priority_lowered = True
+    increment = int(getattr(django_settings, "RESULTS_RECOMPUTE_NICE", 10))
+    if increment > 0 and hasattr(os, "nice"):
+        try:
+            os.nice(increment)
+        except OSError:  # not permitted here: run at the normal priority
+            logger.warning("could not lower the recompute worker's priority")
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,7 +129,11 @@ def results_mark_dirty(
     schedule = state.scheduled_at is None or state.scheduled_at < now - SCHEDULED_STALE
     if schedule:
         state.scheduled_at = now
-    state.save()
+    state.save(
+        update_fields=[
+            "dirty_since", "submits_since", "dirty_all", "dirty_entries", "scheduled_at"
+        ]
+    )  # fmt: skip
     if schedule:
         transaction.on_commit(lambda: results_recompute_schedule(stage_id=stage_id))
 
@@ -256,6 +285,28 @@ def results_recompute_now(*, actor, stage: Stage) -> ResultState:
     return ResultState.objects.get(stage_id=stage.pk)
 
 
+def ranking_compute_recorded(*, stage: Stage, actor=None) -> RankingSummary:
+    """A synchronous full recompute (a settings or 合议 change, in the caller's transaction),
+    recorded in the stage's `ResultState` like a run: `computed_at` (the start: every change
+    committed before it is in), `full_at`, `last_kind`, `last_seconds`, `recomputes`. Marks stay
+    as they are: a submit marked before the start but committed after it still gets its run."""
+    started_at, started = timezone.now(), time.perf_counter()
+    summary = ranking_compute(stage=stage, actor=actor)
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        state = _state_locked(stage.pk)
+        if state.computed_at is None or state.computed_at < started_at:
+            state.computed_at = started_at
+        if state.full_at is None or state.full_at < started_at:
+            state.full_at = started_at
+        state.last_kind, state.last_seconds = "full", seconds
+        state.recomputes += 1
+        state.save(
+            update_fields=["computed_at", "full_at", "last_kind", "last_seconds", "recomputes"]
+        )
+    return summary
+
+
 # --------------------------------------------------------------------------------------------
 # Incremental update
 
@@ -361,7 +412,9 @@ def _aggregate_of(row: tuple) -> EntryAggregate:
 
 __all__ = [
     "RecomputeOutcome",
+    "ranking_compute_recorded",
     "ranking_update",
+    "recompute_priority_lower",
     "results_mark_dirty",
     "results_recompute_drain",
     "results_recompute_now",

@@ -337,8 +337,15 @@ def result_settings_update(*, actor, stage: Stage, **fields) -> ResultSettings:
         obj=settings,
         data={"before": before, "after": after},
     )
-    ranking_compute(stage=stage)
+    _compute_recorded(stage=stage)
     return settings
+
+
+def _compute_recorded(*, stage: Stage) -> None:
+    """Recompute now and record it in the stage's freshness (`judging.services.recompute`)."""
+    from judging.services.recompute import ranking_compute_recorded
+
+    ranking_compute_recorded(stage=stage)
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,7 +423,7 @@ def panel_override_set(
             "result_before": before_result,
         },
     )
-    ranking_compute(stage=stage)
+    _compute_recorded(stage=stage)
     return override
 
 
@@ -442,7 +449,7 @@ def panel_override_remove(*, actor, stage: Stage, entry: Entry, reason: str) -> 
         data={"entry": entry.pk, "score": override.score, "panel_order": override.panel_order},
     )
     override.delete()
-    ranking_compute(stage=stage)
+    _compute_recorded(stage=stage)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contest.permissions import permission_require
-from judging.enums import ReviewStatus, StagePhase
+from judging.enums import PanelStatus, ReviewStatus, StagePhase
 from judging.errors import error
 from judging.models import Assignment, PanelMembership, Review, ReviewScore, Rubric
-from judging.phases import phase_require, stage_phase
+from judging.phases import phase_allows, phase_require, stage_phase
 from judging.selectors.conflict import conflict_exists, conflicted_teams
 from judging.services.audit import AuditEntry, audit_record, audit_record_bulk
 from judging.services.correction import correction_review_ids
@@ -29,14 +30,24 @@ from judging.services.recompute import results_mark_dirty
 from judging.services.rubric import review_total, rubric_for_entry
 from judging.signals import review_reopened
 
+# The refusals of `judge_access_check`: the API answers them 404, as it does for an assignment
+# outside the judge's worklist (`judging.selectors.assignments_of_judge`).
+ACCESS_REFUSALS = frozenset({"not_permitted", "declaration_not_signed", "judge_recused"})
+
 
 def judge_access_check(*, judge, assignment: Assignment) -> None:
     """The checks every judge route runs: own assignment, accepted panel + declaration, no conflict."""
     permission_require(judge, "judging.review_entry", assignment)
-    membership = PanelMembership.objects.filter(
-        stage_id=assignment.stage_id, judge_id=judge.pk
-    ).first()
-    if membership is None or not membership.can_review:
+    if getattr(assignment, "review_access_judge_id", None) == judge.pk:
+        can_review = assignment.judge_can_review  # read with the assignment
+    else:
+        membership = (
+            PanelMembership.objects.filter(stage_id=assignment.stage_id, judge_id=judge.pk)
+            .only("status", "declaration_accepted_at")
+            .first()
+        )
+        can_review = membership is not None and membership.can_review
+    if not can_review:
         raise error("declaration_not_signed")
     if conflict_exists(judge=judge, team=assignment.entry.team):
         raise error("judge_recused")
@@ -57,7 +68,8 @@ def _scoring_phase_check(stage, action: str) -> StagePhase:
     phase = stage_phase(stage)
     if phase not in (StagePhase.RESULTS_PUBLISHED, StagePhase.UNDER_CORRECTION):
         _review_window_check(stage)
-    phase_require(stage, action)
+    if not phase_allows(stage, action, phase=phase):
+        phase_require(stage, action)  # raises the refusal naming the phase
     return phase
 
 
@@ -143,39 +155,104 @@ def _parse_scores(rubric: Rubric, scores: dict, *, complete: bool) -> dict[str, 
 
 
 def _review_for(assignment: Assignment) -> Review:
-    review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    """The assignment's review, locked, with its rubric and the rubric's criteria loaded (two
+    queries), or a new draft of the entry's rubric (rubric, criteria, insert)."""
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("rubric")
+        .filter(assignment_id=assignment.pk)
+        .first()
+    )
     if review is None:
         rubric = rubric_for_entry(entry=assignment.entry)
         if rubric is None:
             raise error("rubric_missing")
-        review = Review.objects.create(
+        review = Review(
             assignment=assignment,
             stage_id=assignment.stage_id,
             entry_id=assignment.entry_id,
             judge_id=assignment.judge_id,
             rubric=rubric,
         )
+        review.save(force_insert=True)
+        _related_keep(review, "scores", ReviewScore.objects.filter(review=review), [])
+    _criteria_load(review.rubric)
     return review
 
 
-def _write_scores(review: Review, values: dict[str, Decimal]) -> None:
-    criteria = {c.key: c for c in review.rubric.criteria.all()}
+def _related_keep(instance, name: str, queryset, rows: list) -> None:
+    """Keep `rows` as what `instance.<name>.all()` returns, as `prefetch_related` would."""
+    queryset._result_cache, queryset._prefetch_done = list(rows), True
+    cache = getattr(instance, "_prefetched_objects_cache", None) or {}
+    instance._prefetched_objects_cache = {**cache, name: queryset}
+
+
+def _criteria_load(rubric: Rubric) -> list:
+    """The rubric's criteria in one query, kept on the rubric (`rubric.criteria.all()` reads them)."""
+    if "criteria" not in (getattr(rubric, "_prefetched_objects_cache", None) or {}):
+        criteria = list(rubric.criteria.all())
+        _related_keep(rubric, "criteria", rubric.criteria.all(), criteria)
+    return list(rubric.criteria.all())
+
+
+_SCORE_QUANTUM = Decimal(1).scaleb(-ReviewScore._meta.get_field("value").decimal_places)
+
+
+def _write_scores(review: Review, values: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Store the draft's scores with at most one read, one update and one insert, and return
+    every stored score by criterion key as the database holds it (quantized to the column).
+    The review's `scores` then read from memory (the API answers without reading them back)."""
+    criteria = {c.key: c for c in _criteria_load(review.rubric)}
+    by_id = {c.pk: c for c in criteria.values()}
     existing = {s.criterion_id: s for s in review.scores.all()}
+    changed, new = [], []
     for key, value in values.items():
         criterion = criteria[key]
-        if criterion.pk in existing:
-            if existing[criterion.pk].value != value:
-                ReviewScore.objects.filter(pk=existing[criterion.pk].pk).update(value=value)
-        else:
-            ReviewScore.objects.create(review=review, criterion=criterion, value=value)
+        value = value.quantize(_SCORE_QUANTUM)
+        score = existing.get(criterion.pk)
+        if score is None:
+            score = ReviewScore(review=review, criterion=criterion, value=value)
+            existing[criterion.pk] = score
+            new.append(score)
+        elif score.value != value:
+            score.value = value
+            changed.append(score)
+    if changed:
+        ReviewScore.objects.bulk_update(changed, ["value"])
+    if new:
+        ReviewScore.objects.bulk_create(new)
+    scores = []
+    for criterion_id, score in existing.items():
+        if criterion_id in by_id:
+            score.criterion = by_id[criterion_id]
+        scores.append(score)
+    _related_keep(review, "scores", ReviewScore.objects.filter(review=review), scores)
+    return {s.criterion.key: s.value for s in scores if s.criterion_id in by_id}
+
+
+def _assignment_for_review(assignment: Assignment, judge) -> Assignment:
+    """The assignment with what every scoring rule reads (stage, entry, team, contest) and whether
+    `judge` is on the stage's panel with the declaration signed (`judge_access_check` reads it):
+    one query. A judge has one membership per stage (`uniq_panel_judge`)."""
+    accepted = PanelMembership.objects.filter(
+        stage_id=OuterRef("stage_id"),
+        judge_id=judge.pk,
+        status=PanelStatus.ACCEPTED,
+        declaration_accepted_at__isnull=False,
+    )
+    loaded = (
+        Assignment.objects.select_related("stage", "entry__team__contest")
+        .annotate(judge_can_review=Exists(accepted))
+        .get(pk=assignment.pk)
+    )
+    loaded.review_access_judge_id = judge.pk
+    return loaded
 
 
 @transaction.atomic
 def review_save(*, actor, assignment: Assignment, scores: dict, comment: str = "") -> Review:
     """Save a draft; partial scores are allowed, each checked for range and step."""
-    assignment = Assignment.objects.select_related("stage", "entry__team__contest").get(
-        pk=assignment.pk
-    )
+    assignment = _assignment_for_review(assignment, actor)
     judge_access_check(judge=actor, assignment=assignment)
     if _scoring_phase_check(assignment.stage, "review.save") == StagePhase.UNDER_CORRECTION:
         _correction_check(assignment)
@@ -193,29 +270,32 @@ def review_save(*, actor, assignment: Assignment, scores: dict, comment: str = "
 def review_submit(
     *, actor, assignment: Assignment, scores: dict | None = None, comment: str | None = None
 ) -> Review:
-    """Submit a complete review: the weighted total is stored and the review locks."""
-    assignment = Assignment.objects.select_related("stage", "entry__team__contest").get(
-        pk=assignment.pk
-    )
+    """Submit a complete review: the weighted total is stored and the review locks.
+
+    Only the judge's work, in a fixed number of queries whatever the number of criteria
+    (tests/judging/test_review_submit_queries.py): the assignment with its stage, entry, team
+    and contest; the judge's panel membership and conflict checks; the phase; the review (locked)
+    with its rubric, the criteria, the stored draft scores; the writes in bulk; the audit row;
+    the stage's freshness mark. The recompute runs later (`judging.services.recompute`)."""
+    assignment = _assignment_for_review(assignment, actor)
     judge_access_check(judge=actor, assignment=assignment)
     if _scoring_phase_check(assignment.stage, "review.submit") == StagePhase.UNDER_CORRECTION:
         _correction_check(assignment)
     review = _review_for(assignment)
     if review.status == ReviewStatus.SUBMITTED:
         raise error("review_submitted")
-    if scores is not None:
-        _write_scores(review, _parse_scores(review.rubric, scores, complete=False))
-    current = {s.criterion.key: s.value for s in review.scores.select_related("criterion")}
-    values = _parse_scores(review.rubric, {k: str(v) for k, v in current.items()}, complete=True)
+    parsed = _parse_scores(review.rubric, scores, complete=False) if scores is not None else {}
+    stored = _write_scores(review, parsed)
+    values = _parse_scores(review.rubric, {k: str(v) for k, v in stored.items()}, complete=True)
     previous_total = review.total
     review.total = review_total(rubric=review.rubric, values=values)
     review.status = ReviewStatus.SUBMITTED
     review.submitted_at = timezone.now()
     if comment is not None:
         review.comment = comment
-    review.save()
+    review.save(update_fields=["total", "status", "submitted_at", "comment", "updated_at"])
     audit_record(
-        contest=assignment.entry.team.contest,
+        contest=assignment.entry.team.contest_id,
         actor=actor,
         action="review.submit",
         obj=review,
