@@ -483,3 +483,9 @@ CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
     "task": "notifications.reminders_send",
     "schedule": timedelta(minutes=15),
 }
+
+# Drawn experts who did not answer in time: lapse them and invite the next reserve.
+CELERY_BEAT_SCHEDULE["expert-picks-lapse"] = {
+    "task": "judging.expert_picks_lapse",
+    "schedule": timedelta(minutes=15),
+}
