@@ -246,19 +246,46 @@ def expert_pick_decline(*, token: str, actor=None) -> ExpertDrawPick:
     return pick
 
 
-def _account_for(expert, password: str | None):
-    User = get_user_model()
-    if expert.user_id:
-        return expert.user
+def _password_check(password: str, expert) -> None:
+    """The project's password rules, as at sign-up."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    candidate = get_user_model()(
+        email=expert.email or "", mobile=expert.mobile or "", real_name=expert.name
+    )
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise error(
+            "password_too_weak",
+            fields={"password": list(exc.messages)},
+            details={"reasons": sorted({e.code for e in exc.error_list if e.code})},
+        ) from exc
+
+
+def _account_match(expert):
     q = Q(pk__in=[])
     if expert.email:
         q |= Q(email__iexact=expert.email)
     if expert.mobile:
         q |= Q(mobile=expert.mobile)
-    user = User.objects.filter(q).order_by("pk").first()
+    return get_user_model().objects.filter(q).order_by("pk").first()
+
+
+def expert_has_account(expert) -> bool:
+    """Whether confirming will use an existing account (so no password is asked for)."""
+    return expert.user_id is not None or _account_match(expert) is not None
+
+
+def _account_for(expert, password: str | None):
+    if expert.user_id:
+        return expert.user
+    user = _account_match(expert)
     if user is None:
         if not password:
             raise error("expert_password_required", fields={"password": ["required"]})
+        _password_check(password, expert)
         from contest.services.user import user_register
 
         user = user_register(
