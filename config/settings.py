@@ -247,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "awards.enums.MilestoneStatus",
         # What a verification says of a certificate (api/serializers/certificate.py).
         "CertificatePublicStatusEnum": [("issued", "issued"), ("revoked", "revoked")],
+        # The expert draw
+        "ExpertPickStatusEnum": "judging.enums.ExpertPickStatus",
+        "ExpertPickRoleEnum": "judging.enums.ExpertPickRole",
     },
 }
 
