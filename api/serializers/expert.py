@@ -105,6 +105,8 @@ class ExpertDrawPickSerializer(serializers.ModelSerializer):
 
 class ExpertDrawSerializer(serializers.ModelSerializer):
     picks = ExpertDrawPickSerializer(many=True, read_only=True)
+    candidates = serializers.ListField(child=serializers.CharField(), read_only=True)
+    fields_wanted = serializers.ListField(child=serializers.CharField(), read_only=True)
     excluded_counts = serializers.SerializerMethodField()
     created_by_name = serializers.SerializerMethodField()
 

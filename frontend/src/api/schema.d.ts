@@ -4946,8 +4946,7 @@ export interface components {
             readonly count: number;
             /** 候补人数 Reserves */
             readonly reserves: number;
-            /** 所需领域 Fields wanted */
-            readonly fields_wanted: unknown;
+            readonly fields_wanted: string[];
             /**
              * 评审日期 Date of the event
              * Format: date
@@ -4957,8 +4956,7 @@ export interface components {
             readonly response_hours: number;
             /** 随机种子 Seed */
             readonly seed: string;
-            /** 候选专家 Candidate keys */
-            readonly candidates: unknown;
+            readonly candidates: string[];
             readonly excluded_counts: {
                 [key: string]: number;
             };

@@ -12,8 +12,9 @@ import publisher from './publisher'
 import agreement from './agreement'
 import workspace from './workspace'
 import backoffice from './backoffice'
+import expert from './expert'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, expert }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -27,6 +28,7 @@ const en: SameShape<typeof zhCN> = {
   ...agreement,
   ...workspace,
   ...backoffice,
+  ...expert,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 

@@ -16,8 +16,9 @@ import publisher from './publisher'
 import agreement from './agreement'
 import workspace from './workspace'
 import backoffice from './backoffice'
+import expert from './expert'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, expert }
 
 export default {
   ...common,
@@ -31,5 +32,6 @@ export default {
   ...agreement,
   ...workspace,
   ...backoffice,
+  ...expert,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }

@@ -2,5 +2,6 @@
 import backoffice from './backoffice'
 import statistics from './statistics'
 import workspace from './workspace'
+import expert from './expert'
 
-export default { ...backoffice, ...statistics, ...workspace }
+export default { ...backoffice, ...statistics, ...workspace, ...expert }
