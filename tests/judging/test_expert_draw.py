@@ -259,3 +259,21 @@ def test_the_import_reports_bad_rows_and_imports_the_good_ones(expert_world):
         (6, "不可参加日期 Unavailable dates"),
     ]
     assert Expert.objects.count() == before + 2
+
+
+def test_the_picked_and_then_the_reserve_are_notified_with_their_own_link(
+    expert_world, django_capture_on_commit_callbacks
+):
+    from notifications.models import Message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draw = _draw(expert_world)
+    picked = list(draw.picks.filter(role="picked").select_related("expert"))
+    emails = Message.objects.filter(event="expert_invited", channel="email")
+    assert sorted(emails.values_list("address", "link")) == sorted(
+        (p.expert.email, f"/expert-invitation/{p.token}") for p in picked
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        expert_pick_decline(token=picked[0].token)
+    reserve = draw.picks.select_related("expert").get(position=4)
+    assert emails.filter(address=reserve.expert.email).count() == 1
