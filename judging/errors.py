@@ -238,6 +238,9 @@ catalogue.conflict(
     "expert_draw_too_few",
     _("Only {available} experts qualify; {wanted} are wanted (experts and reserves)."),
 )
+catalogue.invalid(
+    "expert_relation_id_invalid", _("Invalid citizen ID number for the declared person {name}.")
+)
 catalogue.not_found("expert_pick_token_invalid", _("This invitation link is not valid."))
 catalogue.conflict("expert_pick_not_open", _("This invitation is no longer open ({status})."))
 catalogue.invalid(

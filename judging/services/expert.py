@@ -10,7 +10,7 @@ import datetime
 
 from django.db import transaction
 
-from contest.identity import id_number_normalise
+from contest.identity import id_number_is_valid, id_number_normalise
 from contest.models import Contest
 from contest.permissions import permission_require
 from contest.services.common import full_clean_or_raise
@@ -68,10 +68,17 @@ def relations_clean(values) -> list[dict]:
         relation = item.get("relation") or RelationKind.RELATIVE
         if relation not in RelationKind.values:
             relation = RelationKind.RELATIVE
+        id_number = id_number_normalise(str(item.get("id_number") or ""))
+        if id_number and not id_number_is_valid(id_number):
+            raise error(
+                "expert_relation_id_invalid",
+                name=name,
+                fields={"declared_relations": ["expert_relation_id_invalid"]},
+            )
         rows.append(
             {
                 "name": name,
-                "id_number": id_number_normalise(str(item.get("id_number") or "")),
+                "id_number": id_number,
                 "relation": relation,
             }
         )

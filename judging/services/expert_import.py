@@ -17,12 +17,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from contest.errors import error, text_by_language
+from contest.identity import id_number_normalise
 from contest.models import Contest
 from contest.permissions import permission_require
 from contest.services.common import bilingual_text
 from contest.validators import uscc_compose
+from judging.enums import RelationKind
 from judging.models import Expert
-from judging.services.expert import relations_clean, tags_clean
+from judging.services.expert import tags_clean
 
 # (header, key, required)
 TEMPLATE_COLUMNS = [
@@ -129,8 +131,14 @@ def _relations(value) -> list[dict]:
     for part in SPLIT.split(_text(value)):
         name, _, id_number = part.replace("：", ":").partition(":")
         if name.strip():
-            items.append({"name": name.strip(), "id_number": id_number.strip()})
-    return relations_clean(items)
+            items.append(
+                {
+                    "name": name.strip(),
+                    "id_number": id_number_normalise(id_number),
+                    "relation": RelationKind.RELATIVE,
+                }
+            )
+    return items  # ID numbers are checked with the row's other cells (`_parse_row`)
 
 
 def _parse_row(values: dict, row: int, report: ImportReport) -> Expert | None:

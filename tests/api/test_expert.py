@@ -146,3 +146,38 @@ def test_an_import_with_only_bad_rows_is_a_400_with_the_report(world, client_for
     body = assert_error(response, 400, "import_rows_invalid")
     assert body["errors"] == [{"row": 2, "column": "姓名 Name", "message": "必填 / required"}]
     assert Expert.objects.count() == before
+
+
+def test_a_declared_relation_with_a_bad_id_number_is_refused(world, client_for):
+    expert = world.clean[0]
+    response = client_for(world.organiser).patch(
+        f"/api/experts/{expert.pk}/",
+        {"declared_relations": [{"name": "亲属甲", "id_number": "110105198001010000"}]},
+        format="json",
+    )
+    body = assert_error(response, 400, "expert_relation_id_invalid")
+    assert body["message_en"] == "Invalid citizen ID number for the declared person 亲属甲."
+    assert Expert.objects.get(pk=expert.pk).declared_relations == []
+
+
+def test_the_import_reports_a_bad_id_number_in_its_row(world, client_for):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(expert_template_build(world.contest)))
+    ws = wb.active
+    ws["K2"] = "亲属甲:110105198001010000"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = client_for(world.organiser).post(
+        f"/api/contests/{world.contest.pk}/expert-import/",
+        {"file": SimpleUploadedFile("e.xlsx", buffer.getvalue())},
+        format="multipart",
+    )
+    body = assert_error(response, 400, "import_rows_invalid")
+    assert body["errors"] == [
+        {
+            "row": 2,
+            "column": "申报的亲属或学生 Declared relatives and students",
+            "message": "身份证号无效 / invalid citizen ID number: 亲属甲",
+        }
+    ]
