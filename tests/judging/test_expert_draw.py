@@ -277,3 +277,22 @@ def test_the_picked_and_then_the_reserve_are_notified_with_their_own_link(
         expert_pick_decline(token=picked[0].token)
     reserve = draw.picks.select_related("expert").get(position=4)
     assert emails.filter(address=reserve.expert.email).count() == 1
+
+
+def test_a_confirmed_expert_signs_the_declaration_like_any_judge_and_is_not_drawn_again(
+    expert_world,
+):
+    from judging.services.panel import panel_accept
+    from tests.factories.contest import OrganisationFactory
+
+    draw = _draw(expert_world)
+    pick = draw.picks.select_related("expert").get(position=1)
+    OrganisationFactory(uscc=pick.expert.organisation_uscc, province="北京")
+    expert_pick_confirm(token=pick.token, password="Zhuanjia-2026!")
+    pick.refresh_from_db()
+    membership = panel_accept(
+        actor=pick.expert.user, membership=pick.membership, declaration_accepted=True
+    )
+    assert membership.can_review is True
+    pool = draw_pool(stage=expert_world.stage)
+    assert pool.excluded[str(pick.expert_id)] == ["on_panel", "already_drawn"]
