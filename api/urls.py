@@ -4,6 +4,7 @@ import re
 
 from django.templatetags.static import static
 from django.urls import URLPattern, include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -498,5 +499,6 @@ urlpatterns = [
     path("", include(public_reads(router.urls))),
     # Anything else under /api/ (a non-numeric id included) is the envelope's 404, also with
     # DEBUG on. Only paths ending in "/", so that APPEND_SLASH still redirects the others here.
-    re_path(r"^.*/$", api_not_found, name="api-not-found"),
+    # csrf_exempt: a POST with a session cookie to no route is this 404, not CSRF's HTML 403.
+    re_path(r"^.*/$", csrf_exempt(api_not_found), name="api-not-found"),
 ]

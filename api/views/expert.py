@@ -12,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.exceptions import error_body
 from api.pagination import StandardPagination
 from api.permissions import Authenticated
 from api.serializers.expert import (
@@ -152,25 +153,19 @@ class ExpertImportView(APIView):
 
     @extend_schema(
         request=ONE_FILE_BODY,
-        responses={200: ExpertImportResultSerializer, 400: ExpertImportResultSerializer},
+        responses={200: ExpertImportResultSerializer},
     )
     def post(self, request, pk):
         """Import experts from the template, row by row: the good rows are imported (an expert
         with the same mobile or e-mail is updated), every bad cell is reported by row and column.
-        400 when no row could be imported."""
+        400 (the error body with the same report) when no row could be imported."""
         contest = _contest(request, pk)
         report = experts_import(actor=request.user, contest=contest, fileobj=required_file(request))
         body = {"created": report.created, "updated": report.updated, "errors": report.errors}
         if report.errors and not (report.created or report.updated):
             refusal = error("import_rows_invalid", count=len(report.errors))
-            body.update(
-                {
-                    "code": refusal.code,
-                    "message_zh": refusal.message_zh,
-                    "message_en": refusal.message_en,
-                }
-            )
-            return Response(body, status=400)
+            envelope = error_body(refusal.code, refusal.message_zh, refusal.message_en)
+            return Response({**envelope, **body}, status=400)
         return Response(body)
 
 

@@ -1175,7 +1175,7 @@ export interface paths {
         /**
          * @description Import experts from the template, row by row: the good rows are imported (an expert
          *     with the same mobile or e-mail is updated), every bad cell is reported by row and column.
-         *     400 when no row could be imported.
+         *     400 (the error body with the same report) when no row could be imported.
          */
         post: operations["contests_expert_import_create"];
         delete?: never;
@@ -13834,12 +13834,13 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertImportResult"];
                 };
             };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExpertImportResult"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
