@@ -4,6 +4,7 @@ import re
 
 from django.templatetags.static import static
 from django.urls import URLPattern, include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -57,6 +58,20 @@ from api.views.challenge_question import ChallengeQuestionViewSet
 from api.views.challenge_result import ChallengeResultViewSet
 from api.views.contest import ContestViewSet, GroupViewSet, StageViewSet, TrackViewSet
 from api.views.entry import EntryFileDownloadView, EntryViewSet
+from api.views.expert import (
+    ContestExpertsView,
+    ExpertDetailView,
+    ExpertDrawDetailView,
+    ExpertDrawVerifyView,
+    ExpertImportView,
+    ExpertInvitationConfirmView,
+    ExpertInvitationDeclineView,
+    ExpertInvitationLetterView,
+    ExpertInvitationView,
+    ExpertPickLetterView,
+    ExpertTemplateView,
+    StageExpertDrawsView,
+)
 from api.views.formal_check import (
     FormalBulkPassView,
     FormalDecisionView,
@@ -449,10 +464,52 @@ urlpatterns = [
     path(
         "contests/<int:pk>/report/pdf/", ContestReportPdfView.as_view(), name="contest-report-pdf"
     ),
+    # The expert pool (专家库) and the expert draw (organisers); a drawn expert's own link
+    path("contests/<int:pk>/experts/", ContestExpertsView.as_view(), name="contest-experts"),
+    path(
+        "contests/<int:pk>/expert-template/", ExpertTemplateView.as_view(), name="expert-template"
+    ),
+    path("contests/<int:pk>/expert-import/", ExpertImportView.as_view(), name="expert-import"),
+    path("experts/<int:pk>/", ExpertDetailView.as_view(), name="expert-detail"),
+    path(
+        "stages/<int:stage_id>/expert-draws/",
+        StageExpertDrawsView.as_view(),
+        name="stage-expert-draws",
+    ),
+    path("expert-draws/<int:pk>/", ExpertDrawDetailView.as_view(), name="expert-draw-detail"),
+    path(
+        "expert-draws/<int:pk>/verify/", ExpertDrawVerifyView.as_view(), name="expert-draw-verify"
+    ),
+    path(
+        "expert-draw-picks/<int:pk>/appointment-letter/",
+        ExpertPickLetterView.as_view(),
+        name="expert-pick-letter",
+    ),
+    path(
+        "expert-invitations/<str:token>/",
+        ExpertInvitationView.as_view(),
+        name="expert-invitation",
+    ),
+    path(
+        "expert-invitations/<str:token>/confirm/",
+        ExpertInvitationConfirmView.as_view(),
+        name="expert-invitation-confirm",
+    ),
+    path(
+        "expert-invitations/<str:token>/decline/",
+        ExpertInvitationDeclineView.as_view(),
+        name="expert-invitation-decline",
+    ),
+    path(
+        "expert-invitations/<str:token>/appointment-letter/",
+        ExpertInvitationLetterView.as_view(),
+        name="expert-invitation-letter",
+    ),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.
     path("", include(public_reads(router.urls))),
     # Anything else under /api/ (a non-numeric id included) is the envelope's 404, also with
     # DEBUG on. Only paths ending in "/", so that APPEND_SLASH still redirects the others here.
-    re_path(r"^.*/$", api_not_found, name="api-not-found"),
+    # csrf_exempt: a POST with a session cookie to no route is this 404, not CSRF's HTML 403.
+    re_path(r"^.*/$", csrf_exempt(api_not_found), name="api-not-found"),
 ]

@@ -247,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "awards.enums.MilestoneStatus",
         # What a verification says of a certificate (api/serializers/certificate.py).
         "CertificatePublicStatusEnum": [("issued", "issued"), ("revoked", "revoked")],
+        # The expert draw
+        "ExpertPickStatusEnum": "judging.enums.ExpertPickStatus",
+        "ExpertPickRoleEnum": "judging.enums.ExpertPickRole",
     },
 }
 
@@ -481,5 +484,11 @@ CELERY_BEAT_SCHEDULE["notifications-send-due"] = {
 }
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
     "task": "notifications.reminders_send",
+    "schedule": timedelta(minutes=15),
+}
+
+# Drawn experts who did not answer in time: lapse them and invite the next reserve.
+CELERY_BEAT_SCHEDULE["expert-picks-lapse"] = {
+    "task": "judging.expert_picks_lapse",
     "schedule": timedelta(minutes=15),
 }

@@ -113,3 +113,20 @@ class ChecklistField(models.TextChoices):
     TITLE = "title", "作品名称 Title"
     SUMMARY = "summary", "简介 Summary"
     TAGS = "tags", "关键词 Tags"
+
+
+class ExpertPickRole(models.TextChoices):
+    """Where an expert came out of a draw: among the first `count`, or a reserve (候补)."""
+
+    PICKED = "picked", "抽中 Picked"
+    RESERVE = "reserve", "候补 Reserve"
+
+
+class ExpertPickStatus(models.TextChoices):
+    """A drawn expert's invitation. A reserve waits (standby) until a decline or a lapse calls it."""
+
+    STANDBY = "standby", "候补待命 Standby"
+    INVITED = "invited", "已邀请 Invited"
+    CONFIRMED = "confirmed", "已确认 Confirmed"
+    DECLINED = "declined", "已谢绝 Declined"
+    LAPSED = "lapsed", "逾期未复 No answer in time"

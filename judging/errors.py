@@ -229,3 +229,23 @@ catalogue.invalid(
     "promotion_rule_needs_formal_stage",
     _("The rule formal_passed applies only to a formal-check stage."),
 )
+
+# The expert pool (专家库) and the expert draw
+catalogue.invalid("expert_contact_required", _("An expert needs a mobile number or an e-mail."))
+catalogue.invalid("expert_date_invalid", _("Dates must be given as YYYY-MM-DD: {value}."))
+catalogue.invalid("expert_draw_count_invalid", _("Draw at least one expert, at most {count_max}."))
+catalogue.conflict(
+    "expert_draw_too_few",
+    _("Only {available} experts qualify; {wanted} are wanted (experts and reserves)."),
+)
+catalogue.invalid(
+    "expert_relation_id_invalid", _("Invalid citizen ID number for the declared person {name}.")
+)
+catalogue.not_found("expert_pick_token_invalid", _("This invitation link is not valid."))
+catalogue.conflict("expert_pick_not_open", _("This invitation is no longer open ({status})."))
+catalogue.invalid(
+    "expert_password_required", _("Choose a password for the account you will log in with.")
+)
+catalogue.forbidden(
+    "expert_letter_not_confirmed", _("An appointment letter exists only for a confirmed expert.")
+)

@@ -117,3 +117,8 @@ permission_define(
     can_edit_entry_of_team & is_returned_before_deadline,
     _("edit the returned entry"),
 )
+
+
+# The expert pool and the expert draw (`obj`: the contest)
+permission_define("judging.manage_experts", is_organiser, _("manage the expert pool"))
+permission_define("judging.draw_experts", is_organiser, _("draw experts"))

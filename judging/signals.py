@@ -41,3 +41,7 @@ entry_recommended = Signal()
 # sender=FormalCheckDecision, decision=<FormalCheckDecision>. Sent by every formal-check decision
 # (`formal_check_pass`, `formal_check_return`, `formal_check_reject`, `formal_check_pass_bulk`).
 formal_check_decided = Signal()
+
+# sender=ExpertDrawPick, pick=<ExpertDrawPick>. Sent when a drawn expert is invited: at the draw,
+# and when a decline or a lapse calls the next reserve.
+expert_invited = Signal()

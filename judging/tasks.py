@@ -32,3 +32,11 @@ def results_recompute_task(stage_id: int, coalesced: bool = False) -> None:
     # A recompute queued by a submit may run after the results were published: a frozen stage's
     # stored results must not move, so the run returns without computing (judging.phases).
     results_recompute_run(stage_id=stage_id, force_full=not coalesced)
+
+
+@shared_task(name="judging.expert_picks_lapse")
+def expert_picks_lapse_task() -> int:
+    """Lapse drawn experts' invitations past their answer-by time and invite the next reserves."""
+    from judging.services.expert_draw import expert_picks_lapse
+
+    return expert_picks_lapse()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications import challenge_context as demand
+from notifications import expert_context as expert
 from notifications.enums import Channel
 from notifications.recipients import active_users as _users
 from notifications.recipients import challenge_publishers, contest_organisers, team_people
@@ -571,6 +572,19 @@ _EVENTS = [
         demand.milestone_context,
         link=lambda m, d: f"/agreements/{m.agreement_id}",
         contest=lambda m: m.agreement.contest_id,
+    ),
+    # The expert draw (专家抽取): a drawn expert's invitation with their personal link.
+    Event(
+        "expert_invited",
+        _("Expert invitation"),
+        "judging.ExpertDrawPick",
+        True,
+        ALL,
+        lambda p, d: expert.expert_users(p),
+        expert.expert_pick_context,
+        link=lambda p, d: f"/expert-invitation/{p.token}",
+        contest=lambda p: p.draw.stage.contest_id,
+        addresses=lambda p, d: expert.expert_addresses(p),
     ),
 ]
 

@@ -54,6 +54,13 @@ def decision_recorded(sender, action, subject, reason="", **kwargs):
     )
 
 
+def expert_invited(sender, pick, **kwargs):
+    # A reserve called later is a new occurrence of the same pick's invitation: its invited_at.
+    event_schedule(
+        "expert_invited", "judging.ExpertDrawPick", pick.pk, occurrence=pick.invited_at.isoformat()
+    )
+
+
 def panel_invited(sender, membership, **kwargs):
     event_schedule("panel_invited", "judging.PanelMembership", membership.pk)
 
@@ -174,6 +181,7 @@ def receivers_connect() -> None:
         (awards_signals.certificate_revoked, certificate_revoked),
         (awards_signals.certificate_replaced, certificate_replaced),
         (awards_signals.milestone_overdue, milestone_overdue),
+        (judging_signals.expert_invited, expert_invited),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

@@ -47,6 +47,7 @@ BUDGETS = {
     "challenge-results": 200 * KB,
     "certificate-verify": 200 * KB,
     "unsubscribe": 200 * KB,
+    "expert-invitation": 200 * KB,
     "not-found": 200 * KB,
 }
 

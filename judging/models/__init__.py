@@ -1,6 +1,7 @@
 from .assignment import Assignment, AssignmentRun
 from .audit import AuditLog
 from .conflict import Conflict, DeclaredRelation
+from .expert import Expert, ExpertDraw, ExpertDrawPick
 from .formal_check import FormalCheckDecision, MaterialChecklist
 from .panel import JudgeProfile, PanelMembership
 from .result import (
@@ -23,6 +24,9 @@ __all__ = [
     "Criterion",
     "DeclaredRelation",
     "EntryResult",
+    "Expert",
+    "ExpertDraw",
+    "ExpertDrawPick",
     "FormalCheckDecision",
     "JudgeProfile",
     "MaterialChecklist",

@@ -50,6 +50,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/agreements/:id(\\d+)', name: 'agreement', component: () => import('@/views/agreement/AgreementDetail.vue'), props: true, meta: { auth: true } },
   { path: '/contests/:id(\\d+)/challenge-results', name: 'challenge-results', component: () => import('@/views/agreement/ChallengeResults.vue'), props: true },
   { path: '/contests/:id(\\d+)/agreement-statistics', name: 'agreement-statistics', component: () => import('@/views/agreement/AgreementStatistics.vue'), props: true, meta: { auth: true } },
+  // The expert pool: a drawn expert's own invitation link (public: the token is the credential)
+  { path: '/expert-invitation/:token', name: 'expert-invitation', component: () => import('@/views/public/ExpertInvitation.vue'), props: true },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 

@@ -14,7 +14,9 @@ import workspace from './workspace'
 import backoffice from './backoffice'
 import report from './report'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report }
+import expert from './expert'
+
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report, expert }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -29,6 +31,7 @@ const en: SameShape<typeof zhCN> = {
   ...workspace,
   ...backoffice,
   ...report,
+  ...expert,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 

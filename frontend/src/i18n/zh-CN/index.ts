@@ -18,7 +18,9 @@ import workspace from './workspace'
 import backoffice from './backoffice'
 import report from './report'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report }
+import expert from './expert'
+
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report, expert }
 
 export default {
   ...common,
@@ -33,5 +35,6 @@ export default {
   ...workspace,
   ...backoffice,
   ...report,
+  ...expert,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }

@@ -4,4 +4,6 @@ import statistics from './statistics'
 import workspace from './workspace'
 import report from './report'
 
-export default { ...backoffice, ...statistics, ...workspace, ...report }
+import expert from './expert'
+
+export default { ...backoffice, ...statistics, ...workspace, ...report, ...expert }
