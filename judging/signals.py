@@ -41,3 +41,7 @@ entry_recommended = Signal()
 # sender=FormalCheckDecision, decision=<FormalCheckDecision>. Sent by every formal-check decision
 # (`formal_check_pass`, `formal_check_return`, `formal_check_reject`, `formal_check_pass_bulk`).
 formal_check_decided = Signal()
+
+# sender=Recommendation, recommendation=<Recommendation>. Sent by `recommendation_accept` and
+# `recommendation_return` (the national organiser's decision; its status says which).
+recommendation_decided = Signal()

@@ -177,6 +177,15 @@ def _recommendation_ctx(rec, data) -> dict:
     }
 
 
+def _recommendation_decided_ctx(rec, data) -> dict:
+    return {
+        **_recommendation_ctx(rec, data),
+        "status": rec.status,
+        "return_reason": rec.return_reason,
+        "national_team_code": rec.national_entry.team.code if rec.national_entry_id else "",
+    }
+
+
 def _notice_ctx(notice, data) -> dict:
     return {
         **_contest_ctx(notice.contest),
@@ -571,6 +580,29 @@ _EVENTS = [
         demand.milestone_context,
         link=lambda m, d: f"/agreements/{m.agreement_id}",
         contest=lambda m: m.agreement.contest_id,
+    ),
+    # The national contest's inbox: its organisers' decision on a recommendation
+    Event(
+        "recommendation_returned",
+        _("Recommendation returned by the national contest"),
+        "judging.Recommendation",
+        True,
+        INBOX_EMAIL,
+        lambda r, d: contest_organisers(r.from_contest_id),
+        _recommendation_decided_ctx,
+        link=lambda r, d: f"/organiser/contests/{r.from_contest_id}",
+        contest=lambda r: r.from_contest_id,
+    ),
+    Event(
+        "recommendation_accepted",
+        _("Accepted into the national contest"),
+        "judging.Recommendation",
+        True,
+        INBOX_EMAIL,
+        lambda r, d: team_people([r.national_entry.team_id] if r.national_entry_id else []),
+        _recommendation_decided_ctx,
+        link=lambda r, d: f"/entries/{r.national_entry_id}" if r.national_entry_id else "/teams",
+        contest=lambda r: r.to_contest_id,
     ),
 ]
 

@@ -3,11 +3,11 @@ from .audit import AuditLog
 from .conflict import Conflict, DeclaredRelation
 from .formal_check import FormalCheckDecision, MaterialChecklist
 from .panel import JudgeProfile, PanelMembership
+from .recommendation import Recommendation, RecommendationQuota
 from .result import (
     EntryResult,
     PanelOverride,
     Promotion,
-    Recommendation,
     ResultSettings,
     ResultSnapshot,
     ResultState,
@@ -30,6 +30,7 @@ __all__ = [
     "PanelOverride",
     "Promotion",
     "Recommendation",
+    "RecommendationQuota",
     "ResultSettings",
     "ResultSnapshot",
     "ResultState",
