@@ -6,6 +6,7 @@ docs/developer/federation.md."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count
@@ -171,6 +172,7 @@ def recommendation_create(
     ranks = _ranks([found[e] for e in new])
     for entry_id in new:
         rank, final, version = ranks.get(entry_id, (None, None, None))
+        final = None if final is None else Decimal(str(final))
         values = {
             "status": RecommendationStatus.RECOMMENDED,
             "reason": reason,
