@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications import challenge_context as demand
+from notifications import national_context as national
 from notifications.enums import Channel
 from notifications.recipients import active_users as _users
 from notifications.recipients import challenge_publishers, contest_organisers, team_people
@@ -174,15 +175,6 @@ def _recommendation_ctx(rec, data) -> dict:
         "team_name": rec.entry.team.name,
         "entry_title": rec.entry.title,
         "to_contest_name": rec.to_contest.name,
-    }
-
-
-def _recommendation_decided_ctx(rec, data) -> dict:
-    return {
-        **_recommendation_ctx(rec, data),
-        "status": rec.status,
-        "return_reason": rec.return_reason,
-        "national_team_code": rec.national_entry.team.code if rec.national_entry_id else "",
     }
 
 
@@ -581,29 +573,9 @@ _EVENTS = [
         link=lambda m, d: f"/agreements/{m.agreement_id}",
         contest=lambda m: m.agreement.contest_id,
     ),
-    # The national contest's inbox: its organisers' decision on a recommendation
-    Event(
-        "recommendation_returned",
-        _("Recommendation returned by the national contest"),
-        "judging.Recommendation",
-        True,
-        INBOX_EMAIL,
-        lambda r, d: contest_organisers(r.from_contest_id),
-        _recommendation_decided_ctx,
-        link=lambda r, d: f"/organiser/contests/{r.from_contest_id}",
-        contest=lambda r: r.from_contest_id,
-    ),
-    Event(
-        "recommendation_accepted",
-        _("Accepted into the national contest"),
-        "judging.Recommendation",
-        True,
-        INBOX_EMAIL,
-        lambda r, d: team_people([r.national_entry.team_id] if r.national_entry_id else []),
-        _recommendation_decided_ctx,
-        link=lambda r, d: f"/entries/{r.national_entry_id}" if r.national_entry_id else "/teams",
-        contest=lambda r: r.to_contest_id,
-    ),
+    # The national contest's inbox: its decision on a recommendation (national_context.py)
+    Event(*national.RETURNED, national.returned_to, national.context, **national.RETURNED_KW),
+    Event(*national.ACCEPTED, national.accepted_to, national.context, **national.ACCEPTED_KW),
 ]
 
 
