@@ -12,8 +12,9 @@ import publisher from './publisher'
 import agreement from './agreement'
 import workspace from './workspace'
 import backoffice from './backoffice'
+import federation from './federation'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, federation }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -27,6 +28,7 @@ const en: SameShape<typeof zhCN> = {
   ...agreement,
   ...workspace,
   ...backoffice,
+  ...federation,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 

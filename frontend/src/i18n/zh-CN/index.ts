@@ -16,8 +16,9 @@ import publisher from './publisher'
 import agreement from './agreement'
 import workspace from './workspace'
 import backoffice from './backoffice'
+import federation from './federation'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, federation }
 
 export default {
   ...common,
@@ -31,5 +32,6 @@ export default {
   ...agreement,
   ...workspace,
   ...backoffice,
+  ...federation,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }

@@ -2,5 +2,6 @@
 import backoffice from './backoffice'
 import statistics from './statistics'
 import workspace from './workspace'
+import federation from './federation'
 
-export default { ...backoffice, ...statistics, ...workspace }
+export default { ...backoffice, ...statistics, ...workspace, ...federation }
