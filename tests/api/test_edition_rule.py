@@ -130,3 +130,20 @@ def test_the_edition_rule_refuses_a_third_win_at_recommendation(client_for, db):
     body = assert_error(response, 409, "edition_wins_exceeded")
     assert body["details"]["wins"] == 2
     assert not Recommendation.objects.exists()
+
+
+def test_the_organiser_sets_the_series_and_the_rule(client_for, edition, company):
+    from tests.factories.contest import ContestRoleFactory
+
+    organiser = UserFactory()
+    ContestRoleFactory(contest=edition, user=organiser)
+    response = client_for(organiser).patch(
+        f"/api/contests/{edition.pk}/",
+        {"series": "data-elements", "wins_max": 1, "past_winners_excluded": False},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["wins_max"], response.json()["series"]) == (1, "data-elements")
+    win(company, 2025)
+    body = assert_error(register(client_for, edition, company), 409, "edition_wins_exceeded")
+    assert body["details"]["wins_max"] == 1

@@ -4338,6 +4338,19 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            /**
+             * 赛事系列 Series
+             * @description The same key on every edition of one contest, e.g. 'data-elements'.
+             */
+            series?: string;
+            /**
+             * 单位获奖次数上限 Max wins per organisation
+             * Format: int64
+             * @description How many national awards one organisation (by USCC) may win across editions.
+             */
+            wins_max?: number | null;
+            /** 往届国赛获奖单位不得参赛 Past national winners excluded */
+            past_winners_excluded?: boolean;
             readonly parent_name: string | null;
             /** 状态 Status */
             status?: components["schemas"]["ContestStatusEnum"];
@@ -4552,6 +4565,19 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            /**
+             * 赛事系列 Series
+             * @description The same key on every edition of one contest, e.g. 'data-elements'.
+             */
+            series?: string;
+            /**
+             * 单位获奖次数上限 Max wins per organisation
+             * Format: int64
+             * @description How many national awards one organisation (by USCC) may win across editions.
+             */
+            wins_max?: number | null;
+            /** 往届国赛获奖单位不得参赛 Past national winners excluded */
+            past_winners_excluded?: boolean;
             reason?: string;
         };
         CorrectionRequestRequest: {
@@ -6324,6 +6350,19 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            /**
+             * 赛事系列 Series
+             * @description The same key on every edition of one contest, e.g. 'data-elements'.
+             */
+            series?: string;
+            /**
+             * 单位获奖次数上限 Max wins per organisation
+             * Format: int64
+             * @description How many national awards one organisation (by USCC) may win across editions.
+             */
+            wins_max?: number | null;
+            /** 往届国赛获奖单位不得参赛 Past national winners excluded */
+            past_winners_excluded?: boolean;
             reason?: string;
         };
         PatchedEntryUpdateRequest: {
