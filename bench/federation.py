@@ -112,9 +112,7 @@ def build(args, ids: dict, tag: str):
         region="全国",
     )
     ids["contests"].append(national.pk)
-    organiser = User.objects.create_user(
-        email=f"org-{tag}@bench.invalid", real_name="国赛组委会"
-    )
+    organiser = User.objects.create_user(email=f"org-{tag}@bench.invalid", real_name="国赛组委会")
     ids["users"].append(organiser.pk)
     ContestRole.objects.create(contest=national, user=organiser, role="organiser")
     Stage.objects.create(contest=national, name="全国总决赛", kind="roadshow", order=1)
