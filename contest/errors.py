@@ -372,5 +372,8 @@ catalogue.conflict(
 catalogue.conflict("entry_not_carried", _("This entry was not carried across from a sub-contest."))
 catalogue.conflict(
     "carried_file_changed",
-    _("The stored file {name} no longer matches its checksum; nothing was carried across."),
+    _(
+        "The stored file {name} is missing or no longer matches its checksum; nothing was "
+        "carried across."
+    ),
 )

@@ -57,7 +57,11 @@ def _files_copy(*, source: Entry, target: Entry) -> list[EntryFile]:
     copies: list[EntryFile] = []
     try:
         for f in source.files.filter(is_current=True).order_by("kind"):
-            if _sha256_of(f.file) != f.sha256:
+            try:
+                intact = _sha256_of(f.file) == f.sha256
+            except OSError:  # gone from storage
+                intact = False
+            if not intact:
                 raise error("carried_file_changed", name=f.original_name)
             copy = EntryFile(
                 entry=target,

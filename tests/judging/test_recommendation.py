@@ -317,3 +317,18 @@ def test_dashboard_counts_per_sub_contest_and_track(national, django_assert_num_
         "returned": 1,
         "missing": 10,
     }
+
+
+def test_accept_with_a_file_gone_from_storage_is_refused_and_makes_nothing(national):
+    sub = national.subs[0]
+    (rec,) = sub.recommend(sub.entries[1])
+    plan = rec.entry.files.get(kind="plan")
+    plan.file.storage.delete(plan.file.name)
+    before = rows()
+
+    with pytest.raises(StateConflict) as refused:
+        recommendation_accept(actor=national.organiser, recommendation=rec)
+
+    assert refused.value.code == "carried_file_changed"
+    assert "方案书.pdf is missing" in refused.value.message_en
+    assert rows() == before
