@@ -109,6 +109,14 @@ from api.views.notification import (
 from api.views.organisation import OrganisationViewSet
 from api.views.publisher_application import PublisherApplicationViewSet
 from api.views.readiness import ContestReadinessView
+from api.views.recommendation import (
+    EntryCarryConfirmView,
+    RecommendationAcceptView,
+    RecommendationDashboardView,
+    RecommendationInboxView,
+    RecommendationQuotasView,
+    RecommendationReturnView,
+)
 from api.views.report import ContestReportPdfView, ContestReportView, ContestReportXlsxView
 from api.views.result import (
     ConsistencyView,
@@ -504,6 +512,37 @@ urlpatterns = [
         "expert-invitations/<str:token>/appointment-letter/",
         ExpertInvitationLetterView.as_view(),
         name="expert-invitation-letter",
+    ),
+    # The national contest's inbox of recommendations from its sub-contests; carried entries
+    path(
+        "contests/<int:pk>/recommendations/received/",
+        RecommendationInboxView.as_view(),
+        name="recommendation-inbox",
+    ),
+    path(
+        "contests/<int:pk>/recommendations/dashboard/",
+        RecommendationDashboardView.as_view(),
+        name="recommendation-dashboard",
+    ),
+    path(
+        "contests/<int:pk>/recommendation-quotas/",
+        RecommendationQuotasView.as_view(),
+        name="recommendation-quotas",
+    ),
+    path(
+        "recommendations/<int:pk>/accept/",
+        RecommendationAcceptView.as_view(),
+        name="recommendation-accept",
+    ),
+    path(
+        "recommendations/<int:pk>/return/",
+        RecommendationReturnView.as_view(),
+        name="recommendation-return",
+    ),
+    path(
+        "entries/<int:pk>/carry-confirm/",
+        EntryCarryConfirmView.as_view(),
+        name="entry-carry-confirm",
     ),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.

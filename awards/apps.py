@@ -8,8 +8,12 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from awards import permissions  # noqa: F401  (registers the awards rules)
         from awards.receivers import snapshot_withdrawn_receive
+        from awards.wins import organisation_national_wins
+        from contest.editions import wins_source_register
         from judging.signals import snapshot_withdrawn
 
         snapshot_withdrawn.connect(
             snapshot_withdrawn_receive, dispatch_uid="awards.snapshot_withdrawn"
         )
+        # the rule across editions counts wins through this (contest/editions.py)
+        wins_source_register(organisation_national_wins)

@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "ContestRoleKindEnum": "contest.enums.ContestRoleKind",
         "PanelStatusEnum": "judging.enums.PanelStatus",
         "ReviewStatusEnum": "judging.enums.ReviewStatus",
+        "RecommendationStatusEnum": "judging.enums.RecommendationStatus",
         "AwardStatusEnum": "awards.enums.AwardStatus",
         "AwardTierKindEnum": "awards.enums.AwardTierKind",
         "NoticeStatusEnum": "awards.enums.NoticeStatus",

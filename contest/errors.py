@@ -356,3 +356,24 @@ catalogue.conflict(
 catalogue.conflict(
     "question_already_answered", _("The question was answered on {answered_at}; answers are kept.")
 )
+
+# The rule across editions and entries carried across from a sub-contest (contest/editions.py)
+catalogue.conflict(
+    "edition_wins_exceeded",
+    _(
+        "{organisation} has won this contest {wins} times already (at most {wins_max} across "
+        "editions): {past}."
+    ),
+)
+catalogue.conflict(
+    "past_winner_excluded",
+    _("{organisation} won this contest before ({past}); past national winners cannot enter."),
+)
+catalogue.conflict("entry_not_carried", _("This entry was not carried across from a sub-contest."))
+catalogue.conflict(
+    "carried_file_changed",
+    _(
+        "The stored file {name} is missing or no longer matches its checksum; nothing was "
+        "carried across."
+    ),
+)

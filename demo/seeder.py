@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from demo import agreements, awards, challenges, contests, experts, judging, teams
+from demo import agreements, awards, challenges, contests, experts, federation, judging, teams
 from demo.logins import ADMIN_EMAIL, ORGANISER_EMAIL, demo_exists
 from demo.state import Built, DemoState
 
@@ -46,6 +46,7 @@ def seed_demo(*, small: bool = False, out: Callable[[str], None] = print) -> Bui
     with transaction.atomic():
         users(seed)
         contests.data_elements(seed)
+        federation.national_tracks(seed)
         contests.organisations(seed)
         teams.showcase_team(seed)
         teams.bulk_teams(seed)
@@ -56,5 +57,6 @@ def seed_demo(*, small: bool = False, out: Callable[[str], None] = print) -> Bui
         awards.results_and_awards(seed)
         agreements.agreements(seed)
         experts.experts(seed)
+        federation.federation(seed)
     seed.built.seconds = seed.elapsed()
     return seed.built

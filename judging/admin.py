@@ -10,6 +10,8 @@ from judging.models import (
     JudgeProfile,
     MaterialChecklist,
     PanelMembership,
+    Recommendation,
+    RecommendationQuota,
     Review,
     Rubric,
 )
@@ -86,3 +88,18 @@ class FormalCheckDecisionAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
     list_filter = ["outcome"]
     search_fields = ["entry__title", "entry__team__name", "reason"]
     list_select_related = ["entry", "stage", "decided_by"]
+
+
+# The national contest's inbox (read-only: decisions go through judging.services.recommendation)
+@admin.register(Recommendation)
+class RecommendationAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
+    list_display = ["entry", "from_contest", "to_contest", "track", "rank", "status", "decided_at"]
+    list_filter = ["status", "to_contest"]
+    search_fields = ["entry__title", "entry__team__name", "return_reason"]
+    list_select_related = ["entry", "from_contest", "to_contest", "track"]
+
+
+@admin.register(RecommendationQuota)
+class RecommendationQuotaAdmin(ServiceOwnedAdmin, admin.ModelAdmin):
+    list_display = ["parent", "track", "from_contest", "quota"]
+    list_select_related = ["parent", "track", "from_contest"]

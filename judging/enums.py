@@ -69,6 +69,12 @@ class PromotionRule(models.TextChoices):
 class RecommendationStatus(models.TextChoices):
     RECOMMENDED = "recommended", "已推荐 Recommended"
     WITHDRAWN = "withdrawn", "已撤回 Withdrawn"
+    ACCEPTED = "accepted", "已接收 Accepted"
+    RETURNED = "returned", "已退回 Returned"
+
+
+# Recommendations that hold a place under the quotas.
+RECOMMENDATION_ACTIVE = (RecommendationStatus.RECOMMENDED, RecommendationStatus.ACCEPTED)
 
 
 class SnapshotStatus(models.TextChoices):

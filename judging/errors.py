@@ -249,3 +249,29 @@ catalogue.invalid(
 catalogue.forbidden(
     "expert_letter_not_confirmed", _("An appointment letter exists only for a confirmed expert.")
 )
+# The national contest's inbox (judging/services/recommendation.py)
+catalogue.conflict(
+    "track_quota_exceeded",
+    _(
+        "{contest_name} may recommend {quota} entries in the track {track}: {active} are used "
+        "and {new} more were asked for."
+    ),
+)
+catalogue.conflict(
+    "recommendation_deadline_passed",
+    _("Recommendations to {parent_name} closed at {deadline} (Beijing time)."),
+)
+catalogue.invalid(
+    "recommendation_track_unmatched",
+    _("{parent_name} has no track matching the track of: {entries}."),
+)
+catalogue.conflict(
+    "recommendation_not_pending",
+    _("This recommendation is {status}: only one awaiting a decision can be accepted or returned."),
+)
+catalogue.conflict(
+    "national_stage_missing", _("{contest_name} has no stage to carry the entry into yet.")
+)
+catalogue.invalid("quota_invalid", _("A quota is a whole number of at least 0."))
+catalogue.invalid("quota_track_invalid", _("The track is not a track of this contest."))
+catalogue.invalid("quota_sub_contest_invalid", _("The contest is not a sub-contest of this one."))

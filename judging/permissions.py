@@ -63,6 +63,13 @@ permission_define("judging.promote_entries", is_organiser, _("promote entries"))
 permission_define(
     "judging.recommend_entries", is_organiser, _("recommend entries to the parent contest")
 )
+# The national contest's inbox (`obj`: the parent contest)
+permission_define(
+    "judging.decide_recommendations", is_organiser, _("accept or return recommendations")
+)
+permission_define(
+    "judging.set_recommendation_quotas", is_organiser, _("set the recommendation quotas")
+)
 
 # The correction (更正) of published results (`obj`: the contest)
 permission_define(

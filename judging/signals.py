@@ -45,3 +45,6 @@ formal_check_decided = Signal()
 # sender=ExpertDrawPick, pick=<ExpertDrawPick>. Sent when a drawn expert is invited: at the draw,
 # and when a decline or a lapse calls the next reserve.
 expert_invited = Signal()
+# sender=Recommendation, recommendation=<Recommendation>. Sent by `recommendation_accept` and
+# `recommendation_return` (the national organiser's decision; its status says which).
+recommendation_decided = Signal()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications import challenge_context as demand
 from notifications import expert_context as expert
+from notifications import national_context as national
 from notifications.enums import Channel
 from notifications.recipients import active_users as _users
 from notifications.recipients import challenge_publishers, contest_organisers, team_people
@@ -586,6 +587,9 @@ _EVENTS = [
         contest=lambda p: p.draw.stage.contest_id,
         addresses=lambda p, d: expert.expert_addresses(p),
     ),
+    # The national contest's inbox: its decision on a recommendation (national_context.py)
+    Event(*national.RETURNED, national.returned_to, national.context, **national.RETURNED_KW),
+    Event(*national.ACCEPTED, national.accepted_to, national.context, **national.ACCEPTED_KW),
 ]
 
 

@@ -109,6 +109,11 @@ def entry_recommended(sender, recommendation, **kwargs):
     event_schedule("entry_recommended", "judging.Recommendation", recommendation.pk)
 
 
+def recommendation_decided(sender, recommendation, **kwargs):
+    key = f"recommendation_{recommendation.status}"  # recommendation_accepted / _returned
+    event_schedule(key, "judging.Recommendation", recommendation.pk)
+
+
 def notice_opened(sender, notice, **kwargs):
     event_schedule("notice_opened", "awards.Notice", notice.pk)
 
@@ -182,6 +187,7 @@ def receivers_connect() -> None:
         (awards_signals.certificate_replaced, certificate_replaced),
         (awards_signals.milestone_overdue, milestone_overdue),
         (judging_signals.expert_invited, expert_invited),
+        (judging_signals.recommendation_decided, recommendation_decided),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

@@ -83,6 +83,9 @@ class EntrySerializer(serializers.ModelSerializer):
     stage_name = serializers.CharField(source="stage.name", read_only=True)
     files = EntryFileSerializer(many=True, read_only=True)
     formal_check = serializers.SerializerMethodField()
+    carried_from_contest = serializers.CharField(
+        source="carried_from.team.contest.name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Entry
@@ -103,6 +106,9 @@ class EntrySerializer(serializers.ModelSerializer):
             "files",
             "updated_at",
             "formal_check",
+            "carried_from",
+            "carried_from_contest",
+            "carried_confirmed_at",
         ]
 
     @extend_schema_field(EntryFormalCheckSerializer(allow_null=True))

@@ -71,6 +71,29 @@ class Contest(models.Model):
         blank=True,
         help_text="How many entries each sub-contest may recommend to this contest.",
     )
+    # The national contest's inbox and the rule across editions (docs/developer/federation.md)
+    recommendation_deadline = models.DateTimeField(
+        "推荐截止 Recommendation deadline",
+        null=True,
+        blank=True,
+        help_text="Sub-contests recommend to this contest until then.",
+    )
+    series = models.SlugField(
+        "赛事系列 Series",
+        max_length=40,
+        blank=True,
+        help_text="The same key on every edition of one contest, e.g. 'data-elements'.",
+    )
+    wins_max = models.PositiveSmallIntegerField(
+        "单位获奖次数上限 Max wins per organisation",
+        null=True,
+        blank=True,
+        default=2,
+        help_text="How many national awards one organisation (by USCC) may win across editions.",
+    )
+    past_winners_excluded = models.BooleanField(
+        "往届国赛获奖单位不得参赛 Past national winners excluded", default=False
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

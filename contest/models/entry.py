@@ -26,6 +26,18 @@ class Entry(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # An entry carried across from a sub-contest's recommendation (docs/developer/federation.md)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name="来自下级赛事作品 Carried from",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+    carried_confirmed_at = models.DateTimeField(
+        "团队确认 Confirmed by the team", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -44,6 +44,10 @@ CONTEST_FIELDS = (
     "requires_track",
     "conflict_same_province",
     "promotion_quota",
+    # the rule across editions (contest/editions.py)
+    "series",
+    "wins_max",
+    "past_winners_excluded",
 )
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from contest.editions import edition_rule_check
 from contest.enums import (
     ChallengeStatus,
     ContestStatus,
@@ -153,6 +154,7 @@ def team_create(
         code="pending",
     )
     _team_fields_check(contest, team, co_applicants)
+    edition_rule_check(contest=contest, organisations=[lead_organisation, *co_applicants])
     if Team.objects.filter(contest=contest, name=team.name).exists():
         raise error("team_name_taken", fields={"name": ["team_name_taken"]})
     _one_team_check(contest, actor, role=MemberRole.CAPTAIN)
@@ -181,6 +183,10 @@ def team_update(*, actor, team: Team, co_applicants: list | None = None, **field
         setattr(team, key, value)
     current_co = list(team.co_applicants.all()) if co_applicants is None else list(co_applicants)
     _team_fields_check(team.contest, team, current_co)
+    if "lead_organisation" in fields or co_applicants is not None:
+        edition_rule_check(
+            contest=team.contest, organisations=[team.lead_organisation, *current_co]
+        )
     if (
         "name" in fields
         and Team.objects.filter(contest=team.contest, name=team.name).exclude(pk=team.pk).exists()

@@ -4,11 +4,11 @@ from .conflict import Conflict, DeclaredRelation
 from .expert import Expert, ExpertDraw, ExpertDrawPick
 from .formal_check import FormalCheckDecision, MaterialChecklist
 from .panel import JudgeProfile, PanelMembership
+from .recommendation import Recommendation, RecommendationQuota
 from .result import (
     EntryResult,
     PanelOverride,
     Promotion,
-    Recommendation,
     ResultSettings,
     ResultSnapshot,
     ResultState,
@@ -34,6 +34,7 @@ __all__ = [
     "PanelOverride",
     "Promotion",
     "Recommendation",
+    "RecommendationQuota",
     "ResultSettings",
     "ResultSnapshot",
     "ResultState",

@@ -5,7 +5,6 @@ from judging.enums import (
     AggregationMethod,
     PromotionRule,
     RankingScope,
-    RecommendationStatus,
     SnapshotStatus,
 )
 
@@ -178,33 +177,4 @@ class Promotion(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["from_stage", "entry"], name="uniq_promotion")
-        ]
-
-
-class Recommendation(models.Model):
-    """推荐: a sub-contest recommends an entry to its parent contest, under the parent's quota."""
-
-    from_contest = models.ForeignKey(
-        "contest.Contest", on_delete=models.CASCADE, related_name="recommendations_out"
-    )
-    to_contest = models.ForeignKey(
-        "contest.Contest", on_delete=models.CASCADE, related_name="recommendations_in"
-    )
-    entry = models.ForeignKey(
-        "contest.Entry", on_delete=models.CASCADE, related_name="recommendations"
-    )
-    status = models.CharField(
-        max_length=16,
-        choices=RecommendationStatus.choices,
-        default=RecommendationStatus.RECOMMENDED,
-    )
-    reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["to_contest", "entry"], name="uniq_recommendation")
         ]

@@ -16,6 +16,12 @@ from .conflict import (
     conflicted_teams,
 )
 from .panel import panel_organised, panels_of_judge
+from .recommendation import (
+    recommendation_by_organiser,
+    recommendation_dashboard,
+    recommendations_received,
+    track_quotas,
+)
 from .result import (
     NO_GROUP_KEY,
     NO_GROUP_NAME,
@@ -65,6 +71,9 @@ __all__ = [
     "panel_overrides",
     "panels_of_judge",
     "result_settings_for",
+    "recommendation_by_organiser",
+    "recommendation_dashboard",
+    "recommendations_received",
     "results_of_stage",
     "reviews_organised",
     "rubrics_organised",
@@ -73,5 +82,6 @@ __all__ = [
     "snapshots_of_stage",
     "stage_scoring_data",
     "tie_break_criteria",
+    "track_quotas",
     "worklist_progress",
 ]

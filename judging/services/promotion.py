@@ -13,14 +13,14 @@ from contest.enums import EntryStatus, StageKind
 from contest.models import Contest, Entry, Stage
 from contest.permissions import permission_require
 from contest.services.entry import entry_files_carry
-from judging.enums import PromotionRule, RecommendationStatus
+from judging.enums import PromotionRule
 from judging.errors import error
-from judging.models import Promotion, Recommendation, ResultSnapshot, Rubric
+from judging.models import Promotion, ResultSnapshot, Rubric
 from judging.phases import phase_require
 from judging.selectors import snapshot_latest
 from judging.selectors.formal_check import formal_passed_entry_ids
 from judging.services.audit import audit_record
-from judging.signals import entries_promoted, entry_recommended
+from judging.signals import entries_promoted
 
 
 @dataclass(frozen=True)
@@ -235,86 +235,8 @@ def promotion_apply(
     )
 
 
-@transaction.atomic
-def recommendation_create(
-    *, actor, contest: Contest, entry_ids: list[int], reason: str = ""
-) -> list[Recommendation]:
-    """推荐: the sub-contest's organisers recommend entries to `contest.parent`.
+def recommendation_create(*, actor, contest: Contest, entry_ids: list[int], reason: str = ""):
+    """Kept for callers of this module: recommendation lives in `judging.services.recommendation`."""
+    from judging.services.recommendation import recommendation_create as create
 
-    The parent's `promotion_quota` caps how many active recommendations each sub-contest may
-    hold (no quota set: no cap). Entries already recommended are not counted twice; a withdrawn
-    recommendation is reactivated and counts again. Over the quota nothing is recorded and the
-    error `quota_exceeded` gives the quota, how many are used and how many were asked for.
-    Only entries that were submitted and not refused, of stages whose results are published, can
-    be recommended (`entries_not_eligible`, `results_not_published`).
-    """
-    permission_require(actor, "judging.recommend_entries", contest)
-    if contest.parent_id is None:
-        raise error("no_parent_contest")
-    parent = Contest.objects.select_for_update().get(pk=contest.parent_id)  # serialise quota use
-    wanted = list(dict.fromkeys(entry_ids))
-    if not wanted:
-        raise _invalid("entry_ids_required", "entry_ids", action=_("recommend"))
-    found = {
-        e.pk: e
-        for e in Entry.objects.filter(pk__in=wanted, team__contest=contest).select_related("stage")
-    }
-    missing = [e for e in wanted if e not in found]
-    if missing:
-        raise _invalid("entry_not_in_contest", "entry_ids", entry_ids=missing)
-    for stage in {found[e].stage_id: found[e].stage for e in wanted}.values():
-        _results_published_require(stage)
-    _eligible_require([found[e] for e in wanted], action=_("recommend"))
-    current = {
-        r.entry_id: r for r in Recommendation.objects.filter(to_contest=parent, entry_id__in=wanted)
-    }
-    active = Recommendation.objects.filter(
-        from_contest=contest, to_contest=parent, status=RecommendationStatus.RECOMMENDED
-    ).count()
-    new = [
-        e
-        for e in wanted
-        if e not in current or current[e].status != RecommendationStatus.RECOMMENDED
-    ]
-    quota = parent.promotion_quota
-    if quota is not None and active + len(new) > quota:
-        raise error(
-            "quota_exceeded",
-            parent_name=parent.name,
-            quota=quota,
-            active=active,
-            new=len(new),
-            details={
-                "quota": quota,
-                "used": active,
-                "requested": len(new),
-                "available": max(quota - active, 0),
-            },
-        )
-    for entry_id in new:
-        if entry_id in current:
-            recommendation = current[entry_id]
-            recommendation.status = RecommendationStatus.RECOMMENDED
-            recommendation.reason = reason
-            recommendation.created_by = actor
-            recommendation.save(update_fields=["status", "reason", "created_by"])
-        else:
-            current[entry_id] = Recommendation.objects.create(
-                from_contest=contest,
-                to_contest=parent,
-                entry_id=entry_id,
-                reason=reason,
-                created_by=actor,
-            )
-    if new:
-        audit_record(
-            contest=contest,
-            actor=actor,
-            action="promotion.recommend",
-            obj=contest,
-            reason=reason,
-            data={"to_contest": parent.pk, "entries": new, "quota": quota, "used_before": active},
-        )
-        for entry_id in new:
-            entry_recommended.send(sender=Recommendation, recommendation=current[entry_id])
-    return [current[e] for e in wanted]
+    return create(actor=actor, contest=contest, entry_ids=entry_ids, reason=reason)

@@ -1346,6 +1346,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contests/{id}/recommendation-quotas/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The quota per sub-contest, the quotas per track and the deadline. */
+        get: operations["contests_recommendation_quotas_retrieve"];
+        /**
+         * @description Replace the quotas per track; set the quota per sub-contest and the deadline when
+         *     given. Recommendations already made stay; the quotas apply to the next ones.
+         */
+        put: operations["contests_recommendation_quotas_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contests/{id}/recommendations/": {
         parameters: {
             query?: never;
@@ -1360,6 +1381,46 @@ export interface paths {
          *     quota per sub-contest (`quota_exceeded` otherwise).
          */
         post: operations["contests_recommendations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contests/{id}/recommendations/dashboard/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Each sub-contest's places used against its quota, in total and per track, what is
+         *     missing, the ones that have recommended nothing, and the time left to the deadline.
+         */
+        get: operations["contests_recommendations_dashboard_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contests/{id}/recommendations/received/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description What the sub-contests recommended to this contest, by sub-contest, track and rank,
+         *     with each entry's score, awards, organisations and current files.
+         */
+        get: operations["contests_recommendations_received_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1594,6 +1655,23 @@ export interface paths {
         head?: never;
         /** @description Entries (作品) per team per stage: files, submission, withdrawal. */
         patch: operations["entries_partial_update"];
+        trace?: never;
+    };
+    "/api/entries/{id}/carry-confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The team confirms the entry carried across to it from its sub-contest. */
+        post: operations["entries_carry_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/entries/{id}/file-versions/": {
@@ -2642,6 +2720,43 @@ export interface paths {
         put?: never;
         /** @description Organiser: decline, with a reason. */
         post: operations["publisher_applications_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/{id}/accept/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Accept: the entry is carried across into this contest's first stage as one team and
+         *     one draft entry with its current files as version 1 (accepting again changes nothing).
+         */
+        post: operations["recommendations_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/{id}/return/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Return with a reason; the sub-contest's organisers are told and the place is free. */
+        post: operations["recommendations_return_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4498,6 +4613,19 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            /**
+             * 赛事系列 Series
+             * @description The same key on every edition of one contest, e.g. 'data-elements'.
+             */
+            series?: string;
+            /**
+             * 单位获奖次数上限 Max wins per organisation
+             * Format: int64
+             * @description How many national awards one organisation (by USCC) may win across editions.
+             */
+            wins_max?: number | null;
+            /** 往届国赛获奖单位不得参赛 Past national winners excluded */
+            past_winners_excluded?: boolean;
             readonly parent_name: string | null;
             /** 状态 Status */
             status?: components["schemas"]["ContestStatusEnum"];
@@ -4727,6 +4855,19 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            /**
+             * 赛事系列 Series
+             * @description The same key on every edition of one contest, e.g. 'data-elements'.
+             */
+            series?: string;
+            /**
+             * 单位获奖次数上限 Max wins per organisation
+             * Format: int64
+             * @description How many national awards one organisation (by USCC) may win across editions.
+             */
+            wins_max?: number | null;
+            /** 往届国赛获奖单位不得参赛 Past national winners excluded */
+            past_winners_excluded?: boolean;
             reason?: string;
         };
         CorrectionRequestRequest: {
@@ -4782,6 +4923,36 @@ export interface components {
         };
         Csrf: {
             csrftoken: string;
+        };
+        DashboardSubContest: {
+            contest: number;
+            code: string;
+            name: string;
+            region: string;
+            /** @description recommended and accepted: places used */
+            submitted: number;
+            pending: number;
+            accepted: number;
+            returned: number;
+            quota: number | null;
+            missing: number | null;
+            tracks: components["schemas"]["DashboardTrack"][];
+        };
+        DashboardTotals: {
+            sub_contests: number;
+            submitted: number;
+            pending: number;
+            accepted: number;
+            returned: number;
+            missing: number;
+        };
+        DashboardTrack: {
+            track: number;
+            track_code: string;
+            track_name: string;
+            quota: number | null;
+            submitted: number;
+            missing: number | null;
         };
         DayCount: {
             /** Format: date */
@@ -4868,6 +5039,14 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
             readonly formal_check: components["schemas"]["EntryFormalCheck"] | null;
+            /** 来自下级赛事作品 Carried from */
+            carried_from?: number | null;
+            readonly carried_from_contest: string | null;
+            /**
+             * 团队确认 Confirmed by the team
+             * Format: date-time
+             */
+            carried_confirmed_at?: string | null;
         };
         EntryCount: {
             stage: number;
@@ -5385,6 +5564,60 @@ export interface components {
             row: number;
             column: string;
             message: string;
+        };
+        InboxAward: {
+            tier: string;
+            status: string;
+            rank: number | null;
+        };
+        InboxFile: {
+            id: number;
+            kind: string;
+            version: number;
+            original_name: string;
+            size: number;
+            sha256: string;
+        };
+        InboxOrganisation: {
+            id: number;
+            name: string;
+            uscc: string;
+        };
+        InboxRecommendation: {
+            readonly id: number;
+            readonly from_contest: number;
+            readonly from_contest_name: string;
+            readonly to_contest: number;
+            /** 国赛赛道 National track */
+            readonly track: number | null;
+            readonly track_name: string | null;
+            readonly entry: number;
+            readonly entry_title: string;
+            readonly team_name: string;
+            readonly team_code: string;
+            readonly captain_name: string;
+            readonly lead_organisation: components["schemas"]["InboxOrganisation"] | null;
+            readonly co_applicants: components["schemas"]["InboxOrganisation"][];
+            /** 排名 Rank */
+            readonly rank: number | null;
+            readonly final_score: string | null;
+            readonly snapshot_version: number | null;
+            readonly awards: components["schemas"]["InboxAward"][];
+            readonly files: components["schemas"]["InboxFile"][];
+            readonly status: components["schemas"]["RecommendationStatusEnum"];
+            readonly reason: string;
+            /** 退回理由 Return reason */
+            readonly return_reason: string;
+            /**
+             * 处理时间 Decided at
+             * Format: date-time
+             */
+            readonly decided_at: string | null;
+            /** 国赛作品 National entry */
+            readonly national_entry: number | null;
+            readonly national_team: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
         };
         Invitation: {
             readonly id: number;
@@ -6194,6 +6427,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["FormalQueueRow"][];
         };
+        PaginatedInboxRecommendationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["InboxRecommendation"][];
+        };
         PaginatedInvitationList: {
             /** @example 123 */
             count: number;
@@ -6575,6 +6823,19 @@ export interface components {
              * @description How many entries each sub-contest may recommend to this contest.
              */
             promotion_quota?: number | null;
+            /**
+             * 赛事系列 Series
+             * @description The same key on every edition of one contest, e.g. 'data-elements'.
+             */
+            series?: string;
+            /**
+             * 单位获奖次数上限 Max wins per organisation
+             * Format: int64
+             * @description How many national awards one organisation (by USCC) may win across editions.
+             */
+            wins_max?: number | null;
+            /** 往届国赛获奖单位不得参赛 Past national winners excluded */
+            past_winners_excluded?: boolean;
             reason?: string;
         };
         PatchedEntryUpdateRequest: {
@@ -7067,16 +7328,50 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        RecommendationDashboard: {
+            contest: number;
+            /** Format: date-time */
+            deadline: string | null;
+            seconds_left: number | null;
+            sub_contests: components["schemas"]["DashboardSubContest"][];
+            not_submitted: number[];
+            totals: components["schemas"]["DashboardTotals"];
+        };
+        /**
+         * @description The parent's quotas: per sub-contest (`promotion_quota`, empty: no cap), per track (for
+         *     every sub-contest, or one's own when `from_contest` is given) and the deadline.
+         */
+        RecommendationQuotas: {
+            promotion_quota?: number | null;
+            /** Format: date-time */
+            recommendation_deadline?: string | null;
+            quotas: components["schemas"]["TrackQuota"][];
+        };
+        /**
+         * @description The parent's quotas: per sub-contest (`promotion_quota`, empty: no cap), per track (for
+         *     every sub-contest, or one's own when `from_contest` is given) and the deadline.
+         */
+        RecommendationQuotasRequest: {
+            promotion_quota?: number | null;
+            /** Format: date-time */
+            recommendation_deadline?: string | null;
+            quotas: components["schemas"]["TrackQuotaRequest"][];
+        };
         RecommendationRequestRequest: {
             entry_ids: number[];
             reason?: string;
         };
+        RecommendationReturnRequest: {
+            reason: string;
+        };
         /**
          * @description * `recommended` - 已推荐 Recommended
          *     * `withdrawn` - 已撤回 Withdrawn
+         *     * `accepted` - 已接收 Accepted
+         *     * `returned` - 已退回 Returned
          * @enum {string}
          */
-        RecommendationStatusEnum: "recommended" | "withdrawn";
+        RecommendationStatusEnum: "recommended" | "withdrawn" | "accepted" | "returned";
         Redaction: {
             entry: number;
             terms: string[];
@@ -7828,6 +8123,16 @@ export interface components {
             mean: string | null;
             /** @description one per bin */
             counts: number[];
+        };
+        TrackQuota: {
+            track: number;
+            from_contest?: number | null;
+            quota: number;
+        };
+        TrackQuotaRequest: {
+            track: number;
+            from_contest?: number | null;
+            quota: number;
         };
         TrackRequest: {
             contest: number;
@@ -14911,6 +15216,162 @@ export interface operations {
             };
         };
     };
+    contests_recommendation_quotas_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationQuotas"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contests_recommendation_quotas_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecommendationQuotasRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RecommendationQuotasRequest"];
+                "multipart/form-data": components["schemas"]["RecommendationQuotasRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationQuotas"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     contests_recommendations_create: {
         parameters: {
             query?: never;
@@ -14983,6 +15444,146 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contests_recommendations_dashboard_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationDashboard"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contests_recommendations_received_list: {
+        parameters: {
+            query?: {
+                /** @description sub-contest id */
+                from_contest?: number;
+                page?: number;
+                page_size?: number;
+                status?: "accepted" | "recommended" | "returned" | "withdrawn";
+                /** @description track id of this contest */
+                track?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInboxRecommendationList"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16182,6 +16783,81 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    entries_carry_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entry"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21417,6 +22093,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublisherApplication"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    recommendations_accept_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxRecommendation"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid (`not_authenticated`, `authentication_failed`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not permitted (`not_permitted`, `permission_denied`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to this user (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a domain code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    recommendations_return_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecommendationReturnRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RecommendationReturnRequest"];
+                "multipart/form-data": components["schemas"]["RecommendationReturnRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxRecommendation"];
                 };
             };
             /** @description Invalid input (`invalid`, `parse_error` or a domain code). */

@@ -40,6 +40,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/unsubscribe', name: 'unsubscribe', component: () => import('@/views/inbox/UnsubscribeView.vue') },
   { path: '/organiser/contests/:id(\\d+)/formal-check', name: 'contest-formal-check', component: () => import('@/views/organiser/FormalCheckQueue.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/organiser/contests/:id(\\d+)/notifications', name: 'contest-notifications', component: () => import('@/views/inbox/ContestNotifications.vue'), props: true, meta: { auth: true, organiser: true } },
+  // The national contest's inbox of recommendations from its sub-contests, and its dashboard
+  { path: '/organiser/contests/:id(\\d+)/recommendations', name: 'contest-recommendations', component: () => import('@/views/organiser/federation/Inbox.vue'), props: true, meta: { auth: true, organiser: true } },
+  { path: '/organiser/contests/:id(\\d+)/recommendations/dashboard', name: 'contest-recommendation-dashboard', component: () => import('@/views/organiser/federation/Dashboard.vue'), props: true, meta: { auth: true, organiser: true } },
   // 发榜方 Publisher: the workspace, 征榜 applications, drafting and revising challenges
   { path: '/publisher', name: 'publisher', component: () => import('@/views/publisher/PublisherHome.vue'), meta: { auth: true } },
   { path: '/publisher/apply', name: 'publisher-apply', component: () => import('@/views/publisher/PublisherApply.vue'), meta: { auth: true } },

@@ -13,10 +13,10 @@ import agreement from './agreement'
 import workspace from './workspace'
 import backoffice from './backoffice'
 import report from './report'
-
 import expert from './expert'
+import federation from './federation'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report, expert }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report, expert, federation }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -32,6 +32,7 @@ const en: SameShape<typeof zhCN> = {
   ...backoffice,
   ...report,
   ...expert,
+  ...federation,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 

@@ -17,10 +17,10 @@ import agreement from './agreement'
 import workspace from './workspace'
 import backoffice from './backoffice'
 import report from './report'
-
 import expert from './expert'
+import federation from './federation'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report, expert }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report, expert, federation }
 
 export default {
   ...common,
@@ -36,5 +36,6 @@ export default {
   ...backoffice,
   ...report,
   ...expert,
+  ...federation,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }

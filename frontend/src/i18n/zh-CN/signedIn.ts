@@ -3,7 +3,7 @@ import backoffice from './backoffice'
 import statistics from './statistics'
 import workspace from './workspace'
 import report from './report'
-
 import expert from './expert'
+import federation from './federation'
 
-export default { ...backoffice, ...statistics, ...workspace, ...report, ...expert }
+export default { ...backoffice, ...statistics, ...workspace, ...report, ...expert, ...federation }

@@ -1,0 +1,63 @@
+import type zh from '../zh-CN/federation'
+import type { SameShape } from '../shape'
+
+/** The national contest: the inbox of recommendations, the dashboard, the team's confirmation. */
+const en: SameShape<typeof zh> = {
+  federation: {
+    inbox: 'Recommendations',
+    dashboard: 'Recommendation dashboard',
+    inboxTitle: 'Recommendations from sub-contests',
+    dashboardTitle: 'Sub-contests: recommendation dashboard',
+    subContest: 'Sub-contest',
+    track: 'Track',
+    status: 'Status',
+    all: 'All',
+    entry: 'Entry',
+    organisations: 'Organisations',
+    rank: 'Rank',
+    score: 'Score',
+    awards: 'Awards',
+    files: 'Files',
+    actions: 'Actions',
+    accept: 'Accept',
+    return: 'Return',
+    empty: 'No recommendations yet',
+    accepted: 'Accepted: the entry is carried across into the national contest',
+    returned: "Returned: the sub-contest's organisers are told",
+    returnTitle: 'Return the recommendation: {title}',
+    returnHelp: "The reason goes to the sub-contest's organisers; the place is free again and may be used before the deadline.",
+    reason: 'Reason',
+    reasonPlaceholder: 'e.g. files incomplete: the data sources are not described',
+    returnReason: 'Reason: {reason}',
+    nationalTeam: 'National team',
+    deadline: 'Deadline',
+    noDeadline: 'No deadline set',
+    timeLeft: '{days} d {hours} h left',
+    closed: 'Closed',
+    submitted: 'Recommended',
+    quota: 'Quota',
+    missing: 'Missing',
+    pending: 'Pending',
+    acceptedCount: 'Accepted',
+    returnedCount: 'Returned',
+    notSubmitted: 'Nothing recommended yet: {names}',
+    allSubmitted: 'Every sub-contest has recommended',
+    totals: 'Total',
+    unlimited: 'No cap',
+    state: {
+      recommended: 'Pending',
+      accepted: 'Accepted',
+      returned: 'Returned',
+      withdrawn: 'Withdrawn',
+    },
+    carried: {
+      title: 'Carried across from “{contest}”',
+      help: 'The team, members, advisors, organisations and latest files came with it: check them and confirm; you may still change them afterwards.',
+      confirm: 'Confirm',
+      confirmed: 'Confirmed ({at})',
+      done: 'Confirmed',
+    },
+  },
+}
+
+export default en
