@@ -66,6 +66,8 @@ export default {
     asked: 'Question sent.',
     hide: 'Hide',
     hideReason: 'Why is it hidden? (kept on the audit log)',
+    unhide: 'Show again',
+    unhideReason: 'Why is it shown again? (kept on the audit log)',
   },
   enums: {
     publisherApplicationStatus: { submitted: 'Submitted', approved: 'Approved', declined: 'Declined' },

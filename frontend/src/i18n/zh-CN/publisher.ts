@@ -66,6 +66,8 @@ export default {
     asked: '提问已提交。',
     hide: '屏蔽',
     hideReason: '请说明屏蔽原因（记入审计日志）',
+    unhide: '取消屏蔽',
+    unhideReason: '请说明取消屏蔽的原因（记入审计日志）',
   },
   enums: {
     publisherApplicationStatus: { submitted: '待审核', approved: '已通过', declined: '未通过' },
