@@ -151,7 +151,7 @@ catalogue.conflict(
 )
 catalogue.conflict(
     "publisher_reviewer_not_publisher",
-    _("{name} is not a publisher (发榜方) of this contest."),
+    _("{name} is not a publisher of this contest."),
 )
 catalogue.conflict(
     "publisher_reviewer_no_weight",

@@ -237,7 +237,7 @@ def test_only_a_publisher_of_the_contest_joins_and_only_with_a_weight(client_for
         409,
         "publisher_reviewer_not_publisher",
     )
-    assert body["message_en"] == "路人甲 is not a publisher (发榜方) of this contest."
+    assert body["message_en"] == "路人甲 is not a publisher of this contest."
     assert PanelMembership.objects.filter(reviewer_class=ReviewerClass.PUBLISHER).count() == 0
 
 
