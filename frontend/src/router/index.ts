@@ -50,6 +50,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/agreements/:id(\\d+)', name: 'agreement', component: () => import('@/views/agreement/AgreementDetail.vue'), props: true, meta: { auth: true } },
   { path: '/contests/:id(\\d+)/challenge-results', name: 'challenge-results', component: () => import('@/views/agreement/ChallengeResults.vue'), props: true },
   { path: '/contests/:id(\\d+)/agreement-statistics', name: 'agreement-statistics', component: () => import('@/views/agreement/AgreementStatistics.vue'), props: true, meta: { auth: true } },
+  { path: '/agreements/new', name: 'agreement-draft', component: () => import('@/views/agreement/AgreementDraft.vue'), props: (route) => ({ winner: String(route.query.winner ?? ''), contest: String(route.query.contest ?? '') }), meta: { auth: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 
