@@ -5228,6 +5228,8 @@ export interface components {
             readonly can_create_contest: boolean;
             readonly is_judge: boolean;
             readonly roles: components["schemas"]["ContestRoleBrief"][];
+            /** @description 揭榜挂帅: the person may see an agreement (the header links to /agreements). */
+            readonly has_agreements: boolean;
         };
         /**
          * @description * `captain` - 队长 Captain
