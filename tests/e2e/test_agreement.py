@@ -3,6 +3,7 @@ the publisher accepts it, and the organiser records the 验收 decision against 
 stage's published result. Screenshots in Chinese and English (desktop)."""
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -251,13 +252,12 @@ def test_agreement_draft_in_english_on_a_phone(live_server, new_page, final_winn
     base = live_server.url
     page = new_page(phone=True)
     _english(page, base)
-    login(
-        page,
-        base,
-        login=w["organiser"].email,
-        password=PASSWORD,
-        next_path=f"/agreements/new?contest={w['contest'].pk}&winner={winner.pk}",
-    )
+    # the phone header has no user name to wait for: log in and wait for the form itself
+    target = quote(f"/agreements/new?contest={w['contest'].pk}&winner={winner.pk}", safe="")
+    page.goto(f"{base}/login?next={target}")
+    field(page, "login-login").fill(w["organiser"].email)
+    field(page, "login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("agreement-draft")).to_contain_text("慧眼团队")
     field(page, "draft-milestone-0-share").fill("70")
     expect(page.get_by_test_id("draft-sum-error")).to_have_text(
