@@ -4,20 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('judging', '0006_result_state_freshness'),
+        ("judging", "0006_result_state_freshness"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='panelmembership',
-            name='reviewer_class',
-            field=models.CharField(choices=[('expert', '评审专家 Expert'), ('publisher', '发榜方 Publisher')], default='expert', max_length=16, verbose_name='评审类别 Reviewer class'),
+            model_name="panelmembership",
+            name="reviewer_class",
+            field=models.CharField(
+                choices=[("expert", "评审专家 Expert"), ("publisher", "发榜方 Publisher")],
+                default="expert",
+                max_length=16,
+                verbose_name="评审类别 Reviewer class",
+            ),
         ),
         migrations.AddField(
-            model_name='resultsettings',
-            name='publisher_weight',
-            field=models.DecimalField(decimal_places=2, default=0, help_text="评榜: the share of the score the challenge's publisher gives (0: none).", max_digits=5, verbose_name='发榜方评分权重 Publisher weight (%)'),
+            model_name="resultsettings",
+            name="publisher_weight",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=0,
+                help_text="评榜: the share of the score the challenge's publisher gives (0: none).",
+                max_digits=5,
+                verbose_name="发榜方评分权重 Publisher weight (%)",
+            ),
         ),
     ]
