@@ -45,3 +45,16 @@ class PublisherAssignmentSummarySerializer(serializers.Serializer):
     conflicts = serializers.IntegerField(
         help_text="Pairs left out: the publisher conflicts (回避)."
     )
+
+
+class PublisherCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    real_name = serializers.CharField()
+    organisation_name = serializers.CharField()
+
+
+class PublisherReviewersSerializer(serializers.Serializer):
+    reviewers = PublisherReviewerSerializer(many=True)
+    candidates = PublisherCandidateSerializer(
+        many=True, help_text="Publishers of the contest not on this stage's panel yet."
+    )

@@ -11,9 +11,12 @@ from api.serializers.publisher_review import (
     PublisherAssignmentSummarySerializer,
     PublisherReviewerInviteSerializer,
     PublisherReviewerSerializer,
+    PublisherReviewersSerializer,
     PublisherWeightSerializer,
 )
 from api.views.assignment import StageScopedMixin
+from contest.enums import ContestRoleKind
+from contest.models import ContestRole
 from judging.enums import ReviewerClass
 from judging.models import PanelMembership
 from judging.services import publisher_review as services
@@ -46,17 +49,29 @@ class PublisherWeightView(StageScopedMixin, APIView):
 
 
 class PublisherReviewerView(StageScopedMixin, APIView):
-    @extend_schema(responses=PublisherReviewerSerializer(many=True))
+    @extend_schema(responses=PublisherReviewersSerializer)
     def get(self, request, stage_id):
-        """The stage's publisher reviewers and whether they signed the declaration."""
+        """The stage's publisher reviewers (signed or not) and the contest's publishers who
+        could be invited."""
+        stage = self.get_stage()
         rows = (
-            PanelMembership.objects.filter(
-                stage=self.get_stage(), reviewer_class=ReviewerClass.PUBLISHER
-            )
+            PanelMembership.objects.filter(stage=stage, reviewer_class=ReviewerClass.PUBLISHER)
             .select_related("judge")
             .order_by("pk")
         )
-        return Response(PublisherReviewerSerializer(rows, many=True).data)
+        on_panel = PanelMembership.objects.filter(stage=stage).values("judge_id")
+        candidates = [
+            {"id": user_id, "real_name": name, "organisation_name": organisation}
+            for user_id, name, organisation in ContestRole.objects.filter(
+                contest=stage.contest, role=ContestRoleKind.PUBLISHER
+            )
+            .exclude(user_id__in=on_panel)
+            .order_by("user__real_name", "user_id")
+            .values_list("user_id", "user__real_name", "organisation__name")
+        ]
+        return Response(
+            PublisherReviewersSerializer({"reviewers": rows, "candidates": candidates}).data
+        )
 
     @extend_schema(
         request=PublisherReviewerInviteSerializer, responses={201: PublisherReviewerSerializer}

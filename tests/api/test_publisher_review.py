@@ -319,3 +319,24 @@ def test_aggregation_weights_classes_per_method():
 def test_weighted_stages_take_the_full_path():
     assert update_supported(normalise=False, tie_breaks=(), weighted=False) is True
     assert update_supported(normalise=False, tie_breaks=(), weighted=True) is False
+
+
+def test_reviewers_and_candidates_listed_for_organisers(client_for, world):
+    url = f"/api/stages/{world['stage'].pk}/publisher-reviewers/"
+    body = client_for(world["organiser"]).get(url).json()
+    assert body == {
+        "reviewers": [],
+        "candidates": [
+            {
+                "id": world["publisher"].pk,
+                "real_name": "发榜方王工",
+                "organisation_name": "智造装备集团有限公司",
+            }
+        ],
+    }
+    _publisher_joins(client_for, world)
+    body = client_for(world["organiser"]).get(url).json()
+    assert body["candidates"] == []
+    assert [(r["judge_name"], r["status"]) for r in body["reviewers"]] == [
+        ("发榜方王工", "accepted")
+    ]

@@ -3028,8 +3028,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The stage's publisher reviewers and whether they signed the declaration. */
-        get: operations["stages_publisher_reviewers_list"];
+        /**
+         * @description The stage's publisher reviewers (signed or not) and the contest's publishers who
+         *     could be invited.
+         */
+        get: operations["stages_publisher_reviewers_retrieve"];
         put?: never;
         /** @description Invite a publisher of the contest as a publisher reviewer (the stage needs a weight). */
         post: operations["stages_publisher_reviewers_create"];
@@ -6471,6 +6474,11 @@ export interface components {
             /** @description Pairs left out: the publisher conflicts (回避). */
             conflicts: number;
         };
+        PublisherCandidate: {
+            id: number;
+            real_name: string;
+            organisation_name: string;
+        };
         /** @description A challenge in the publisher's workspace: its contest and the questions left to answer. */
         PublisherChallenge: {
             readonly id: number;
@@ -6554,6 +6562,11 @@ export interface components {
         };
         PublisherReviewerInviteRequest: {
             user: number;
+        };
+        PublisherReviewers: {
+            reviewers: components["schemas"]["PublisherReviewer"][];
+            /** @description Publishers of the contest not on this stage's panel yet. */
+            candidates: components["schemas"]["PublisherCandidate"][];
         };
         PublisherWeight: {
             /**
@@ -23063,7 +23076,7 @@ export interface operations {
             };
         };
     };
-    stages_publisher_reviewers_list: {
+    stages_publisher_reviewers_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -23079,7 +23092,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublisherReviewer"][];
+                    "application/json": components["schemas"]["PublisherReviewers"];
                 };
             };
             /** @description Invalid input (`invalid`, `parse_error` or a domain code). */
