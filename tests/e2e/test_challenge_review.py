@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import PASSWORD, judging_stage, make_user, score_everything, shot
-from .helpers import confirm_dialog, field, login
+from .helpers import confirm_dialog, field, login, pick, toast
 
 pytestmark = pytest.mark.browser
 
@@ -97,3 +97,44 @@ def test_publisher_scores_its_own_challenge_with_its_weight(live_server, new_pag
     )
     finals = dict(EntryResult.objects.filter(stage=stage).values_list("entry_id", "final_score"))
     assert finals == {own.pk: expected_own, other.pk: expert_other.quantize(Decimal("0.0001"))}
+
+
+def test_organiser_sets_the_weight_and_invites_a_publisher(live_server, new_page, world):
+    from contest.enums import ContestRoleKind
+    from contest.models import ContestRole
+    from judging.models import PanelMembership, ResultSettings
+
+    challenge = world.challenges[0]
+    publisher = make_user("fabang@example.com", "李发榜")
+    ContestRole.objects.create(
+        contest=world.contest,
+        user=publisher,
+        role=ContestRoleKind.PUBLISHER,
+        organisation=challenge.publisher,
+    )
+    base = live_server.url
+    page = new_page()
+    login(
+        page,
+        base,
+        login=world.organiser.email,
+        password=PASSWORD,
+        next_path=f"/organiser/contests/{world.contest.pk}?tab=challenges",
+    )
+    setup = page.get_by_test_id("publisher-review-setup")
+    expect(setup).to_contain_text("发榜方评榜")
+    # no weight yet: inviting is refused, in Chinese
+    pick(page, "publisher-invitee", "李发榜（省人民医院）")
+    page.get_by_test_id("publisher-invite").click()
+    expect(page.get_by_test_id("publisher-review-error")).to_contain_text(
+        "请先设置本阶段的发榜方评分权重，再邀请发榜方参与评审。"
+    )
+    field(page, "publisher-weight").fill("30")
+    page.get_by_test_id("publisher-weight-save").click()
+    toast(page, "已保存")
+    page.get_by_test_id("publisher-invite").click()
+    expect(page.get_by_test_id("publisher-reviewers")).to_contain_text("李发榜 · 已邀请，尚未签署")
+    shot(page, "desktop-publisher-review-setup-zh")
+    stage = world.stages[0]
+    assert str(ResultSettings.objects.get(stage=stage).publisher_weight) == "30.00"
+    assert PanelMembership.objects.get(stage=stage, judge=publisher).reviewer_class == "publisher"
