@@ -108,6 +108,11 @@ from api.views.notification import (
 )
 from api.views.organisation import OrganisationViewSet
 from api.views.publisher_application import PublisherApplicationViewSet
+from api.views.publisher_review import (
+    PublisherAssignmentView,
+    PublisherReviewerView,
+    PublisherWeightView,
+)
 from api.views.readiness import ContestReadinessView
 from api.views.recommendation import (
     EntryCarryConfirmView,
@@ -459,6 +464,22 @@ urlpatterns = [
         "contests/<int:pk>/statistics/agreements/",
         AgreementStatisticsView.as_view(),
         name="agreement-statistics",
+    ),
+    # 评榜 by publishers: weight, publisher reviewers, their assignments (organisers)
+    path(
+        "stages/<int:stage_id>/publisher-weight/",
+        PublisherWeightView.as_view(),
+        name="stage-publisher-weight",
+    ),
+    path(
+        "stages/<int:stage_id>/publisher-reviewers/",
+        PublisherReviewerView.as_view(),
+        name="stage-publisher-reviewers",
+    ),
+    path(
+        "stages/<int:stage_id>/publisher-assignments/",
+        PublisherAssignmentView.as_view(),
+        name="stage-publisher-assignments",
     ),
     # The contest workspace: phases, checklist and next action (organisers)
     path("contests/<int:pk>/readiness/", ContestReadinessView.as_view(), name="contest-readiness"),

@@ -345,6 +345,7 @@ catalogue.invalid("asking_team_not_in_contest", _("The asking team belongs to an
 catalogue.invalid("question_text_required", _("Write the question."))
 catalogue.invalid("answer_required", _("Write the answer."))
 catalogue.conflict("question_hidden", _("The organisers hid this question; it cannot be answered."))
+catalogue.conflict("question_not_hidden", _("This question is not hidden."))
 catalogue.conflict(
     "takers_before_deadline",
     _("Who took the challenge is shown after its deadline ({deadline}, Beijing time)."),

@@ -62,6 +62,7 @@ CHALLENGES_2025 = [
     ("园区综合能源负荷预测", "日前负荷预测误差(MAPE)≤3%，支持 15 分钟粒度", "600000"),
     ("冷链物流温控数据可信追溯", "全程温度记录上链率 100%，篡改检出率 100%", "500000"),
     ("工业软件国产化替代（CAE 求解器）", "求解精度与国外商业软件偏差≤1%", "1200000"),
+    ("焊接机器人视觉引导", "焊缝跟踪精度≤0.2 mm，换型调试≤30 分钟", "400000"),
 ]
 ACCEPTANCE_CRITERIA = [
     {"key": "targets", "name": "指标达成", "weight": "60", "max_score": "10", "step": "0.5"},
@@ -155,8 +156,8 @@ def agreements(seed: DemoState) -> None:
         challenge_approve(actor=actor, challenge=challenge)
         challenges.append(challenge_publish(actor=actor, challenge=challenge))
 
-    leads = seed.companies[:2] + seed.universities[:1] + seed.institutes[:1]
-    captains = [seed.winner] + seed.bulk_people(3)
+    leads = seed.companies[:2] + seed.universities[:1] + seed.institutes[:1] + seed.companies[2:3]
+    captains = [seed.winner] + seed.bulk_people(4)
     teams = [
         _team(seed, contest, ch, f"{lead.name[:6]}攻关队", captain, lead)
         for ch, captain, lead in zip(challenges, captains, leads, strict=True)
@@ -164,7 +165,8 @@ def agreements(seed: DemoState) -> None:
 
     # results and their 公示, months ago; all final
     opened = seed.days(-150)
-    for challenge, team in zip(challenges[:3], teams[:3], strict=True):
+    won = [0, 1, 2, 4]  # the fourth challenge (index 3) is unfilled
+    for challenge, team in zip([challenges[i] for i in won], [teams[i] for i in won], strict=True):
         result = challenge_result_record(
             actor=actor,
             challenge=challenge,
@@ -286,8 +288,26 @@ def agreements(seed: DemoState) -> None:
     )
     _deliver(seed, third, 1, captain=teams[2].captain)
 
+    # 4. an agreement still being drafted: not signed yet
+    agreement_create(
+        actor=publisher,
+        winner=teams[4].awards.get().challenge_winner,
+        title="焊接机器人视觉引导 技术攻关任务书（草稿）",
+        starts_on=day(10),
+        ends_on=day(190),
+        milestones=[
+            {
+                "title": "视觉引导样机",
+                "due_on": day(80),
+                "share": "50",
+                "deliverables": "样机与测试报告",
+            },
+            {"title": "产线联调", "due_on": day(180), "share": "50", "deliverables": "联调报告"},
+        ],
+    )
+
     seed.agreement_contest = contest
-    seed.built.counts["agreements"] = 3
+    seed.built.counts["agreements"] = 4
     seed.built.counts["milestones_overdue"] = Milestone.objects.filter(
         agreement__contest=contest, overdue_flagged_on__isnull=False
     ).count()

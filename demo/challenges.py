@@ -208,6 +208,21 @@ def challenge_list(seed: DemoState) -> None:
     )
     seed.built.counts["challenge_teams"] = len(teams)
     _call_and_questions(seed, contest, published, teams)
+    _publisher_review(seed, contest)
+
+
+def _publisher_review(seed: DemoState, contest) -> None:
+    """评榜: the demo publisher reviews its own challenges' entries on the 揭榜方案评审 panel with
+    30 % of the score (set before the review window opens); it has signed the declaration, and
+    the organiser assigns it once entries are submitted (`publisher_assignments_create`)."""
+    from judging.services.panel import panel_accept
+    from judging.services.publisher_review import publisher_reviewer_invite, publisher_weight_set
+
+    stage = contest.stages.get(order=1)
+    publisher_weight_set(actor=seed.organiser, stage=stage, weight="30")
+    membership = publisher_reviewer_invite(actor=seed.organiser, stage=stage, user=seed.publisher)
+    panel_accept(actor=seed.publisher, membership=membership, declaration_accepted=True)
+    seed.built.counts["publisher_reviewers"] = 1
 
 
 # 征榜 applications still to decide, by organisations that want to publish

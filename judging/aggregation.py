@@ -290,6 +290,79 @@ def _aggregate(
     return counts, result, trimmed, fallback
 
 
+def _class_weights_check(
+    reviewer_classes: Mapping[Hashable, str] | None, class_weights: Mapping[str, Any] | None
+) -> list[tuple[str, float]]:
+    """[(class, weight)], experts ("") first, from the named classes' weights. Refused
+    (`aggregation.class_weight`) unless each named class has 0 < w and their sum is < 1."""
+    if not class_weights:
+        return [("", 1.0)]
+    named = []
+    for name, weight in class_weights.items():
+        w = float(weight)
+        if not (isinstance(name, str) and name and w > 0):
+            raise _invalid("class_weight", reviewer_class=str(name), weight=str(weight))
+        named.append((name, w))
+    expert = 1.0 - sum(w for _, w in named)
+    if not np.round(expert, 9) > 0:
+        raise _invalid("class_weight", reviewer_class="", weight=str(expert))
+    return [("", expert), *sorted(named)]
+
+
+def _review_classes(
+    parsed: ParsedReviews,
+    reviewer_classes: Mapping[Hashable, str] | None,
+    weights: list[tuple[str, float]],
+) -> np.ndarray:
+    """Per review: the index of its judge's class in `weights` (0: experts). A judge named
+    with a class that has no weight counts as an expert."""
+    code = {name: i for i, (name, _) in enumerate(weights)}
+    if len(weights) == 1 or not reviewer_classes:
+        return np.zeros(parsed.entry.size, dtype=np.int64)
+    of_judge = np.array(
+        [code.get(reviewer_classes.get(j, ""), 0) for j in parsed.judge_ids], dtype=np.int64
+    )
+    return of_judge[parsed.judge] if parsed.judge.size else np.zeros(0, dtype=np.int64)
+
+
+def _by_class(
+    entry: np.ndarray,
+    values: np.ndarray,
+    n_entries: int,
+    method: AggregationMethod,
+    trim_min_reviews: int,
+    review_class: np.ndarray,
+    weights: list[tuple[str, float]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_aggregate`, per reviewer class, combined with the classes' weights.
+
+    The stage's method (mean, trimmed mean, median) is applied within each class on its own;
+    an entry's score is then ``sum(w_c * a_c) / sum(w_c)`` over the classes that reviewed it.
+    With both classes: ``w * publisher + (1 - w) * experts``; with only one class's reviews,
+    that class's score alone (the weights are re-based on the classes present). Counts are of
+    every review; the trim flags are the experts' (class 0)."""
+    if len(weights) == 1:
+        return _aggregate(entry, values, n_entries, method, trim_min_reviews)
+    counts = np.bincount(entry, minlength=n_entries)
+    weighted = np.zeros(n_entries)
+    weight_present = np.zeros(n_entries)
+    trimmed = fallback = None
+    for c, (_, w) in enumerate(weights):
+        mask = review_class == c
+        _, aggregate, t, f = _aggregate(
+            entry[mask], values[mask], n_entries, method, trim_min_reviews
+        )
+        if c == 0:
+            trimmed, fallback = t, f
+        present = ~np.isnan(aggregate)
+        weighted[present] += w * aggregate[present]
+        weight_present[present] += w
+    result = np.full(n_entries, np.nan)
+    has = weight_present > 0
+    result[has] = weighted[has] / weight_present[has]
+    return counts, result, trimmed, fallback
+
+
 def _normalise(
     parsed: ParsedReviews, max_total: float
 ) -> tuple[np.ndarray, float, float, np.ndarray, np.ndarray, np.ndarray]:
@@ -470,6 +543,8 @@ def results_compute(
     normalise: bool = False,
     overrides: Mapping[Hashable, tuple[Any, str]] | None = None,
     tie_breaks: Sequence[TieBreakRule] = (),
+    reviewer_classes: Mapping[Hashable, str] | None = None,
+    class_weights: Mapping[str, Any] | None = None,
 ) -> StageResults:
     """Aggregate the stage's reviews per entry and rank the entries within their groups.
 
@@ -497,8 +572,13 @@ def results_compute(
     - ("panel", {entry_id: order}): smaller order first; entries not listed come after.
     Entries still equal share a rank (competition ranking 1, 2, 2, 4). Entries without a final
     score are unranked (rank None) and listed last.
+
+    Reviewer classes (评榜 by publishers): `reviewer_classes` maps judge id -> class name (e.g.
+    "publisher"); judges not named are experts (class ""). `class_weights` gives each named
+    class a fraction of the score (0 < w < 1; the experts get 1 - the sum). See `_by_class`.
     """
     method = AggregationMethod(method)
+    weights = _class_weights_check(reviewer_classes, class_weights)
     if trim_min_reviews < 3:
         raise _invalid("trim_min_reviews")
     max_total = float(max_total)
@@ -509,15 +589,18 @@ def results_compute(
     )
     n_entries = len(parsed.entry_ids)
 
-    counts, raw, trimmed, fallback = _aggregate(
-        parsed.entry, parsed.total, n_entries, method, trim_min_reviews
+    review_class = _review_classes(parsed, reviewer_classes, weights)
+    counts, raw, trimmed, fallback = _by_class(
+        parsed.entry, parsed.total, n_entries, method, trim_min_reviews, review_class, weights
     )
     normalised = None
     extra: dict[str, Any] = {}
     final = raw
     if normalise:
         values, overall_mean, overall_sd, j_counts, j_means, j_sds = _normalise(parsed, max_total)
-        _, normalised, _, _ = _aggregate(parsed.entry, values, n_entries, method, trim_min_reviews)
+        _, normalised, _, _ = _by_class(
+            parsed.entry, values, n_entries, method, trim_min_reviews, review_class, weights
+        )
         final = normalised
         extra = {
             "overall_mean": overall_mean,
@@ -605,11 +688,17 @@ def results_compute(
 # Incremental update
 
 
-def update_supported(*, normalise: bool, tie_breaks: Sequence[TieBreakRule]) -> bool:
+def update_supported(
+    *, normalise: bool, tie_breaks: Sequence[TieBreakRule], weighted: bool = False
+) -> bool:
     """Whether `results_update` gives what `results_compute` gives: an entry's score must depend
     on its own reviews only (no per-judge z-score) and the tie-break chain on no other entry's
-    reviews (the panel's order only; criterion means and first places need every review)."""
-    return not normalise and all(kind == TieBreakKind.PANEL for kind, _ in tie_breaks)
+    reviews (the panel's order only; criterion means and first places need every review).
+    `weighted` (a reviewer class has a weight, 评榜 by publishers): the incremental caller does
+    not pass the judges' classes, so such a stage takes the full path."""
+    return (
+        not weighted and not normalise and all(kind == TieBreakKind.PANEL for kind, _ in tie_breaks)
+    )
 
 
 def results_update(

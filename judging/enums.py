@@ -9,6 +9,14 @@ class PanelStatus(models.TextChoices):
     DECLINED = "declined", "已谢绝 Declined"
 
 
+class ReviewerClass(models.TextChoices):
+    """Who a panel member reviews as: an expert, or a challenge's publisher (评榜), whose scores
+    count with the stage's publisher weight (`ResultSettings.publisher_weight`)."""
+
+    EXPERT = "expert", "评审专家 Expert"
+    PUBLISHER = "publisher", "发榜方 Publisher"
+
+
 class ConflictSource(models.TextChoices):
     SAME_ORGANISATION = "same_organisation", "同单位 Same organisation"
     TEAM_MEMBER = "team_member", "团队成员 Member or advisor of the team"

@@ -136,6 +136,35 @@ catalogue.invalid("aggregation.duplicate_review", _("duplicate review"))
 catalogue.invalid("aggregation.tie_break", _("unknown tie-break rule"))
 catalogue.invalid("aggregation.trim_min_reviews", _("trim_min_reviews must be >= 3"))
 catalogue.invalid("aggregation.override_reason", _("an override needs a reason"))
+catalogue.invalid(
+    "aggregation.class_weight", _("reviewer class weights must be > 0 and add up to less than 1")
+)
+
+# 评榜 by publishers: the publisher as a reviewer class with an organiser-set weight
+catalogue.invalid(
+    "publisher_weight_invalid",
+    _("The publisher's weight is a percentage from 0 to 99.99 (0: publishers do not score)."),
+)
+catalogue.conflict(
+    "publisher_weight_locked",
+    _("Scoring of this stage has started: the publisher's weight is fixed."),
+)
+catalogue.conflict(
+    "publisher_reviewer_not_publisher",
+    _("{name} is not a publisher of this contest."),
+)
+catalogue.conflict(
+    "publisher_reviewer_no_weight",
+    _("Set the publisher's weight for this stage before adding publishers as reviewers."),
+)
+catalogue.conflict(
+    "publisher_reviewer_other_challenge",
+    _("A publisher reviews only the entries for its own organisation's challenges."),
+)
+catalogue.conflict(
+    "publisher_reviewers_none",
+    _("No publisher of this stage has accepted the panel declaration yet."),
+)
 
 # Promotion and recommendation: only entries submitted and not refused
 catalogue.conflict(

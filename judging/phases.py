@@ -24,6 +24,7 @@ review.submit            review_submit, reviews_submit_bulk (the review window i
                          review_closed; under correction only the named reviews)
 review.reopen            review_reopen
 results.settings         result_settings_update
+results.reviewer_weight  publisher_weight_set (评榜: before the review window opens)
 results.compute          ranking_compute
 results.override         panel_override_set, panel_override_remove
 results.publish          results_publish (first publication, or the corrected version)
@@ -58,6 +59,8 @@ ACTIONS: dict[str, frozenset[StagePhase]] = {
     "review.submit": _RESULTS_OPEN - {P.REVIEW_CLOSED},
     "review.reopen": _BEFORE_RESULTS,  # under a correction, the correction names the reviews
     "results.settings": _RESULTS_OPEN,
+    # 评榜: the publisher's weight is fixed once scoring starts
+    "results.reviewer_weight": frozenset({P.PREPARING, P.SUBMISSION_OPEN, P.SUBMISSION_CLOSED}),
     "results.compute": _RESULTS_OPEN,
     "results.override": _RESULTS_OPEN,
     "results.publish": _RESULTS_OPEN,

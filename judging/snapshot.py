@@ -14,7 +14,8 @@ Inputs (JSON): ``stage``, ``contest``, ``version``, ``max_total`` (string), ``co
 tie_break, outlier_threshold), ``entries`` ([entry, group_key, group_name, title, team, team_code,
 team_name] per ranked entry), ``reviews`` ([entry, judge, total, {criterion key: score}]; numbers
 as JSON floats, which round-trip exactly), ``overrides`` ([entry, score string or null,
-panel_order or null, reason]).
+panel_order or null, reason]). With a publisher weight (评榜): ``settings.publisher_weight``
+(percentage string) and ``publisher_judges`` (the judge ids reviewing as publishers).
 """
 
 from __future__ import annotations
@@ -54,6 +55,18 @@ def _tie_breaks(tie_break: list[dict], panel_order: dict) -> list[tuple]:
     return rules
 
 
+def _weighting(inputs: dict) -> dict:
+    """评榜 by publishers: ``settings.publisher_weight`` (a percentage string) and
+    ``publisher_judges`` (judge ids) are in the inputs only when the weight is set."""
+    weight = Decimal(inputs["settings"].get("publisher_weight") or 0)
+    if weight <= 0:
+        return {}
+    return {
+        "reviewer_classes": dict.fromkeys(inputs.get("publisher_judges", []), "publisher"),
+        "class_weights": {"publisher": weight / 100},
+    }
+
+
 def snapshot_rows_from_inputs(inputs: dict) -> list[dict]:
     """The published rows: the ranking recomputed from the inputs, in ranking order (group key,
     rank, unranked last, entry id)."""
@@ -78,6 +91,7 @@ def snapshot_rows_from_inputs(inputs: dict) -> list[dict]:
         normalise=settings["normalise"],
         overrides=overrides,
         tie_breaks=_tie_breaks(settings["tie_break"], panel_order),
+        **_weighting(inputs),
     )
     rows = []
     for r in computed.entries.values():

@@ -32,6 +32,9 @@ class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     can_create_contest = serializers.SerializerMethodField()
     is_judge = serializers.SerializerMethodField()
+    has_agreements = serializers.SerializerMethodField(
+        help_text="揭榜挂帅: the person may see an agreement (the header links to /agreements)."
+    )
 
     class Meta:
         model = User
@@ -50,6 +53,7 @@ class MeSerializer(serializers.ModelSerializer):
             "can_create_contest",
             "is_judge",
             "roles",
+            "has_agreements",
         ]
 
     def get_can_create_contest(self, user) -> bool:
@@ -57,6 +61,11 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_is_judge(self, user) -> bool:
         return user.panel_memberships.exists()
+
+    def get_has_agreements(self, user) -> bool:
+        from awards.selectors import agreements_visible
+
+        return agreements_visible(user=user).exists()
 
     @extend_schema_field(ContestRoleBriefSerializer(many=True))
     def get_roles(self, user) -> list[dict]:

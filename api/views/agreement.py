@@ -300,32 +300,42 @@ class AcceptanceReviewViewSet(viewsets.GenericViewSet):
         return Response(AcceptanceReviewSerializer(review).data)
 
 
-class DeliverableFileView(APIView):
+class AgreementFileView(APIView):
+    """One stored file of an agreement (a deliverable, a payment's proof), for whoever may see
+    the agreement; anyone else gets 404. Subclasses name the model, the path from it to the
+    agreement and how to read the file, its type and its name."""
+
+    permission_classes = [Authenticated]
+    model = None
+    agreement_path = ""
+
+    def file_of(self, row) -> tuple:
+        """(file field, content type, download name)"""
+        raise NotImplementedError
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        agreements = awards_selectors.agreements_visible(user=request.user)
+        rows = self.model.objects.filter(**{f"{self.agreement_path}__in": agreements.values("pk")})
+        field, content_type, name = self.file_of(get_object_or_404(rows, pk=pk))
+        return attachment(FileResponse(field.open("rb"), content_type=content_type), name)
+
+
+class DeliverableFileView(AgreementFileView):
     """A deliverable, for whoever may see its agreement."""
 
-    permission_classes = [Authenticated]
+    model = MilestoneDeliverable
+    agreement_path = "milestone__agreement"
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        agreements = awards_selectors.agreements_visible(user=request.user)
-        deliverable = get_object_or_404(
-            MilestoneDeliverable.objects.filter(milestone__agreement__in=agreements.values("pk")),
-            pk=pk,
-        )
-        response = FileResponse(deliverable.file.open("rb"), content_type=deliverable.content_type)
-        return attachment(response, deliverable.original_name)
+    def file_of(self, row):
+        return row.file, row.content_type, row.original_name
 
 
-class PaymentProofView(APIView):
+class PaymentProofView(AgreementFileView):
     """A payment's proof, for whoever may see its agreement."""
 
-    permission_classes = [Authenticated]
+    model = Payment
+    agreement_path = "milestone__agreement"
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        agreements = awards_selectors.agreements_visible(user=request.user)
-        payment = get_object_or_404(
-            Payment.objects.filter(milestone__agreement__in=agreements.values("pk")), pk=pk
-        )
-        response = FileResponse(payment.proof.open("rb"), content_type="application/octet-stream")
-        return attachment(response, payment.proof_name)
+    def file_of(self, row):
+        return row.proof, "application/octet-stream", row.proof_name

@@ -40,6 +40,7 @@ class ChallengeQuestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     rules = {
         "answer": "contest.answer_question",
         "hide": "contest.moderate_question",
+        "unhide": "contest.moderate_question",
     }
 
     def get_queryset(self):
@@ -96,3 +97,9 @@ class ChallengeQuestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def hide(self, request, pk=None):
         """Organiser: hide a question from teams and the public, with a reason (it is kept)."""
         return self._step(request, pk, QuestionHideSerializer, services.question_hide)
+
+    @extend_schema(request=QuestionHideSerializer, responses=ChallengeQuestionSerializer)
+    @action(detail=True, methods=["post"])
+    def unhide(self, request, pk=None):
+        """Organiser: show a hidden question again, with a reason (audited)."""
+        return self._step(request, pk, QuestionHideSerializer, services.question_unhide)

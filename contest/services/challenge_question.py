@@ -99,3 +99,29 @@ def question_hide(*, actor, question: ChallengeQuestion, reason: str) -> Challen
         data={"challenge": question.challenge.code},
     )
     return question
+
+
+@transaction.atomic
+def question_unhide(*, actor, question: ChallengeQuestion, reason: str) -> ChallengeQuestion:
+    """The organiser shows a hidden question again, with a reason; the earlier hiding and its
+    reason stay on the audit chain (`challenge_question.unhide` names both)."""
+    permission_require(actor, "contest.moderate_question", question)
+    if not reason.strip():
+        raise error("reason_required", fields={"reason": ["reason_required"]})
+    question = _locked(question)
+    if not question.hidden_by_moderator:
+        raise error("question_not_hidden")
+    hidden_reason = question.hidden_reason
+    question.hidden_by_moderator = False
+    question.hidden_reason = ""
+    question.hidden_by = None
+    question.save(update_fields=["hidden_by_moderator", "hidden_reason", "hidden_by"])
+    decision_record(
+        contest=question.challenge.contest_id,
+        actor=actor,
+        action="challenge_question.unhide",
+        subject=question,
+        reason=reason.strip(),
+        data={"challenge": question.challenge.code, "hidden_reason": hidden_reason},
+    )
+    return question

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from judging.enums import PanelStatus
+from judging.enums import PanelStatus, ReviewerClass
 
 
 class JudgeProfile(models.Model):
@@ -41,6 +41,12 @@ class PanelMembership(models.Model):
     )
     status = models.CharField(
         max_length=16, choices=PanelStatus.choices, default=PanelStatus.INVITED
+    )
+    reviewer_class = models.CharField(
+        "评审类别 Reviewer class",
+        max_length=16,
+        choices=ReviewerClass.choices,
+        default=ReviewerClass.EXPERT,
     )
     is_chair = models.BooleanField("评审组长 Chair", default=False)
     min_load = models.PositiveIntegerField("最少评审数 Min load", default=0)

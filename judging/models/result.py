@@ -31,6 +31,13 @@ class ResultSettings(models.Model):
         help_text='Ordered rules: [{"rule": "criterion", "key": "innovation"}, {"rule": "first_places"}, {"rule": "panel"}]',
     )
     outlier_threshold = models.DecimalField(max_digits=5, decimal_places=2, default=20)
+    publisher_weight = models.DecimalField(
+        "发榜方评分权重 Publisher weight (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        help_text="评榜: the share of the score the challenge's publisher gives (0: none).",
+    )
 
     class Meta:
         verbose_name = "成绩规则 Result settings"

@@ -37,7 +37,25 @@ def judge_usccs(*, judge) -> set[str]:
         .objects.filter(pk=judge.pk, organisation__isnull=False)
         .values_list("organisation__uscc", flat=True)
     )
+    usccs.update(_publisher_usccs(judge_ids=[judge.pk]).get(judge.pk, ()))
     return {u for u in usccs if u}
+
+
+def _publisher_usccs(*, judge_ids) -> dict[int, set[str]]:
+    """评榜: the organisations a person publishes challenges for (`ContestRole` publisher, any
+    contest) are theirs too, so a publisher never scores an entrant of its own organisation."""
+    from contest.enums import ContestRoleKind
+    from contest.models import ContestRole
+
+    found: dict[int, set[str]] = {}
+    for user_id, uscc in (
+        ContestRole.objects.filter(user_id__in=judge_ids, role=ContestRoleKind.PUBLISHER)
+        .order_by()
+        .values_list("user_id", "organisation__uscc")
+    ):
+        if uscc:
+            found.setdefault(user_id, set()).add(uscc)
+    return found
 
 
 @dataclass
@@ -235,6 +253,8 @@ def conflicted_review_ids(
             .values_list("pk", "organisation__uscc")
         ):
             judge_usccs_of.setdefault(user_id, set()).add(uscc)
+        for user_id, usccs in _publisher_usccs(judge_ids=chunk).items():
+            judge_usccs_of.setdefault(user_id, set()).update(usccs)
     contestants = {
         user_id
         for user_id in TeamMember.objects.filter(contest=contest, user_id__in=judge_ids)

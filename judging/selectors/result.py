@@ -108,6 +108,12 @@ def result_settings_dict(settings: ResultSettings) -> dict:
         "scope": settings.scope,
         "tie_break": settings.tie_break,
         "outlier_threshold": str(settings.outlier_threshold),
+        # 评榜 by publishers: only when set, so snapshots without it keep their form
+        **(
+            {"publisher_weight": str(settings.publisher_weight)}
+            if settings.publisher_weight
+            else {}
+        ),
     }
 
 
@@ -438,7 +444,13 @@ def snapshot_inputs(
         team = row.entry.team
         name = names.get(group_key, group_key)
         entries.append([entry_id, group_key, name, row.entry.title, team.pk, team.code, team.name])
+    from judging.selectors.panel import publisher_judge_ids
+
+    weighting = (
+        {"publisher_judges": publisher_judge_ids(stage=stage)} if settings.publisher_weight else {}
+    )
     return {
+        **weighting,
         "stage": stage.pk,
         "contest": stage.contest_id,
         "version": version,

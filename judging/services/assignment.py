@@ -337,6 +337,9 @@ def _check_pair(*, stage: Stage, entry: Entry, judge, load_extra: int = 1) -> Pa
     )
     if membership is None:
         raise error("judge_not_on_panel", fields={"judge": ["judge_not_on_panel"]})
+    from judging.services.publisher_review import publisher_pair_check  # imports this module
+
+    publisher_pair_check(membership=membership, entry=entry)
     team = entry.team
     if conflict_exists(judge=judge, team=team):
         reasons = [str(r) for r in conflict_reasons(judge=judge, team=team)]
@@ -346,7 +349,7 @@ def _check_pair(*, stage: Stage, entry: Entry, judge, load_extra: int = 1) -> Pa
             reasons="、".join(reasons),
             details={"reasons": reasons},
         )
-    if stage.kind != StageKind.ROADSHOW:
+    if stage.kind != StageKind.ROADSHOW and membership.reviewer_class != "publisher":
         has_track_panel = (
             team.track_id is not None
             and PanelMembership.objects.filter(

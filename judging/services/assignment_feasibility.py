@@ -21,7 +21,7 @@ from judging.assignment_solver import (
     JudgeNode,
     assignment_check,
 )
-from judging.enums import AssignmentMode, AssignmentSource, PanelStatus
+from judging.enums import AssignmentMode, AssignmentSource, PanelStatus, ReviewerClass
 from judging.errors import error
 from judging.models import Assignment, JudgeProfile, PanelMembership
 from judging.selectors.conflict import conflicted_teams
@@ -40,6 +40,8 @@ class StageProblem:
 def accepted_panel(stage: Stage) -> list[PanelMembership]:
     return list(
         PanelMembership.objects.filter(stage=stage, status=PanelStatus.ACCEPTED)
+        # publishers (评榜) review their own challenges' entries only, assigned apart
+        .exclude(reviewer_class=ReviewerClass.PUBLISHER)
         .select_related("judge", "track")
         .order_by("id")
     )
@@ -83,7 +85,12 @@ def forbidden_pairs(
 def _kept_assignments(stage: Stage, mode: str = AssignmentMode.FULL) -> QuerySet[Assignment]:
     """Assignments a run keeps: a full run keeps manual ones and any with a review (draft or
     submitted) and replaces the rest; a top-up keeps every one."""
-    kept = Assignment.objects.filter(stage=stage)
+    kept = Assignment.objects.filter(stage=stage).exclude(
+        # a publisher's reviews (评榜) are not the experts' k per entry
+        judge_id__in=PanelMembership.objects.filter(
+            stage=stage, reviewer_class=ReviewerClass.PUBLISHER
+        ).values("judge_id")
+    )
     if mode == AssignmentMode.TOP_UP:
         return kept
     return kept.filter(Q(source=AssignmentSource.MANUAL) | Q(review__isnull=False))

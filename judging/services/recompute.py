@@ -333,7 +333,9 @@ def _ranking_update(*, stage: Stage, entry_ids: list[int]) -> RankingSummary | N
             if order is not None:
                 panel_order[entry_id] = order
         rules = _tie_break_rules(tie_break, panel_order)
-        if not update_supported(normalise=settings.normalise, tie_breaks=rules):
+        if not update_supported(
+            normalise=settings.normalise, tie_breaks=rules, weighted=bool(settings.publisher_weight)
+        ):
             return None
         stored = {row[0]: row for row in stored_result_rows(stage=stage)}
         if not stored:

@@ -41,6 +41,7 @@ from judging.selectors import (
     stage_scoring_data,
     tie_break_criteria,
 )
+from judging.selectors.panel import publisher_judge_ids
 from judging.selectors.result import result_settings_dict, snapshot_inputs
 from judging.services.audit import audit_record
 from judging.signals import snapshot_published
@@ -92,6 +93,19 @@ def tie_break_check(tie_break, *, stage: Stage | None = None) -> list[dict]:
                 details={"unknown": unknown},
             )
     return clean
+
+
+def reviewer_weighting(*, stage: Stage, settings: ResultSettings) -> dict:
+    """`results_compute`'s reviewer classes and weights for the stage (评榜 by publishers): the
+    panel's publisher members count with `settings.publisher_weight` (a percentage), the
+    experts with the rest. Empty (no weighting) while the weight is 0."""
+    weight = settings.publisher_weight or Decimal(0)
+    if weight <= 0:
+        return {}
+    return {
+        "reviewer_classes": dict.fromkeys(publisher_judge_ids(stage=stage), "publisher"),
+        "class_weights": {"publisher": weight / 100},
+    }
 
 
 def _tie_break_invalid() -> DomainError:
@@ -194,6 +208,7 @@ def _ranking_compute(*, stage: Stage, actor) -> RankingSummary:
             normalise=settings.normalise,
             overrides=overrides,
             tie_breaks=_tie_break_rules(tie_break, panel_order),
+            **reviewer_weighting(stage=stage, settings=settings),
         )
         now = timezone.now()
         rows = [

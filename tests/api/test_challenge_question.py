@@ -181,3 +181,37 @@ def test_the_organiser_hides_and_the_publisher_cannot(client_for, challenge, org
     assert response.json()["hidden_by_moderator"] is True
     assert response.json()["hidden_reason"] == "含联系方式广告"
     assert question.pk not in ids(client_for(question.asker).get(URL))
+
+
+def test_the_organiser_unhides_with_a_reason_audited(client_for, challenge, organiser, publisher):
+    from judging.models import AuditLog
+
+    question = ChallengeQuestionFactory(challenge=challenge)
+    client_for(organiser).post(
+        f"{URL}{question.pk}/hide/", {"reason": "含联系方式广告"}, format="json"
+    )
+    url = f"{URL}{question.pk}/unhide/"
+    assert_error(
+        client_for(publisher).post(url, {"reason": "x"}, format="json"), 403, "not_permitted"
+    )
+    body = assert_error(
+        client_for(organiser).post(url, {"reason": " "}, format="json"), 400, "reason_required"
+    )
+    assert body["fields"] == {"reason": ["reason_required"]}
+    question.refresh_from_db()
+    assert question.hidden_by_moderator is True
+    response = client_for(organiser).post(url, {"reason": "误判，已核实"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["hidden_by_moderator"] is False
+    assert response.json()["hidden_reason"] == ""
+    assert question.pk in ids(client_for(question.asker).get(URL))
+    row = AuditLog.objects.filter(action="challenge_question.unhide").get()
+    assert row.reason == "误判，已核实"
+    assert row.data["hidden_reason"] == "含联系方式广告"
+    body = assert_error(
+        client_for(organiser).post(url, {"reason": "再来一次"}, format="json"),
+        409,
+        "question_not_hidden",
+    )
+    assert body["message_en"] == "This question is not hidden."
+    assert body["message_zh"] == "该问题未被屏蔽。"

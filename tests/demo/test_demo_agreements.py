@@ -20,17 +20,26 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_builds_agreements_in_progress(client_for):
     call_command("seed_demo", "--small", stdout=io.StringIO())
     agreements = Agreement.objects.filter(contest__code=AGREEMENT_CODE)
-    assert agreements.count() == 3
-    assert set(agreements.values_list("status", flat=True)) == {AgreementStatus.IN_PROGRESS}
+    assert agreements.count() == 4
+    assert sorted(agreements.values_list("status", flat=True)) == [
+        AgreementStatus.DRAFT,
+        AgreementStatus.IN_PROGRESS,
+        AgreementStatus.IN_PROGRESS,
+        AgreementStatus.IN_PROGRESS,
+    ]
+    draft = agreements.get(status=AgreementStatus.DRAFT)
+    assert draft.title == "焊接机器人视觉引导 技术攻关任务书（草稿）"
+    assert draft.signed_on is None
     results = ChallengeResult.objects.filter(contest__code=AGREEMENT_CODE)
     assert sorted(results.values_list("outcome", flat=True)) == [
         "unfilled",
         "winners",
         "winners",
         "winners",
+        "winners",
     ]
     assert {r.notice.status for r in results} == {"final"}
-    milestones = Milestone.objects.filter(agreement__in=agreements)
+    milestones = Milestone.objects.filter(agreement__in=agreements).exclude(agreement=draft)
     assert milestones.filter(status=MilestoneStatus.ACCEPTED).count() == 3
     assert milestones.filter(status=MilestoneStatus.SUBMITTED).count() == 1
     overdue = milestones.filter(overdue_flagged_on__isnull=False)
@@ -48,8 +57,8 @@ def test_seed_demo_builds_agreements_in_progress(client_for):
         rows = body["results"] if isinstance(body, dict) else body
         return sorted(r["title"] for r in rows)
 
-    assert len(listed(ORGANISER_EMAIL)) == 3
-    assert len(listed(PUBLISHER_EMAIL)) == 3
+    assert len(listed(ORGANISER_EMAIL)) == 4
+    assert len(listed(PUBLISHER_EMAIL)) == 4
     assert listed(WINNER_EMAIL) == ["高速产线表面缺陷智能检测 技术攻关任务书"]
     expert = review.entry.assignments.get().judge
     assert listed(expert.email) == ["园区综合能源负荷预测 技术攻关任务书"]
@@ -59,3 +68,18 @@ def test_seed_demo_builds_agreements_in_progress(client_for):
     detail = client_for(winner).get(f"/api/agreements/{first.pk}/").json()
     assert [m["overdue"] for m in detail["milestones"]] == [False, True, False]
     assert detail["milestones"][0]["paid"] == "240000.00"
+
+
+def test_seed_demo_has_the_publisher_reviewing_with_a_weight():
+    """评榜: the demo publisher is on the 2026 揭榜挂帅 review panel as a publisher, signed, with
+    30 % of the score set before the review window opens."""
+    from demo.logins import CHALLENGE_CODE
+    from judging.models import PanelMembership, ResultSettings
+
+    call_command("seed_demo", "--small", stdout=io.StringIO())
+    publisher = User.objects.get(email=PUBLISHER_EMAIL)
+    membership = PanelMembership.objects.get(stage__contest__code=CHALLENGE_CODE, judge=publisher)
+    assert (membership.reviewer_class, membership.status) == ("publisher", "accepted")
+    assert membership.declaration_accepted_at is not None
+    settings = ResultSettings.objects.get(stage=membership.stage)
+    assert str(settings.publisher_weight) == "30.00"

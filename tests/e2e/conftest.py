@@ -121,6 +121,55 @@ def uscc(serial: int) -> str:
     return first17 + uscc_check_character(first17)
 
 
+def organiser_create():
+    """The e2e organiser login (organiser@example.com, 王组委, staff)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        email="organiser@example.com", password=PASSWORD, real_name="王组委", is_staff=True
+    )
+
+
+def challenge_contest_open(
+    *, organiser, code: str, name: str, stages: list[dict], prepare=None, **fields
+):
+    """A 揭榜挂帅 contest (2026, 江苏), published and open for registration from yesterday for
+    30 days, built through the services: `fields` are further `contest_create` fields (a call
+    window, entrant kinds…), `prepare(contest)` runs before publishing (tracks, groups) and its
+    result is returned, `stages` are `stage_create` fields in order. Returns (contest, what
+    `prepare` returned, the stages). Used by `world` and by tests/e2e/test_publisher.py."""
+    from django.utils import timezone
+
+    from contest.enums import ContestKind
+    from contest.services.contest import (
+        contest_create,
+        contest_publish,
+        contest_registration_open,
+        stage_create,
+    )
+
+    now = timezone.now()
+    values = {
+        "edition": "2026",
+        "year": 2026,
+        "region": "江苏",
+        "registration_opens_at": now - timedelta(days=1),
+        "registration_closes_at": now + timedelta(days=30),
+        **fields,
+    }
+    contest = contest_create(
+        actor=organiser, code=code, name=name, kind=ContestKind.CHALLENGE_LIST, **values
+    )
+    prepared = prepare(contest) if prepare else None
+    made = [
+        stage_create(actor=organiser, contest=contest, order=i, **stage)
+        for i, stage in enumerate(stages, start=1)
+    ]
+    contest = contest_publish(actor=organiser, contest=contest)
+    contest = contest_registration_open(actor=organiser, contest=contest)
+    return contest, prepared, made
+
+
 @dataclass
 class World:
     organiser: object
@@ -149,7 +198,6 @@ def world(transactional_db) -> World:
     from contest.services.contest import (
         contest_create,
         contest_publish,
-        contest_registration_open,
         group_create,
         stage_create,
         track_create,
@@ -159,56 +207,45 @@ def world(transactional_db) -> World:
 
     User = get_user_model()
     now = timezone.now()
-    organiser = User.objects.create_user(
-        email="organiser@example.com", password=PASSWORD, real_name="王组委", is_staff=True
-    )
-    contest = contest_create(
-        actor=organiser,
+    organiser = organiser_create()
+
+    def tracks_and_groups(contest):
+        made_tracks = {
+            name: track_create(actor=organiser, contest=contest, code=code, name=name, order=i)
+            for i, (code, name) in enumerate(
+                [("industry", "工业制造"), ("health", "医疗健康"), ("green", "绿色低碳")]
+            )
+        }
+        made_groups = {
+            name: group_create(actor=organiser, contest=contest, code=code, name=name, order=i)
+            for i, (code, name) in enumerate([("startup", "初创组"), ("growth", "成长组")])
+        }
+        return made_tracks, made_groups
+
+    contest, (tracks, groups), stages = challenge_contest_open(
+        organiser=organiser,
         code="jbgs-2026",
         name="2026 揭榜挂帅专项赛",
-        kind=ContestKind.CHALLENGE_LIST,
-        edition="2026",
-        year=2026,
-        region="江苏",
         description="面向产业真实需求张榜招贤。",
-        registration_opens_at=now - timedelta(days=1),
-        registration_closes_at=now + timedelta(days=30),
         team_size_min=2,
         team_size_max=5,
         entrant_kinds=["person", "enterprise", "university"],
+        prepare=tracks_and_groups,
+        stages=[
+            {
+                "name": "初赛",
+                "kind": StageKind.ONLINE_REVIEW,
+                "submission_opens_at": now - timedelta(days=1),
+                "submission_closes_at": now + timedelta(days=10),
+            },
+            {
+                "name": "决赛",
+                "kind": StageKind.ROADSHOW,
+                "submission_opens_at": now + timedelta(days=40),
+                "submission_closes_at": now + timedelta(days=50),
+            },
+        ],
     )
-    tracks = {
-        name: track_create(actor=organiser, contest=contest, code=code, name=name, order=i)
-        for i, (code, name) in enumerate(
-            [("industry", "工业制造"), ("health", "医疗健康"), ("green", "绿色低碳")]
-        )
-    }
-    groups = {
-        name: group_create(actor=organiser, contest=contest, code=code, name=name, order=i)
-        for i, (code, name) in enumerate([("startup", "初创组"), ("growth", "成长组")])
-    }
-    stages = [
-        stage_create(
-            actor=organiser,
-            contest=contest,
-            name="初赛",
-            kind=StageKind.ONLINE_REVIEW,
-            order=1,
-            submission_opens_at=now - timedelta(days=1),
-            submission_closes_at=now + timedelta(days=10),
-        ),
-        stage_create(
-            actor=organiser,
-            contest=contest,
-            name="决赛",
-            kind=StageKind.ROADSHOW,
-            order=2,
-            submission_opens_at=now + timedelta(days=40),
-            submission_closes_at=now + timedelta(days=50),
-        ),
-    ]
-    contest = contest_publish(actor=organiser, contest=contest)
-    contest = contest_registration_open(actor=organiser, contest=contest)
 
     publishers = [
         organisation_create(name=name, kind=kind, uscc=uscc(i), province="江苏")

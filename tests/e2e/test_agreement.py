@@ -3,6 +3,7 @@ the publisher accepts it, and the organiser records the 验收 decision against 
 stage's published result. Screenshots in Chinese and English (desktop)."""
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -171,3 +172,95 @@ def test_organiser_records_the_acceptance_decision(live_server, new_page, w):
     expect(english.get_by_test_id("agreement-stats")).to_contain_text("Reviews passed")
     english.wait_for_timeout(500)
     shot(english, "desktop-agreement-statistics-en")
+
+
+@pytest.fixture
+def final_winner(db):
+    from tests.factories.awards import final_winner_world
+
+    return final_winner_world()
+
+
+def _date(page, testid: str, value: str) -> None:
+    box = field(page, testid)
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_publisher_drafts_with_live_share_sum_then_signs(live_server, new_page, final_winner):
+    """From the challenge results: the publisher drafts the agreement of a final winner; the share
+    sum is live and the API's refusal shows under the milestones; saved, it is signed."""
+    from awards.enums import AgreementStatus
+    from awards.models import Agreement
+
+    w, result, winner = final_winner
+    base = live_server.url
+    today = timezone.localdate()
+    page = new_page()
+    login(
+        page,
+        base,
+        login=w["publisher"].email,
+        password=PASSWORD,
+        next_path=f"/contests/{w['contest'].pk}/challenge-results",
+    )
+    page.get_by_test_id(f"draft-{winner.pk}").click()
+    expect(page.get_by_test_id("agreement-draft")).to_contain_text("慧眼团队")
+    expect(field(page, "draft-amount")).to_have_value("500000.00")
+    _date(page, "draft-starts", str(today))
+    _date(page, "draft-ends", str(today + dt.timedelta(days=120)))
+    field(page, "draft-milestone-0-title").fill("算法样机")
+    _date(page, "draft-milestone-0-due", str(today + dt.timedelta(days=40)))
+    field(page, "draft-milestone-0-share").fill("40")
+    expect(page.get_by_test_id("draft-share-sum")).to_have_text("付款比例合计 40%")
+    expect(page.get_by_test_id("draft-sum-error")).to_have_text(
+        "付款比例合计须为 100%，当前为 40%。"
+    )
+    page.get_by_test_id("draft-add-milestone").click()
+    expect(field(page, "draft-milestone-1-share")).to_have_value("60")
+    expect(page.get_by_test_id("draft-share-sum")).to_have_attribute("data-ok", "true")
+    expect(page.get_by_test_id("draft-sum-error")).to_have_count(0)
+    field(page, "draft-milestone-1-title").fill("产线验证")
+    # due after the term ends: the API refuses it, shown under the milestones
+    _date(page, "draft-milestone-1-due", str(today + dt.timedelta(days=200)))
+    page.get_by_test_id("draft-save").click()
+    expect(page.get_by_test_id("draft-sum-error")).to_have_text(
+        "第 2 个履约节点的截止日期不在协议期限内。"
+    )
+    assert Agreement.objects.count() == 0
+    shot(page, "desktop-agreement-draft-refused-zh")
+    _date(page, "draft-milestone-1-due", str(today + dt.timedelta(days=100)))
+    page.get_by_test_id("draft-save").click()
+    expect(page.get_by_test_id("agreement-status")).to_contain_text("草拟")
+    agreement = Agreement.objects.get()
+    assert [(m.title, str(m.share)) for m in agreement.milestones.order_by("order")] == [
+        ("算法样机", "40.00"),
+        ("产线验证", "60.00"),
+    ]
+    _date(page, "sign-date", str(today))
+    page.get_by_test_id("sign-submit").click()
+    toast(page, "已保存")
+    expect(page.get_by_test_id("agreement-status")).to_contain_text("已签订")
+    expect(page.get_by_test_id("agreement-sign")).to_have_count(0)
+    shot(page, "desktop-agreement-signed-zh")
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_on) == (AgreementStatus.SIGNED, today)
+
+
+def test_agreement_draft_in_english_on_a_phone(live_server, new_page, final_winner):
+    w, result, winner = final_winner
+    base = live_server.url
+    page = new_page(phone=True)
+    _english(page, base)
+    # the phone header has no user name to wait for: log in and wait for the form itself
+    target = quote(f"/agreements/new?contest={w['contest'].pk}&winner={winner.pk}", safe="")
+    page.goto(f"{base}/login?next={target}")
+    field(page, "login-login").fill(w["organiser"].email)
+    field(page, "login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("agreement-draft")).to_contain_text("慧眼团队")
+    field(page, "draft-milestone-0-share").fill("70")
+    expect(page.get_by_test_id("draft-sum-error")).to_have_text(
+        "The payment shares must add up to 100 %; they add up to 70 %."
+    )
+    shot(page, "phone-agreement-draft-en")

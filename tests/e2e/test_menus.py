@@ -18,19 +18,22 @@ pytestmark = pytest.mark.browser
 PUBLIC = ["赛事", "榜单"]
 PUBLIC_MORE = ["获奖公示", "证书查验"]
 MINE_MORE = ["我的证书", *PUBLIC_MORE]
+# 任务书 (/agreements): for whoever may see an agreement — here the publisher, whose organisation
+# has one, and the platform admin, who sees every agreement.
+AGREEMENTS_MORE = ["我的证书", "任务书", *PUBLIC_MORE]
 # Role → (the header's links, the 更多 menu). The phone drawer lists both, in that order.
 MENUS = {
     "anonymous": (PUBLIC, PUBLIC_MORE),
     "captain": ([*PUBLIC, "我的团队"], MINE_MORE),
     "judge": ([*PUBLIC, "我的团队", "评审"], MINE_MORE),
-    "publisher": ([*PUBLIC, "我的团队", "发榜方"], MINE_MORE),
+    "publisher": ([*PUBLIC, "我的团队", "发榜方"], AGREEMENTS_MORE),
     "organiser": ([*PUBLIC, "我的团队", "组委会"], MINE_MORE),
-    "admin": ([*PUBLIC, "我的团队", "组委会"], MINE_MORE),
+    "admin": ([*PUBLIC, "我的团队", "组委会"], AGREEMENTS_MORE),
 }
 ENGLISH = {
     "admin": (
         ["Contests", "Challenges", "My teams", "Organiser"],
-        ["My certificates", "Awards", "Verify certificate"],
+        ["My certificates", "Agreements", "Awards", "Verify certificate"],
     ),
 }
 
@@ -59,6 +62,16 @@ def people(transactional_db):
     publisher = UserFactory(real_name="发榜方丙", organisation=org)
     ContestRoleFactory(
         contest=contest, user=publisher, role=ContestRoleKind.PUBLISHER, organisation=org
+    )
+    # an agreement of the publisher's organisation in a 揭榜挂帅 contest it publishes in
+    from tests.factories.awards import agreement_world
+
+    world = agreement_world()
+    ContestRoleFactory(
+        contest=world.contest,
+        user=publisher,
+        role=ContestRoleKind.PUBLISHER,
+        organisation=world.publisher_org,
     )
     organiser = UserFactory(real_name="组委丁")
     ContestRoleFactory(contest=contest, user=organiser, role=ContestRoleKind.ORGANISER)

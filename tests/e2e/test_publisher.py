@@ -34,45 +34,28 @@ def call_world(transactional_db):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from contest.enums import ContestKind, StageKind
-    from contest.services.contest import (
-        contest_create,
-        contest_publish,
-        contest_registration_open,
-        stage_create,
-    )
+    from contest.enums import StageKind
     from contest.services.team import team_create
+
+    from .conftest import challenge_contest_open, organiser_create
 
     User = get_user_model()
     now = timezone.now()
-    organiser = User.objects.create_user(
-        email="organiser@example.com", password=PASSWORD, real_name="王组委", is_staff=True
-    )
-    contest = contest_create(
-        actor=organiser,
+    contest, _, _ = challenge_contest_open(
+        organiser=organiser_create(),
         code="jbgs-call-2026",
         name="2026 揭榜挂帅征榜赛",
-        kind=ContestKind.CHALLENGE_LIST,
-        edition="2026",
-        year=2026,
-        region="江苏",
-        registration_opens_at=now - timedelta(days=1),
-        registration_closes_at=now + timedelta(days=30),
         call_opens_at=now - timedelta(days=1),
         call_closes_at=now + timedelta(days=10),
         entrant_kinds=["person"],
-    )
-    stage_create(
-        actor=organiser,
-        contest=contest,
-        name="初赛",
-        kind=StageKind.ONLINE_REVIEW,
-        order=1,
-        submission_opens_at=now + timedelta(days=1),
-        submission_closes_at=now + timedelta(days=20),
-    )
-    contest = contest_registration_open(
-        actor=organiser, contest=contest_publish(actor=organiser, contest=contest)
+        stages=[
+            {
+                "name": "初赛",
+                "kind": StageKind.ONLINE_REVIEW,
+                "submission_opens_at": now + timedelta(days=1),
+                "submission_closes_at": now + timedelta(days=20),
+            }
+        ],
     )
     User.objects.create_user(email="fabang@example.com", password=PASSWORD, real_name="李发榜")
     captain = User.objects.create_user(

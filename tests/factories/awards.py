@@ -204,10 +204,9 @@ def challenge_world(*, prize=500000):
     }
 
 
-def agreement_world(*, sign: bool = True, shares=("40", "60")) -> AgreementWorld:
-    """`challenge_world` whose team won (公示 closed and final a month ago) and has an agreement
-    with one milestone per share (due in 30, 60 … days), signed unless `sign=False`."""
-    from awards.services.agreement import agreement_create, agreement_sign
+def final_winner_world():
+    """`challenge_world` whose team won (公示 closed and final a month ago), no agreement yet:
+    (the world's dict, the ChallengeResult, the ChallengeWinner)."""
     from awards.services.challenge_result import (
         challenge_result_notice_open,
         challenge_result_record,
@@ -224,7 +223,15 @@ def agreement_world(*, sign: bool = True, shares=("40", "60")) -> AgreementWorld
     )
     notice = challenge_result_notice_open(actor=w["organiser"], result=result, days=5, now=past)
     notice_finalise(actor=w["organiser"], notice=notice, now=past + dt.timedelta(days=15))
-    winner = result.winners.get()
+    return w, result, result.winners.get()
+
+
+def agreement_world(*, sign: bool = True, shares=("40", "60")) -> AgreementWorld:
+    """`challenge_world` whose team won (公示 closed and final a month ago) and has an agreement
+    with one milestone per share (due in 30, 60 … days), signed unless `sign=False`."""
+    from awards.services.agreement import agreement_create, agreement_sign
+
+    w, result, winner = final_winner_world()
     today = timezone.localdate()
     agreement = agreement_create(
         actor=w["publisher"],

@@ -55,6 +55,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/contests/:id(\\d+)/agreement-statistics', name: 'agreement-statistics', component: () => import('@/views/agreement/AgreementStatistics.vue'), props: true, meta: { auth: true } },
   // The expert pool: a drawn expert's own invitation link (public: the token is the credential)
   { path: '/expert-invitation/:token', name: 'expert-invitation', component: () => import('@/views/public/ExpertInvitation.vue'), props: true },
+  { path: '/agreements/new', name: 'agreement-draft', component: () => import('@/views/agreement/AgreementDraft.vue'), props: (route) => ({ winner: String(route.query.winner ?? ''), contest: String(route.query.contest ?? '') }), meta: { auth: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 

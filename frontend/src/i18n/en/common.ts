@@ -13,6 +13,7 @@ const common: SameShape<typeof zh> = {
     awards: 'Awards',
     certificates: 'Verify certificate',
     myCertificates: 'My certificates',
+    agreements: 'Agreements',
     login: 'Log in',
     logout: 'Log out',
     register: 'Sign up',

@@ -71,6 +71,7 @@ const contest: SameShape<typeof zh> = {
     noGroups: 'No groups',
     noStages: 'No stages yet',
     viewChallenges: 'Challenge list',
+    applyToPublish: 'Apply to publish challenges',
     registerTeam: 'Register a team',
     manage: 'Manage',
     addTrack: 'Add track',

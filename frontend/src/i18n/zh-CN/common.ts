@@ -11,6 +11,7 @@ export default {
     awards: '获奖公示',
     certificates: '证书查验',
     myCertificates: '我的证书',
+    agreements: '任务书',
     login: '登录',
     logout: '退出',
     register: '注册',

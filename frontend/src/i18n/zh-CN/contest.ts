@@ -70,6 +70,7 @@ export default {
     noGroups: '未设组别',
     noStages: '尚未设置阶段',
     viewChallenges: '查看榜单',
+    applyToPublish: '申请发榜（征榜）',
     registerTeam: '报名参赛',
     manage: '管理赛事',
     addTrack: '添加赛道',
