@@ -2120,7 +2120,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Submit the review: every criterion scored; it locks. */
+        /**
+         * @description Submit the review: every criterion scored; it locks. Answers at once: the stage's
+         *     results are recomputed later, coalesced (docs/developer/results.md).
+         */
         post: operations["judge_assignments_submit_create"];
         delete?: never;
         options?: never;
