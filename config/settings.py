@@ -386,7 +386,7 @@ _upload_routes = [
     (r"^/admin/[a-z_]+/[a-z_]+/(add|\d+/change)/$", REQUEST_UPLOAD_MAX_BYTES),
     # A challenge guide, a challenge-list workbook, a certificate PDF to verify.
     (r"^/api/tracks/\d+/guide/$", ENTRY_FILE_MAX_BYTES + MiB),
-    (r"^/api/contests/\d+/challenge-import/$", ENTRY_FILE_MAX_BYTES + MiB),
+    (r"^/api/contests/\d+/(challenge-import|expert-import)/$", ENTRY_FILE_MAX_BYTES + MiB),
     (r"^/api/certificates/verify-pdf/$", ENTRY_FILE_MAX_BYTES + MiB),
     # The template's background and seal images; an objection's evidence files (10 at most).
     (r"^/api/contests/\d+/certificate-template/$", 2 * CERTIFICATE_IMAGE_MAX_BYTES + MiB),
