@@ -483,3 +483,22 @@ CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
     "task": "notifications.reminders_send",
     "schedule": timedelta(minutes=15),
 }
+
+# --- The live final (issue 14): Django Channels ------------------------------------------------
+# The big screens and judges' phones follow the session over WebSockets; a change is sent to the
+# session's group once committed. Redis (CHANNEL_REDIS_URL, else a Redis broker) carries it
+# between workers; without Redis an in-memory layer serves one process (`make serve` then runs
+# one worker).
+ASGI_APPLICATION = "config.asgi.application"
+CHANNEL_REDIS_URL = env_str("CHANNEL_REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+if CHANNEL_REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "capacity": 1000, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -117,3 +117,6 @@ permission_define(
     can_edit_entry_of_team & is_returned_before_deadline,
     _("edit the returned entry"),
 )
+
+# The live final (obj: the contest)
+permission_define("judging.run_live_final", is_organiser, _("run the live final"))

@@ -2,6 +2,7 @@ from .assignment import Assignment, AssignmentRun
 from .audit import AuditLog
 from .conflict import Conflict, DeclaredRelation
 from .formal_check import FormalCheckDecision, MaterialChecklist
+from .live import LiveEvent, LiveSession, LiveSessionState, LiveSlot, LiveSlotStatus
 from .panel import JudgeProfile, PanelMembership
 from .result import (
     EntryResult,
@@ -25,6 +26,11 @@ __all__ = [
     "EntryResult",
     "FormalCheckDecision",
     "JudgeProfile",
+    "LiveEvent",
+    "LiveSession",
+    "LiveSessionState",
+    "LiveSlot",
+    "LiveSlotStatus",
     "MaterialChecklist",
     "PanelMembership",
     "PanelOverride",
