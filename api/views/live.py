@@ -169,8 +169,13 @@ class LiveScoreSubmitView(APIView):
         session = _session_for_judge(request, pk)
         data = LiveScoreSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = data.validated_data
         review, event = services.live_score_submit(
-            actor=request.user, session=session, **data.validated_data
+            actor=request.user,
+            session=session,
+            entry_id=values["entry"],
+            scores=values["scores"],
+            comment=values["comment"],
         )
         return Response(
             {
@@ -196,7 +201,14 @@ class LiveScoreReopenView(APIView):
             raise Http404
         data = LiveScoreReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.live_score_reopen(actor=request.user, session=session, **data.validated_data)
+        values = data.validated_data
+        services.live_score_reopen(
+            actor=request.user,
+            session=session,
+            entry_id=values["entry"],
+            judge_no=values["judge_no"],
+            reason=values["reason"],
+        )
         return _state(session)
 
 
