@@ -14,6 +14,7 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.serializers.json import DjangoJSONEncoder
 
 from judging.selectors.live import live_events_since, live_session_public, live_state
 from judging.services.live import live_group
@@ -55,9 +56,13 @@ class LiveScreenConsumer(AsyncWebsocketConsumer):
 
     async def _send_catch_up(self, missed, state):
         for event in missed or []:
-            await self.send(text_data=json.dumps({"type": "missed", "event": event}))
+            await self.send(
+                text_data=json.dumps({"type": "missed", "event": event}, cls=DjangoJSONEncoder)
+            )
         await self.send(
-            text_data=json.dumps({"type": "snapshot", "seq": state["seq"], "state": state})
+            text_data=json.dumps(
+                {"type": "snapshot", "seq": state["seq"], "state": state}, cls=DjangoJSONEncoder
+            )
         )
 
     async def disconnect(self, code):
@@ -74,14 +79,4 @@ class LiveScreenConsumer(AsyncWebsocketConsumer):
             await self._send_catch_up(missed, state)
 
     async def live_message(self, message):
-        await self.send(
-            text_data=json.dumps(
-                {
-                    "type": "event",
-                    "seq": message["event"]["seq"],
-                    "event": message["event"],
-                    "state": message["state"],
-                },
-                ensure_ascii=False,
-            )
-        )
+        await self.send(text_data=message["text"])

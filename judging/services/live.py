@@ -10,9 +10,11 @@ moment and a screen that reconnects asks for what came after the last number it 
 
 from __future__ import annotations
 
+import json
 import logging
 
 from asgiref.sync import async_to_sync
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,7 +60,18 @@ def live_broadcast(session_id: int, event: dict) -> None:
     if layer is None:
         return
     session = LiveSession.objects.select_related("stage__contest").get(pk=session_id)
-    message = {"type": "live.message", "event": event, "state": live_state(session=session)}
+    # Encoded once here, not once per screen: 200 screens are 200 sends of the same text.
+    text = json.dumps(
+        {
+            "type": "event",
+            "seq": event["seq"],
+            "event": event,
+            "state": live_state(session=session),
+        },
+        ensure_ascii=False,
+        cls=DjangoJSONEncoder,
+    )
+    message = {"type": "live.message", "text": text}
     try:
         async_to_sync(layer.group_send)(live_group(session_id), message)
     except Exception:  # the layer (Redis) is down: the screens resume from the stored events
