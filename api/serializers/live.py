@@ -66,7 +66,7 @@ class LiveTimerStateSerializer(serializers.Serializer):
 class LiveStateSerializer(serializers.Serializer):
     session = serializers.IntegerField()
     seq = serializers.IntegerField(help_text="the last event's number: reconnect with ?since=seq")
-    state = serializers.ChoiceField(choices=["draft", "ready", "running", "finished"])
+    state = serializers.CharField(help_text="draft, ready (drawn), running or finished")
     contest = serializers.CharField()
     stage = serializers.CharField()
     judges = serializers.IntegerField()
