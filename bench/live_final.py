@@ -20,7 +20,8 @@ submit_to_screen_max_ms, submit_http_p95_ms, submits, viewers, judges, teams, lo
 Target (issue 14): p95 under 300 ms.
 
 Without DATABASE_URL a fresh SQLite file is used. With DATABASE_URL that database is migrated
-and the bench's rows stay in it (use a database of your own).
+and the bench's rows stay in it: give it an empty database of its own (the factories' codes start
+again at 0 in every run).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from demo import agreements, awards, challenges, contests, judging, teams
+from demo import agreements, awards, challenges, contests, judging, live_final, teams
 from demo.logins import ADMIN_EMAIL, ORGANISER_EMAIL, demo_exists
 from demo.state import Built, DemoState
 
@@ -55,5 +55,6 @@ def seed_demo(*, small: bool = False, out: Callable[[str], None] = print) -> Bui
         judging.reviews(seed)
         awards.results_and_awards(seed)
         agreements.agreements(seed)
+        live_final.live_final(seed)
     seed.built.seconds = seed.elapsed()
     return seed.built

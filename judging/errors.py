@@ -240,7 +240,6 @@ catalogue.conflict(
 )
 catalogue.conflict("live_not_drawn", _("Draw the presentation order first."))
 catalogue.conflict("live_not_running", _("The live session is not running."))
-catalogue.conflict("live_no_next_team", _("This is the last team: finish the session instead."))
 catalogue.conflict("live_no_previous_team", _("This is the first team."))
 catalogue.conflict(
     "live_not_on_stage", _("Only the team on stage can be scored; this team is not on stage.")

@@ -48,6 +48,7 @@ BUDGETS = {
     "certificate-verify": 200 * KB,
     "unsubscribe": 200 * KB,
     "not-found": 200 * KB,
+    "live-screen": 200 * KB,
 }
 
 NAME = re.compile(r"\bname:\s*'(?P<name>[^']+)'")

@@ -80,6 +80,7 @@ class LiveStateSerializer(serializers.Serializer):
 class LiveCriterionSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
+    weight = serializers.CharField()
     max_score = serializers.CharField()
     step = serializers.CharField()
 

@@ -145,7 +145,13 @@ class LiveJudgeView(APIView):
         first = session.slots.select_related("entry__team").first()
         rubric = rubric_for_entry(entry=first.entry) if first else None
         criteria = [
-            {"key": c.key, "name": c.name, "max_score": str(c.max_score), "step": str(c.step)}
+            {
+                "key": c.key,
+                "name": c.name,
+                "weight": str(c.weight),
+                "max_score": str(c.max_score),
+                "step": str(c.step),
+            }
             for c in (rubric.criteria.order_by("order", "pk") if rubric else [])
         ]
         return Response(

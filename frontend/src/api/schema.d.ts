@@ -5333,6 +5333,7 @@ export interface components {
         LiveCriterion: {
             key: string;
             name: string;
+            weight: string;
             max_score: string;
             step: string;
         };

@@ -50,6 +50,10 @@ const routes: RouteRecordRaw[] = [
   { path: '/agreements/:id(\\d+)', name: 'agreement', component: () => import('@/views/agreement/AgreementDetail.vue'), props: true, meta: { auth: true } },
   { path: '/contests/:id(\\d+)/challenge-results', name: 'challenge-results', component: () => import('@/views/agreement/ChallengeResults.vue'), props: true },
   { path: '/contests/:id(\\d+)/agreement-statistics', name: 'agreement-statistics', component: () => import('@/views/agreement/AgreementStatistics.vue'), props: true, meta: { auth: true } },
+  // The live final (路演): the public big screen, a judge's phone, the organisers' console
+  { path: '/live/:id(\\d+)/screen', name: 'live-screen', component: () => import('@/views/live/BigScreen.vue'), props: true },
+  { path: '/live/:id(\\d+)/judge', name: 'live-judge', component: () => import('@/views/live/LiveJudge.vue'), props: true, meta: { auth: true } },
+  { path: '/organiser/stages/:stageId(\\d+)/live', name: 'live-console', component: () => import('@/views/organiser/LiveConsole.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 

@@ -7,13 +7,14 @@ import team from './team'
 import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
+import live from './live'
 import statistics from './statistics'
 import publisher from './publisher'
 import agreement from './agreement'
 import workspace from './workspace'
 import backoffice from './backoffice'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice }
+export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, live }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -27,6 +28,7 @@ const en: SameShape<typeof zhCN> = {
   ...agreement,
   ...workspace,
   ...backoffice,
+  ...live,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 
