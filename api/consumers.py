@@ -15,18 +15,42 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 
-from judging.selectors.live import live_events_since, live_session_public, live_state
+from judging.models import LiveSession
+from judging.selectors.live import live_events_since, live_state, live_timer_elapsed_ms
 from judging.services.live import live_group
+
+# The last snapshot per session, as sent: a crowd of screens connecting at once (the room's
+# screens after a restart) costs one state computation per event number, not one per screen.
+_SNAPSHOTS: dict[int, tuple[int, str]] = {}
 
 
 @database_sync_to_async
 def _catch_up(session_id: int, since: int | None):
-    session = live_session_public(session_id=session_id)
+    """(missed events or None, the snapshot message's text) — or (None, None): no such session."""
+    session = (
+        LiveSession.objects.filter(pk=session_id)
+        .only("event_seq", "timer_running", "timer_started_at", "timer_elapsed_ms")
+        .first()
+    )
     if session is None:
         return None, None
     missed = live_events_since(session_id=session_id, since=since) if since is not None else None
-    return missed, live_state(session=session)
+    cached = _SNAPSHOTS.get(session_id)
+    if cached is None or cached[0] != session.event_seq:
+        state = live_state(session=session)
+        cached = _SNAPSHOTS[session_id] = (state["seq"], state)
+    state = cached[1]
+    now = timezone.now()  # the timer as it is now, not as it was when the snapshot was taken
+    timer = {**state["timer"], "elapsed_ms": live_timer_elapsed_ms(session, now)}
+    timer["server_now"] = now.isoformat()
+    text = json.dumps(
+        {"type": "snapshot", "seq": state["seq"], "state": {**state, "timer": timer}},
+        ensure_ascii=False,
+        cls=DjangoJSONEncoder,
+    )
+    return missed, text
 
 
 def _since(raw) -> int | None:
@@ -54,16 +78,12 @@ class LiveScreenConsumer(AsyncWebsocketConsumer):
         await self.accept()
         await self._send_catch_up(missed, state)
 
-    async def _send_catch_up(self, missed, state):
+    async def _send_catch_up(self, missed, snapshot: str):
         for event in missed or []:
             await self.send(
                 text_data=json.dumps({"type": "missed", "event": event}, cls=DjangoJSONEncoder)
             )
-        await self.send(
-            text_data=json.dumps(
-                {"type": "snapshot", "seq": state["seq"], "state": state}, cls=DjangoJSONEncoder
-            )
-        )
+        await self.send(text_data=snapshot)
 
     async def disconnect(self, code):
         if getattr(self, "group", None):

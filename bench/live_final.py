@@ -75,12 +75,15 @@ class Screens:
                 self._seen(int(found.group(1)), at)
 
     async def connect(self, client, url: str) -> None:
-        for _ in range(self.count):
-            ws = await client.ws_connect(url, heartbeat=None, max_msg_size=0)
+        async def one():
+            ws = await client.ws_connect(url, heartbeat=None, max_msg_size=0, timeout=120)
             first = await ws.receive()
             assert json.loads(first.data)["type"] == "snapshot"
             self.sockets.append(ws)
             asyncio.ensure_future(self._read(ws))
+
+        for start in range(0, self.count, 20):  # 20 at a time, like screens coming up
+            await asyncio.gather(*(one() for _ in range(min(20, self.count - start))))
 
     async def wait(self, seq: int, timeout: float = 60) -> float:
         event = self.waiters.setdefault(seq, asyncio.Event())
@@ -94,7 +97,7 @@ async def drive(server, session_id, tokens, entries_order, args) -> tuple[list[f
     from tests.judging.live_fixtures import scores_for
 
     latencies, http_times = [], []
-    timeout = aiohttp.ClientTimeout(total=60)
+    timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout) as client:
         screens = Screens(args.viewers)
         ws_url = server.url.replace("http", "ws") + f"/ws/live/{session_id}/"

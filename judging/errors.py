@@ -231,7 +231,7 @@ catalogue.invalid(
 )
 
 # The live final (judging/services/live.py)
-catalogue.invalid("live_no_entries", _("The stage has no submitted entries to present."))
+catalogue.invalid("live_no_entries", _("The stage has no entries to present."))
 catalogue.invalid(
     "live_timer_invalid", _("Pitch and questions must each last between 1 second and 2 hours.")
 )

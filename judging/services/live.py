@@ -148,7 +148,10 @@ def live_order_draw(*, actor, session: LiveSession) -> LiveSession:
     if session.state not in (LiveSessionState.DRAFT, LiveSessionState.READY):
         raise error("live_started")
     entries = list(
-        Entry.objects.filter(stage_id=session.stage_id, status=EntryStatus.SUBMITTED).order_by("pk")
+        # promoted entries arrive in the final as drafts: every entry not withdrawn presents
+        Entry.objects.filter(stage_id=session.stage_id)
+        .exclude(status=EntryStatus.WITHDRAWN)
+        .order_by("pk")
     )
     if not entries:
         raise error("live_no_entries")
