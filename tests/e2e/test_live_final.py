@@ -10,7 +10,7 @@ from tests.judging.live_fixtures import live_world_build
 from tests.live_server_fixtures import LiveServer, database_env, server_env
 
 from .conftest import PASSWORD, shot
-from .helpers import login
+from .helpers import field
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,9 +65,10 @@ def _run(new_page, world, session, server, language: str):
         phone = new_page(phone=True)
         if language == "en":
             phone.add_init_script("localStorage.setItem('saiwu.lang', 'en')")
-        login(
-            phone, base, login=judge.email, password=PASSWORD, next_path=f"/live/{session.pk}/judge"
-        )
+        phone.goto(f"{base}/login?next=/live/{session.pk}/judge")
+        field(phone, "login-login").fill(judge.email)
+        field(phone, "login-password").fill(PASSWORD)
+        phone.get_by_test_id("login-submit").click()
         expect(phone.get_by_test_id("judge-form")).to_contain_text(on_stage)
         expect(phone.get_by_test_id("judge-status")).to_have_text(
             "Connected" if language == "en" else "已连接"
