@@ -76,7 +76,7 @@ class Screens:
 
     async def connect(self, client, url: str) -> None:
         async def one():
-            ws = await client.ws_connect(url, heartbeat=None, max_msg_size=0, timeout=120)
+            ws = await client.ws_connect(url, heartbeat=None, max_msg_size=0)
             first = await ws.receive()
             assert json.loads(first.data)["type"] == "snapshot"
             self.sockets.append(ws)
@@ -98,7 +98,9 @@ async def drive(server, session_id, tokens, entries_order, args) -> tuple[list[f
 
     latencies, http_times = [], []
     timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(timeout=timeout) as client:
+    # no pool limit: each screen holds its connection (aiohttp allows 100 by default)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as client:
         screens = Screens(args.viewers)
         ws_url = server.url.replace("http", "ws") + f"/ws/live/{session_id}/"
         started = time.perf_counter()
