@@ -38,7 +38,6 @@ const live: SameShape<typeof zh> = {
       submit: 'Submit score',
       submitting: 'Submitting…',
       submitted: 'Submitted: {total}. A submitted score is final; ask the chair to correct it.',
-      confirm: 'A submitted score cannot be changed. Submit?',
       retrying: 'Weak connection, retrying (attempt {n})…',
       draftKept: 'Your draft is kept on this phone; a reload does not lose it.',
       total: 'Total',

@@ -35,7 +35,6 @@ export default {
       submit: '提交评分',
       submitting: '提交中…',
       submitted: '已提交，分数为 {total}。提交后不可修改，如需更正请联系评审组长。',
-      confirm: '提交后不可修改，确定提交？',
       retrying: '网络不佳，正在重试（第 {n} 次）…',
       draftKept: '草稿已保存在本机，刷新页面不会丢失。',
       total: '总分',
