@@ -1,5 +1,6 @@
 """The 数据要素× demo's 决赛 live final, left in progress (`seed_demo`): the roadshow rubric, a
-panel of seven (the demo judge 郑文博 the chair, 评委1), the order drawn, three teams done and
+panel of seven (the first the chair, 评委1;
+its login printed by `demo_logins`), the order drawn, three teams done and
 scored, the fourth on stage with its timer running and two judges' scores in — so the big screen
 and the demo judge's phone show something at once. Through the live services throughout."""
 
@@ -58,7 +59,8 @@ def live_final(seed: DemoState) -> None:
     )
     wide = [user for user, track in seed.judges if track is None]
     others = [user for user, track in seed.judges if track is not None]
-    panel = [seed.demo_judge, *(wide + others)[:6]]
+    # not the demo judge 郑文博: the demo keeps their one (unsigned) 初赛 invitation as it is
+    panel = (wide + others)[:7]
     for i, judge in enumerate(panel):
         membership = judge_invite(actor=actor, stage=stage, judge=judge)
         panel_accept(actor=judge, membership=membership, declaration_accepted=True)
@@ -93,8 +95,14 @@ def live_final_urls(url: str) -> list[str]:
     session = LiveSession.objects.order_by("pk").first()
     if session is None:
         return []
+    chair = (
+        PanelMembership.objects.filter(stage_id=session.stage_id, is_chair=True)
+        .select_related("judge")
+        .first()
+    )
+    who = chair.judge.email if chair else "—"
     return [
         f"决赛现场路演大屏 Live final big screen: {url}/live/{session.pk}/screen",
-        f"评委手机评分 Judge's phone (judge@…, 评委1, chair): {url}/live/{session.pk}/judge",
+        f"评委手机评分 Judge's phone ({who}, 评委1, chair): {url}/live/{session.pk}/judge",
         f"组委会控制台 Console (organiser): {url}/organiser/stages/{session.stage_id}/live",
     ]
