@@ -75,7 +75,10 @@ serve: install
 	fi; \
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT); \
 	echo "Serving on http://$(HOST):$(PORT)"; \
-	exec .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
+	if [ -n "$$CHANNEL_REDIS_URL$$CELERY_BROKER_URL" ]; then workers=$${WEB_CONCURRENCY:-3}; else workers=1; fi; \
+	echo "(ASGI: HTTP and the live final's WebSockets on one port; $$workers worker(s))"; \
+	exec .venv/bin/gunicorn -c config/gunicorn.conf.py config.asgi:application -k asgi --max-requests 0 \
+	  --bind $(HOST):$(PORT) --workers $$workers
 
 worker: install
 	.venv/bin/celery -A config worker -l info

@@ -105,7 +105,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"timeout": 20},
+            # IMMEDIATE: a transaction takes the write lock when it begins, so two requests'
+            # threads (the ASGI server runs each request in its own) wait for each other instead
+            # of failing with "database is locked" when both upgrade a read to a write.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -493,3 +496,21 @@ CELERY_BEAT_SCHEDULE["expert-picks-lapse"] = {
     "task": "judging.expert_picks_lapse",
     "schedule": timedelta(minutes=15),
 }
+# --- The live final (issue 14): Django Channels ------------------------------------------------
+# The big screens and judges' phones follow the session over WebSockets; a change is sent to the
+# session's group once committed. Redis (CHANNEL_REDIS_URL, else a Redis broker) carries it
+# between workers; without Redis an in-memory layer serves one process (`make serve` then runs
+# one worker).
+ASGI_APPLICATION = "config.asgi.application"
+CHANNEL_REDIS_URL = env_str("CHANNEL_REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+if CHANNEL_REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "capacity": 1000, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

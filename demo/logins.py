@@ -121,4 +121,7 @@ def demo_logins_table(url: str = DEMO_URL) -> str:
     for row in rows:
         emit(row)
         lines.append(rule)
+    from demo.live_final import live_final_urls
+
+    lines.extend(live_final_urls(url))
     return "\n".join(lines)

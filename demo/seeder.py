@@ -26,7 +26,17 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from demo import agreements, awards, challenges, contests, experts, federation, judging, teams
+from demo import (
+    agreements,
+    awards,
+    challenges,
+    contests,
+    experts,
+    federation,
+    judging,
+    live_final,
+    teams,
+)
 from demo.logins import ADMIN_EMAIL, ORGANISER_EMAIL, demo_exists
 from demo.state import Built, DemoState
 
@@ -58,5 +68,6 @@ def seed_demo(*, small: bool = False, out: Callable[[str], None] = print) -> Bui
         agreements.agreements(seed)
         experts.experts(seed)
         federation.federation(seed)
+        live_final.live_final(seed)
     seed.built.seconds = seed.elapsed()
     return seed.built

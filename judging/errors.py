@@ -304,3 +304,21 @@ catalogue.conflict(
 catalogue.invalid("quota_invalid", _("A quota is a whole number of at least 0."))
 catalogue.invalid("quota_track_invalid", _("The track is not a track of this contest."))
 catalogue.invalid("quota_sub_contest_invalid", _("The contest is not a sub-contest of this one."))
+# The live final (judging/services/live.py)
+catalogue.invalid("live_no_entries", _("The stage has no entries to present."))
+catalogue.invalid(
+    "live_timer_invalid", _("Pitch and questions must each last between 1 second and 2 hours.")
+)
+catalogue.conflict(
+    "live_started", _("The live session has started: the presentation order can no longer change.")
+)
+catalogue.conflict("live_not_drawn", _("Draw the presentation order first."))
+catalogue.conflict("live_not_running", _("The live session is not running."))
+catalogue.conflict("live_no_previous_team", _("This is the first team."))
+catalogue.conflict(
+    "live_not_on_stage", _("Only the team on stage can be scored; this team is not on stage.")
+)
+catalogue.forbidden("live_not_on_panel", _("You are not a judge on this final's panel."))
+catalogue.forbidden(
+    "live_chair_required", _("Only the panel chair or the organisers can reopen a live score.")
+)

@@ -129,3 +129,5 @@ permission_define(
 # The expert pool and the expert draw (`obj`: the contest)
 permission_define("judging.manage_experts", is_organiser, _("manage the expert pool"))
 permission_define("judging.draw_experts", is_organiser, _("draw experts"))
+# The live final (obj: the contest)
+permission_define("judging.run_live_final", is_organiser, _("run the live final"))

@@ -49,6 +49,7 @@ BUDGETS = {
     "unsubscribe": 200 * KB,
     "expert-invitation": 200 * KB,
     "not-found": 200 * KB,
+    "live-screen": 200 * KB,
 }
 
 NAME = re.compile(r"\bname:\s*'(?P<name>[^']+)'")

@@ -3,6 +3,7 @@ from .audit import AuditLog
 from .conflict import Conflict, DeclaredRelation
 from .expert import Expert, ExpertDraw, ExpertDrawPick
 from .formal_check import FormalCheckDecision, MaterialChecklist
+from .live import LiveEvent, LiveSession, LiveSessionState, LiveSlot, LiveSlotStatus
 from .panel import JudgeProfile, PanelMembership
 from .recommendation import Recommendation, RecommendationQuota
 from .result import (
@@ -29,6 +30,11 @@ __all__ = [
     "ExpertDrawPick",
     "FormalCheckDecision",
     "JudgeProfile",
+    "LiveEvent",
+    "LiveSession",
+    "LiveSessionState",
+    "LiveSlot",
+    "LiveSlotStatus",
     "MaterialChecklist",
     "PanelMembership",
     "PanelOverride",

@@ -56,6 +56,10 @@ const routes: RouteRecordRaw[] = [
   // The expert pool: a drawn expert's own invitation link (public: the token is the credential)
   { path: '/expert-invitation/:token', name: 'expert-invitation', component: () => import('@/views/public/ExpertInvitation.vue'), props: true },
   { path: '/agreements/new', name: 'agreement-draft', component: () => import('@/views/agreement/AgreementDraft.vue'), props: (route) => ({ winner: String(route.query.winner ?? ''), contest: String(route.query.contest ?? '') }), meta: { auth: true } },
+  // The live final (路演): the public big screen, a judge's phone, the organisers' console
+  { path: '/live/:id(\\d+)/screen', name: 'live-screen', component: () => import('@/views/live/BigScreen.vue'), props: true },
+  { path: '/live/:id(\\d+)/judge', name: 'live-judge', component: () => import('@/views/live/LiveJudge.vue'), props: true, meta: { auth: true } },
+  { path: '/organiser/stages/:stageId(\\d+)/live', name: 'live-console', component: () => import('@/views/organiser/LiveConsole.vue'), props: true, meta: { auth: true, organiser: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue') },
 ]
 

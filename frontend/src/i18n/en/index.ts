@@ -7,6 +7,7 @@ import team from './team'
 import judging from './judging'
 import awards from './awards'
 import notifications from './notifications'
+import live from './live'
 import statistics from './statistics'
 import publisher from './publisher'
 import agreement from './agreement'
@@ -16,7 +17,7 @@ import report from './report'
 import expert from './expert'
 import federation from './federation'
 
-export const domains = { common, contest, team, judging, awards, notifications, statistics, publisher, agreement, workspace, backoffice, report, expert, federation }
+export const domains = { common, contest, team, judging, awards, notifications, live, statistics, publisher, agreement, workspace, backoffice, report, expert, federation }
 
 const en: SameShape<typeof zhCN> = {
   ...common,
@@ -33,6 +34,7 @@ const en: SameShape<typeof zhCN> = {
   ...report,
   ...expert,
   ...federation,
+  ...live,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
 

@@ -12,6 +12,7 @@ import awards from './awards'
 import publisher from './publisher'
 import agreement from './agreement'
 import notifications from './notifications'
+import live from './live'
 
 export default {
   ...common,
@@ -22,5 +23,6 @@ export default {
   ...publisher,
   ...agreement,
   ...notifications,
+  ...live,
   enums: { ...contest.enums, ...team.enums, ...awards.enums, ...publisher.enums },
 }
