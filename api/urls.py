@@ -87,20 +87,6 @@ from api.views.judging import (
     ReviewViewSet,
     RubricViewSet,
 )
-from api.views.live import (
-    LiveJudgeSheetView,
-    LiveJudgeView,
-    LiveOrderDrawView,
-    LiveResultSheetView,
-    LiveScoreReopenView,
-    LiveScoreSubmitView,
-    LiveSessionStartView,
-    LiveStageSessionView,
-    LiveStateView,
-    LiveTeamNextView,
-    LiveTeamPreviousView,
-    LiveTimerView,
-)
 from api.views.notary import NotaryExportView
 from api.views.notice import (
     CalendarDayViewSet,
@@ -580,22 +566,7 @@ urlpatterns = [
         name="entry-carry-confirm",
     ),
     # The live final (路演): console, judges' phones, the public state and the paper
-    path("stages/<int:stage_id>/live/", LiveStageSessionView.as_view(), name="live-session"),
-    path("live/<int:pk>/draw/", LiveOrderDrawView.as_view(), name="live-draw"),
-    path("live/<int:pk>/start/", LiveSessionStartView.as_view(), name="live-start"),
-    path("live/<int:pk>/next/", LiveTeamNextView.as_view(), name="live-next"),
-    path("live/<int:pk>/previous/", LiveTeamPreviousView.as_view(), name="live-previous"),
-    path("live/<int:pk>/timer/", LiveTimerView.as_view(), name="live-timer"),
-    path("live/<int:pk>/state/", LiveStateView.as_view(), name="live-state"),
-    path("live/<int:pk>/judge/", LiveJudgeView.as_view(), name="live-judge"),
-    path("live/<int:pk>/scores/", LiveScoreSubmitView.as_view(), name="live-score-submit"),
-    path("live/<int:pk>/reopen/", LiveScoreReopenView.as_view(), name="live-score-reopen"),
-    path("live/<int:pk>/paper/result/", LiveResultSheetView.as_view(), name="live-result-sheet"),
-    path(
-        "live/<int:pk>/paper/judges/<int:judge_no>/",
-        LiveJudgeSheetView.as_view(),
-        name="live-judge-sheet",
-    ),
+    path("", include("api.live_urls")),
     # Explicit paths come before the router's, e.g. `certificates/verify/…` and
     # `certificates/issuer/` must not be taken for a certificate id.
     path("", include(public_reads(router.urls))),
