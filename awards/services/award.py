@@ -463,7 +463,9 @@ def award_add(
         quota_override_reason=override,
         created_by=actor,
     )
-    full_clean_or_raise(award, exclude=["glyph_issues"])
+    # The duplicate was checked above; a concurrent add that commits after that check fails on
+    # `uniq_active_award_team` at the database, which the API answers 409 `award_exists`.
+    full_clean_or_raise(award, exclude=["glyph_issues"], validate_constraints=False)
     award.save()
     return _award_saved(
         actor=actor, award=award, action="add", reason=reason, before=None, objection=objection

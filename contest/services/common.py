@@ -19,15 +19,22 @@ def bilingual_text(errors: list[ValidationError]) -> str:
     return f"{_in_language(errors, 'zh-hans', '；')} / {_in_language(errors, 'en', '; ')}"
 
 
-def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
+def full_clean_or_raise(
+    instance, *, exclude: list[str] | None = None, validate_constraints: bool = True
+) -> None:
     """`full_clean()` that turns Django's ValidationError into our ValidationFailed.
 
     The error code is the first field error's code (e.g. `invalid_uscc`), so clients get a stable
     code for the commonest mistakes; all field messages come along in `fields`. The messages are
     Django's and our validators', each rendered in Chinese and in English.
+
+    `validate_constraints=False` leaves the model's constraints to the database, for a service
+    that has checked them itself and must not lose a race to the check: a row committed between
+    its check and this one would read as a 400 `invalid` instead of the IntegrityError the API
+    maps to its domain 409 (`api.exceptions.integrity_code`).
     """
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_constraints=validate_constraints)
     except ValidationError as exc:
         fields: dict[str, list[str]] = {}
         codes: list[str] = []
