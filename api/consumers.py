@@ -3,50 +3,39 @@
 `/ws/live/<session>/?since=N` — read-only and public, what the room's big screen shows (judges'
 phones follow it too; they score over HTTP, which survives a weak connection better). On connect
 the screen gets the events after N it missed, then the whole state (`snapshot`); after that every
-committed change arrives as `event` with the state. Each message carries the event number `seq`;
-a screen that reconnects asks for what came after the last number it saw and ignores repeats.
+committed change arrives as `event`: the events since the previous message and the state
+(judging.live_stream; changes committed together go out in one message). Each message carries
+the event number `seq`; a screen that reconnects asks for what came after the last number it saw
+and ignores repeats.
 Nothing is accepted from the client but `{"since": N}` (asked again, e.g. after a gap).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 
-from judging.models import LiveSession
-from judging.selectors.live import live_events_since, live_state, live_timer_elapsed_ms
-from judging.services.live import live_group
-
-# The last snapshot per session, as sent: a crowd of screens connecting at once (the room's
-# screens after a restart) costs one state computation per event number, not one per screen.
-_SNAPSHOTS: dict[int, tuple[int, str]] = {}
+from judging.live_stream import live_hub, live_snapshot
+from judging.selectors.live import live_events_since
 
 
 @database_sync_to_async
 def _catch_up(session_id: int, since: int | None):
-    """(missed events or None, the snapshot message's text) — or (None, None): no such session."""
-    session = (
-        LiveSession.objects.filter(pk=session_id)
-        .only("event_seq", "timer_running", "timer_started_at", "timer_elapsed_ms")
-        .first()
-    )
-    if session is None:
+    """(missed events or None, the snapshot message's text) — or (None, None): no such session.
+    The state is read once per event number however many screens connect
+    (`judging.live_stream.live_snapshot`)."""
+    state = live_snapshot(session_id)
+    if state is None:
         return None, None
     missed = live_events_since(session_id=session_id, since=since) if since is not None else None
-    cached = _SNAPSHOTS.get(session_id)
-    if cached is None or cached[0] != session.event_seq:
-        state = live_state(session=session)
-        cached = _SNAPSHOTS[session_id] = (state["seq"], state)
-    state = cached[1]
-    now = timezone.now()  # the timer as it is now, not as it was when the snapshot was taken
-    timer = {**state["timer"], "elapsed_ms": live_timer_elapsed_ms(session, now)}
-    timer["server_now"] = now.isoformat()
+    if missed:
+        missed = [e for e in missed if e["seq"] <= state["seq"]]
     text = json.dumps(
-        {"type": "snapshot", "seq": state["seq"], "state": {**state, "timer": timer}},
+        {"type": "snapshot", "seq": state["seq"], "state": state},
         ensure_ascii=False,
         cls=DjangoJSONEncoder,
     )
@@ -62,6 +51,13 @@ def _since(raw) -> int | None:
 
 
 class LiveScreenConsumer(AsyncWebsocketConsumer):
+    # No channel of its own on the layer: the process's hub (judging.live_stream.live_hub) joins
+    # the session's group once and hands each message to every screen's outbox. The alias names
+    # no configured layer, so Channels opens none (`get_channel_layer` answers None).
+    channel_layer_alias = "live-screens-use-the-hub"
+    # a screen this many messages behind is closed; it reconnects and catches up with ?since=
+    OUTBOX_MAX = 100
+
     async def connect(self):
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         query = dict(
@@ -69,14 +65,31 @@ class LiveScreenConsumer(AsyncWebsocketConsumer):
             for part in self.scope.get("query_string", b"").decode().split("&")
             if "=" in part
         )
+        self.outbox: asyncio.Queue[str] = asyncio.Queue(self.OUTBOX_MAX)
+        self.sender = None
+        # joined before the catch-up is read: a change committed meanwhile is queued, not lost
+        # (the screen ignores a message older than the state it has)
+        await live_hub.join(self.session_id, self)
         missed, state = await _catch_up(self.session_id, _since(query.get("since")))
         if state is None:
+            live_hub.leave(self.session_id, self)
             await self.close(code=4404)
             return
-        self.group = live_group(self.session_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self._send_catch_up(missed, state)
+        self.sender = asyncio.get_running_loop().create_task(self._send_outbox())
+
+    def deliver(self, text: str) -> None:
+        """A message for this screen (called by the hub, on the loop)."""
+        try:
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            live_hub.leave(self.session_id, self)
+            asyncio.get_running_loop().create_task(self.close(code=4008))
+
+    async def _send_outbox(self):
+        while True:
+            await self.send(text_data=await self.outbox.get())
 
     async def _send_catch_up(self, missed, snapshot: str):
         for event in missed or []:
@@ -86,8 +99,10 @@ class LiveScreenConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=snapshot)
 
     async def disconnect(self, code):
-        if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if hasattr(self, "session_id"):
+            live_hub.leave(self.session_id, self)
+        if getattr(self, "sender", None) is not None:
+            self.sender.cancel()
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -97,6 +112,3 @@ class LiveScreenConsumer(AsyncWebsocketConsumer):
         missed, state = await _catch_up(self.session_id, since)
         if state is not None:
             await self._send_catch_up(missed, state)
-
-    async def live_message(self, message):
-        await self.send(text_data=message["text"])

@@ -7,6 +7,7 @@ reads no cookie or token and needs no origin check: a foreign page that opens it
 it could not fetch.
 """
 
+import asyncio
 import os
 
 from django.core.asgi import get_asgi_application
@@ -17,10 +18,20 @@ django_application = get_asgi_application()  # sets Django up before the routes 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from config.serving import serving_start  # noqa: E402
+from judging.live_stream import loop_bind  # noqa: E402
 
-application = ProtocolTypeRouter(
+serving_start()
+
+router = ProtocolTypeRouter(
     {
         "http": django_application,
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )
+
+
+async def application(scope, receive, send):
+    # the loop the live final's screens run on: the in-memory channel layer is sent to from it
+    loop_bind(asyncio.get_running_loop())
+    return await router(scope, receive, send)

@@ -3,27 +3,23 @@ scores for the team on stage, and let the chair reopen one with a reason.
 
 Scores go through `judging.services.review` (a live score is the judge's Review of the stage's
 rubric): submitted is final, audited and counted in the stage's results like any other review.
-Every change appends a numbered LiveEvent and, once committed, is broadcast to the session's
-channel group (`live_group`) with the whole public state, so every screen follows within a
+Every change appends a numbered LiveEvent; once committed, `judging.live_stream` sends the
+session's screens the new events with the whole public state, so every screen follows within a
 moment and a screen that reconnects asks for what came after the last number it saw.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-
-from asgiref.sync import async_to_sync
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from contest.enums import EntryStatus
-from contest.models import Entry
+from contest.models import Contest, Entry
 from contest.permissions import permission_check, permission_require
 from judging.draw import draw_order, draw_seed_new
 from judging.enums import AssignmentSource, PanelStatus, ReviewStatus
 from judging.errors import error
+from judging.live_stream import live_committed
 from judging.models import (
     Assignment,
     LiveEvent,
@@ -35,47 +31,13 @@ from judging.models import (
     Review,
 )
 from judging.selectors.conflict import conflict_exists
-from judging.selectors.live import live_membership, live_state, live_timer_elapsed_ms
+from judging.selectors.live import live_membership, live_timer_elapsed_ms
 from judging.services.audit import audit_record
 from judging.services.recompute import results_mark_dirty
-from judging.services.review import review_submit
+from judging.services.review import assignments_for_review, review_submit
 from judging.signals import review_reopened
 
-logger = logging.getLogger(__name__)
-
 MAX_PHASE_SECONDS = 2 * 60 * 60
-
-
-def live_group(session_id: int) -> str:
-    return f"live.{session_id}"
-
-
-def live_broadcast(session_id: int, event: dict) -> None:
-    """Send the event and the state as it is now to every screen of the session. After the commit
-    only: a screen never sees what a rollback undid. A broadcast that fails loses nothing: the
-    event is stored and a screen catches up on its next (re)connect."""
-    from channels.layers import get_channel_layer
-
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    session = LiveSession.objects.select_related("stage__contest").get(pk=session_id)
-    # Encoded once here, not once per screen: 200 screens are 200 sends of the same text.
-    text = json.dumps(
-        {
-            "type": "event",
-            "seq": event["seq"],
-            "event": event,
-            "state": live_state(session=session),
-        },
-        ensure_ascii=False,
-        cls=DjangoJSONEncoder,
-    )
-    message = {"type": "live.message", "text": text}
-    try:
-        async_to_sync(layer.group_send)(live_group(session_id), message)
-    except Exception:  # the layer (Redis) is down: the screens resume from the stored events
-        logger.exception("live broadcast failed for session %s", session_id)
 
 
 def _event(session: LiveSession, kind: str, data: dict | None = None) -> LiveEvent:
@@ -86,15 +48,33 @@ def _event(session: LiveSession, kind: str, data: dict | None = None) -> LiveEve
     event = LiveEvent.objects.create(
         session=session, seq=session.event_seq, kind=kind, data=data or {}
     )
-    payload = {"seq": event.seq, "kind": kind, "data": event.data}
-    transaction.on_commit(lambda: live_broadcast(session.pk, payload))
+    seq = event.seq
+    transaction.on_commit(lambda: live_committed(session.pk, seq))
     return event
 
 
-def _locked(session: LiveSession) -> LiveSession:
+# Lock order, the same in every write here, so that none waits on another in a cycle: a review,
+# then the contest's audit chain (`audit_record`), then the stage's results state
+# (`results_mark_dirty`), then the session. A judge's submit takes the session last and only to
+# number its event: the scoring work runs beside the other judges', not one after another.
+
+
+def _locked(session: LiveSession, *, chain: bool = False) -> LiveSession:
+    """The session row, locked; with `chain`, the contest's audit chain first (for a write that
+    records on it while holding the session)."""
+    if chain:
+        contest_id = LiveSession.objects.filter(pk=session.pk).values_list(
+            "stage__contest_id", flat=True
+        )
+        Contest.objects.select_for_update().filter(pk__in=contest_id).first()
     return (
         LiveSession.objects.select_for_update().select_related("stage__contest").get(pk=session.pk)
     )
+
+
+def _read(session: LiveSession) -> LiveSession:
+    """The session as committed, not locked (only `session.pk` is read from the argument)."""
+    return LiveSession.objects.select_related("stage__contest", "current_slot").get(pk=session.pk)
 
 
 def _organiser(actor, session: LiveSession) -> None:
@@ -143,7 +123,7 @@ def live_session_create(
 def live_order_draw(*, actor, session: LiveSession) -> LiveSession:
     """Draw the presentation order (`judging.draw`), recorded on the audit chain with its seed and
     candidates; redoable until the session starts."""
-    session = _locked(session)
+    session = _locked(session, chain=True)
     _organiser(actor, session)
     if session.state not in (LiveSessionState.DRAFT, LiveSessionState.READY):
         raise error("live_started")
@@ -223,7 +203,7 @@ def _slot_on_stage(session: LiveSession, slot: LiveSlot | None) -> None:
 
 @transaction.atomic
 def live_session_start(*, actor, session: LiveSession) -> LiveSession:
-    session = _locked(session)
+    session = _locked(session, chain=True)
     _organiser(actor, session)
     if session.state == LiveSessionState.DRAFT:
         raise error("live_not_drawn")
@@ -307,20 +287,32 @@ def live_timer_set(*, actor, session: LiveSession, action: str) -> LiveSession:
 
 
 def _judge_assignment(*, actor, session: LiveSession, entry_id: int) -> Assignment:
-    membership = live_membership(stage_id=session.stage_id, user=actor)
-    if membership is None:
+    """The judge's assignment of the entry, loaded for `review_submit` (one query while the team
+    is on stage): refused off the panel, outside a running session, for a team not on stage
+    (unless the chair reopened the judge's score of it) and for a conflicted judge (who has
+    none)."""
+    # at most one (`uniq_assignment`: entry, judge): no ordering to compile
+    found = assignments_for_review(judge=actor).filter(
+        stage_id=session.stage_id, entry_id=entry_id, judge_id=actor.pk
+    )
+    assignment = next(iter(found.order_by()[:1]), None)
+    if assignment is None:
+        on_panel = live_membership(stage_id=session.stage_id, user=actor) is not None
+    else:
+        on_panel = assignment.judge_on_panel
+        assignment.review_access_judge_id = actor.pk
+    if not on_panel:
         raise error("live_not_on_panel")
     if session.state != LiveSessionState.RUNNING:
         raise error("live_not_running")
-    assignment = Assignment.objects.filter(
-        stage_id=session.stage_id, entry_id=entry_id, judge_id=actor.pk
-    ).first()
-    on_stage = session.current_slot is not None and session.current_slot.entry_id == entry_id
+    on_stage = session.current_slot_id is not None and session.current_slot.entry_id == entry_id
     # a score the chair reopened may be given again after its team has left the stage
-    reopened = Review.objects.filter(
-        assignment=assignment, status=ReviewStatus.DRAFT, reopened_count__gt=0
-    ).exists()
-    if not on_stage and not reopened:
+    if not on_stage and not (
+        assignment is not None
+        and Review.objects.filter(
+            assignment=assignment, status=ReviewStatus.DRAFT, reopened_count__gt=0
+        ).exists()
+    ):
         raise error("live_not_on_stage")
     if assignment is None:  # a conflicted judge has none: the review services say why
         raise error("judge_recused")
@@ -331,10 +323,15 @@ def _judge_assignment(*, actor, session: LiveSession, entry_id: int) -> Assignme
 def live_score_submit(
     *, actor, session: LiveSession, entry_id: int, scores: dict, comment: str = ""
 ) -> tuple[Review, LiveEvent]:
-    """A judge's score for the team on stage, final once submitted."""
-    session = _locked(session)
-    assignment = _judge_assignment(actor=actor, session=session, entry_id=entry_id)
+    """A judge's score for the team on stage, final once submitted. The checks and the scoring
+    read the session as committed; the session is locked last, to number the event, and if the
+    organiser moved on meanwhile the checks run again on what is now true."""
+    read = _read(session)
+    assignment = _judge_assignment(actor=actor, session=read, entry_id=entry_id)
     review = review_submit(actor=actor, assignment=assignment, scores=scores, comment=comment)
+    session = _locked(read)
+    if (session.state, session.current_slot_id) != (read.state, read.current_slot_id):
+        _judge_assignment(actor=actor, session=session, entry_id=entry_id)
     event = _event(session, "score.submitted", {"entry": entry_id})
     return review, event
 
@@ -348,7 +345,7 @@ def live_score_reopen(
     from judging.phases import phase_require
     from judging.selectors.live import live_judge_numbers
 
-    session = _locked(session)
+    session = _read(session)
     contest = session.stage.contest
     membership = live_membership(stage_id=session.stage_id, user=actor)
     if not (membership is not None and membership.is_chair) and not permission_check(
@@ -387,5 +384,6 @@ def live_score_reopen(
     )
     results_mark_dirty(stage_id=review.stage_id, entry_ids=[review.entry_id])
     review_reopened.send(sender=Review, review=review, reason=reason)
+    session = _locked(session)
     _event(session, "score.reopened", {"entry": entry_id, "judge_no": judge_no, "reason": reason})
     return review

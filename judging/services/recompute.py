@@ -10,9 +10,11 @@ each. See docs/developer/results.md ("Recompute at the deadline").
 Where the recompute runs:
 - with a broker, a Celery task enqueued with a countdown (`RESULTS_RECOMPUTE_DELAY`, 2 s): the
   submits of those seconds are folded into it; a run that ends with new marks enqueues the next;
-- with no broker (the embedded default runs Celery eagerly), in the web process after the
-  response has been sent (Django's `request_finished`, fired when the server closes the
-  response), or at once outside a request (a command, a test).
+- with no broker (the embedded default runs Celery eagerly), in a served web process
+  (`config.serving`) by a timer thread after the same delay,
+  so that a burst of submits costs one run and no request thread pays for it; elsewhere after
+  the response has been sent (Django's `request_finished`, fired when the server closes the
+  response: the test client), or at once outside a request (a command, a test).
 Either way several web processes and workers are safe: the claim is a row lock on the database.
 
 Incremental: when the settings allow it (`judging.aggregation.update_supported`: no per-judge
@@ -142,6 +144,34 @@ def results_mark_dirty(
 # Scheduling: a Celery task with a countdown, or after the response without a broker
 
 _local = threading.local()
+_background = False
+
+
+def recompute_in_background() -> None:
+    """This process serves requests: without a broker, run recomputes in a timer thread after
+    `RESULTS_RECOMPUTE_DELAY` (as the Celery task's countdown does) instead of after the response
+    in the request's thread. Called once by `config.serving.serving_start`."""
+    global _background
+    _background = True
+
+
+def _background_start(stage_id: int, delay: float) -> None:
+    timer = threading.Timer(delay, _background_run, args=(stage_id,))
+    timer.name, timer.daemon = f"results-recompute-{stage_id}", True
+    timer.start()
+
+
+def _background_run(stage_id: int) -> None:
+    from django.db import connection
+
+    try:
+        outcome = results_recompute_run(stage_id=stage_id)
+        if outcome.again:  # marks arrived during the run: fold the next ones in as well
+            _background_start(stage_id, _delay())
+    except Exception:  # the marks were given back; the next mark schedules again
+        logger.exception("results recompute of stage %s failed", stage_id)
+    finally:
+        connection.close()  # the timer's thread ends here
 
 
 def _request_started(**kwargs) -> None:
@@ -164,10 +194,13 @@ request_finished.connect(_request_finished, dispatch_uid="judging.recompute.requ
 
 def results_recompute_schedule(*, stage_id: int, countdown: float | None = None) -> None:
     """Have the stage's marks recomputed soon: a task after `countdown` (default
-    `RESULTS_RECOMPUTE_DELAY`) with a broker; without one, after the current response (or now)."""
+    `RESULTS_RECOMPUTE_DELAY`) with a broker; without one, a timer thread after as long in a
+    served process, else after the current response (or now)."""
+    delay = _delay() if countdown is None else countdown
     if not getattr(django_settings, "CELERY_TASK_ALWAYS_EAGER", False):
-        delay = _delay() if countdown is None else countdown
         results_recompute_task.apply_async((stage_id,), {"coalesced": True}, countdown=delay)
+    elif _background:
+        _background_start(stage_id, delay)
     elif getattr(_local, "in_request", False):
         _local.pending.add(stage_id)
     else:

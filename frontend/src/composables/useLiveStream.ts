@@ -49,8 +49,10 @@ export function useLiveStream(sessionId: number, onEvent?: (event: LiveEvent) =>
     }
     socket.onmessage = (message) => {
       const body = JSON.parse(message.data as string)
-      if (body.type === 'missed' && onEvent && body.event.seq > seq) onEvent(body.event)
-      if (body.type === 'event' && onEvent && body.event.seq > seq) onEvent(body.event)
+      // an `event` message carries every change since the previous one (committed together)
+      const events: LiveEvent[] =
+        body.type === 'missed' ? [body.event] : body.type === 'event' ? (body.events ?? []) : []
+      if (onEvent) for (const event of events) if (event.seq > seq) onEvent(event)
       if (body.state) take(body.state)
     }
     socket.onclose = () => {
