@@ -24,6 +24,7 @@ from api.serializers.live import (
 )
 from api.views.award import attachment
 from api.views.result import stage_organised
+from contest.errors import DomainError
 from judging.live_paper import live_judge_sheet_pdf, live_result_sheet_pdf
 from judging.models import LiveSession
 from judging.selectors.live import (
@@ -172,17 +173,25 @@ class LiveScoreSubmitView(APIView):
     def post(self, request, pk):
         """A judge submits their score of the team on stage: final once submitted (the chair
         may reopen it with a reason)."""
-        session = _session_for_judge(request, pk)
         data = LiveScoreSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        review, event = services.live_score_submit(
-            actor=request.user,
-            session=session,
-            entry_id=values["entry"],
-            scores=values["scores"],
-            comment=values["comment"],
-        )
+        # The service reads the session and runs every rule itself (as the judges' review routes
+        # do): an unknown session or a judge off the panel answers 404, as the judge's view does.
+        try:
+            review, event = services.live_score_submit(
+                actor=request.user,
+                session=LiveSession(pk=pk),
+                entry_id=values["entry"],
+                scores=values["scores"],
+                comment=values["comment"],
+            )
+        except LiveSession.DoesNotExist:
+            raise Http404 from None
+        except DomainError as refused:
+            if refused.code == "live_not_on_panel":
+                raise Http404 from None
+            raise
         return Response(
             {
                 "seq": event.seq,

@@ -22,16 +22,23 @@ def _profile(judge) -> JudgeProfile | None:
     return JudgeProfile.objects.filter(user_id=judge.pk).select_related("organisation").first()
 
 
-def judge_usccs(*, judge) -> set[str]:
+_UNREAD = object()
+
+
+def judge_usccs(*, judge, profile=_UNREAD) -> set[str]:
     """The USCCs of the judge's organisations: the one on the judge profile (set by organisers)
-    and the one the person stated for themself; both count."""
+    and the one the person stated for themself; both count. `profile`: the judge's profile as
+    `_profile` read it (None: has none), when the caller has it already."""
     from django.contrib.auth import get_user_model
 
-    usccs = set(
-        JudgeProfile.objects.filter(user_id=judge.pk, organisation__isnull=False).values_list(
-            "organisation__uscc", flat=True
+    if profile is _UNREAD:
+        usccs = set(
+            JudgeProfile.objects.filter(user_id=judge.pk, organisation__isnull=False).values_list(
+                "organisation__uscc", flat=True
+            )
         )
-    )
+    else:
+        usccs = {profile.organisation.uscc} if profile and profile.organisation_id else set()
     usccs.update(
         get_user_model()
         .objects.filter(pk=judge.pk, organisation__isnull=False)
@@ -119,7 +126,8 @@ def conflict_filter(*, judge, contest: Contest, team_prefix: str = "") -> Q:
     on_a_team = TeamMember.objects.filter(user_id=judge.pk, contest_id=contest.pk)
     captains = Team.objects.filter(captain_id=judge.pk, contest_id=contest.pk)
     q |= in_contest & (Q(Exists(on_a_team)) | Q(Exists(captains)))
-    usccs = sorted(judge_usccs(judge=judge))
+    profile = _profile(judge)
+    usccs = sorted(judge_usccs(judge=judge, profile=profile))
     if usccs:
         q |= Q(**{f"{p}lead_organisation__uscc__in": usccs})
         co_applicant = Team.co_applicants.through.objects.filter(
@@ -135,7 +143,6 @@ def conflict_filter(*, judge, contest: Contest, team_prefix: str = "") -> Q:
             relations.member_q()
         )
         q |= Q(Exists(related))
-    profile = _profile(judge)
     if contest.conflict_same_province and profile and profile.province:
         q |= Q(**{f"{p}lead_organisation__province": profile.province})
         q |= Q(**{f"{p}lead_organisation__isnull": True, f"{p}captain__province": profile.province})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from contest.selectors import contests_organised
@@ -70,10 +70,10 @@ def trimmed_final(totals: list[Decimal]) -> tuple[Decimal | None, int | None, in
     return (sum(kept) / len(kept)).quantize(CENT, ROUND_HALF_UP), high, low
 
 
-def _slot_board(slot_id, submitted: list[tuple[int, Decimal, object]], expected: int) -> dict:
-    """One team's scores: [(judge number, total, submitted_at)] -> the board the screen shows."""
+def _slot_board(slot_id, submitted: list[tuple[int, Decimal]], expected: int) -> dict:
+    """One team's scores: [(judge number, total)] -> the board the screen shows."""
     submitted = sorted(submitted)
-    final, high, low = trimmed_final([total for _, total, _ in submitted])
+    final, high, low = trimmed_final([total for _, total in submitted])
     return {
         "scores": [
             {
@@ -81,7 +81,7 @@ def _slot_board(slot_id, submitted: list[tuple[int, Decimal, object]], expected:
                 "total": str(total),
                 "struck": "high" if i == high else "low" if i == low else None,
             }
-            for i, (number, total, _) in enumerate(submitted)
+            for i, (number, total) in enumerate(submitted)
         ],
         "submitted": len(submitted),
         "expected": expected,
@@ -94,15 +94,21 @@ def _boards(session: LiveSession, slots: list[LiveSlot]) -> dict[int, dict]:
     """entry id -> its board (each judge's submitted score, struck, final) for every slot."""
     stage_id = session.stage_id
     numbers = live_judge_numbers(stage_id=stage_id)
-    expected: dict[int, int] = {}
-    for entry_id in Assignment.objects.filter(stage_id=stage_id).values_list("entry_id", flat=True):
-        expected[entry_id] = expected.get(entry_id, 0) + 1
+    expected = dict(
+        Assignment.objects.filter(stage_id=stage_id)
+        .order_by()
+        .values_list("entry_id")
+        .annotate(n=Count("pk"))
+    )
     scores: dict[int, list] = {}
-    for entry_id, judge_id, total, at in Review.objects.filter(
-        stage_id=stage_id, status=ReviewStatus.SUBMITTED
-    ).values_list("entry_id", "judge_id", "total", "submitted_at"):
+    # every submitted total of the stage (1,800 at 30 judges × 60 teams): three narrow columns
+    for entry_id, judge_id, total in (
+        Review.objects.filter(stage_id=stage_id, status=ReviewStatus.SUBMITTED)
+        .order_by()
+        .values_list("entry_id", "judge_id", "total")
+    ):
         if judge_id in numbers:
-            scores.setdefault(entry_id, []).append((numbers[judge_id], total, at))
+            scores.setdefault(entry_id, []).append((numbers[judge_id], total))
     return {
         s.entry_id: _slot_board(s.pk, scores.get(s.entry_id, []), expected.get(s.entry_id, 0))
         for s in slots
@@ -117,7 +123,10 @@ def live_state(*, session: LiveSession) -> dict:
     """The whole public state in one dict (what a screen needs after a reconnect), read afresh."""
     session = LiveSession.objects.select_related("stage__contest").get(pk=session.pk)
     slots = list(
-        LiveSlot.objects.filter(session=session).select_related("entry__team").order_by("position")
+        LiveSlot.objects.filter(session=session)
+        .select_related("entry__team")
+        .only(*SLOT_FIELDS)
+        .order_by("position")
     )
     by_entry = _boards(session, slots)
     boards = {s.pk: by_entry[s.entry_id] for s in slots}
@@ -170,6 +179,19 @@ def live_state(*, session: LiveSession) -> dict:
         ],
         "ranking": ranking,
     }
+
+
+# what `_slot_row` and the state read of a slot: not the entry's or the team's other columns
+SLOT_FIELDS = (
+    "session_id",
+    "entry_id",
+    "position",
+    "status",
+    "started_at",
+    "finished_at",
+    "entry__title",
+    "entry__team__name",
+)
 
 
 def _slot_row(slot: LiveSlot) -> dict:

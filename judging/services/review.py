@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -230,21 +230,24 @@ def _write_scores(review: Review, values: dict[str, Decimal]) -> dict[str, Decim
     return {s.criterion.key: s.value for s in scores if s.criterion_id in by_id}
 
 
+def assignments_for_review(*, judge) -> QuerySet[Assignment]:
+    """Assignments with what every scoring rule reads (stage, entry, team, contest) and whether
+    `judge` is on the stage's panel (`judge_on_panel`) with the declaration signed
+    (`judge_can_review`, which `judge_access_check` reads): one query for any filter on it. A
+    judge has one membership per stage (`uniq_panel_judge`). Mark a loaded one with
+    `review_access_judge_id` (as `_assignment_for_review` does) for the services to use it as is."""
+    membership = PanelMembership.objects.filter(stage_id=OuterRef("stage_id"), judge_id=judge.pk)
+    accepted = membership.filter(status=PanelStatus.ACCEPTED, declaration_accepted_at__isnull=False)
+    return Assignment.objects.select_related("stage", "entry__team__contest").annotate(
+        judge_on_panel=Exists(membership), judge_can_review=Exists(accepted)
+    )
+
+
 def _assignment_for_review(assignment: Assignment, judge) -> Assignment:
-    """The assignment with what every scoring rule reads (stage, entry, team, contest) and whether
-    `judge` is on the stage's panel with the declaration signed (`judge_access_check` reads it):
-    one query. A judge has one membership per stage (`uniq_panel_judge`)."""
-    accepted = PanelMembership.objects.filter(
-        stage_id=OuterRef("stage_id"),
-        judge_id=judge.pk,
-        status=PanelStatus.ACCEPTED,
-        declaration_accepted_at__isnull=False,
-    )
-    loaded = (
-        Assignment.objects.select_related("stage", "entry__team__contest")
-        .annotate(judge_can_review=Exists(accepted))
-        .get(pk=assignment.pk)
-    )
+    """The assignment loaded by `assignments_for_review` (one query), unless it already is."""
+    if getattr(assignment, "review_access_judge_id", None) == judge.pk:
+        return assignment
+    loaded = assignments_for_review(judge=judge).get(pk=assignment.pk)
     loaded.review_access_judge_id = judge.pk
     return loaded
 

@@ -203,3 +203,43 @@ def test_events_are_numbered_and_a_screen_catches_up_since_n():
         range(1, seen + 3)
     )
     assert live_events_since(session_id=session.pk, since=0, limit=2) is None
+
+
+def test_a_submit_is_checked_again_when_the_organiser_moved_on_before_its_lock(monkeypatch):
+    """The scoring runs on the session as read; the session is locked last. If the next team
+    came on meanwhile, the checks run again under the lock: the score is refused and nothing of
+    it stays."""
+    import judging.services.live as live
+
+    world, session = _running(judges=3, teams=3)
+    entry = _on_stage(session)
+    scored = live.review_submit
+
+    def organiser_moves_on(**kwargs):
+        review = scored(**kwargs)
+        live_team_next(actor=world.organiser, session=session)
+        return review
+
+    monkeypatch.setattr(live, "review_submit", organiser_moves_on)
+    with pytest.raises(DomainError) as refused:
+        live_score_submit(
+            actor=world.judges[0], session=session, entry_id=entry, scores=scores_for(80)
+        )
+    assert refused.value.code == "live_not_on_stage"
+    assert not Review.objects.filter(entry_id=entry, status="submitted").exists()
+    assert not AuditLog.objects.filter(action="review.submit").exists()
+
+
+def test_a_live_submit_costs_a_fixed_number_of_queries(django_assert_num_queries):
+    """The judge's submit: the session, the assignment (with its panel membership), the review's
+    own statements (tests/judging/test_review_submit_queries.py), then the session locked, its
+    event number and the event. Broadcast and recompute run after the commit, elsewhere."""
+    world, session = _running(judges=3, teams=2)
+    entry = _on_stage(session)
+    # the first submit of the stage creates its results-state row: not the one measured
+    live_score_submit(actor=world.judges[1], session=session, entry_id=entry, scores=scores_for(70))
+    # the service's BEGIN/COMMIT are a savepoint here; the review's and the audit's one each
+    with django_assert_num_queries(28):
+        live_score_submit(
+            actor=world.judges[0], session=session, entry_id=entry, scores=scores_for(80)
+        )

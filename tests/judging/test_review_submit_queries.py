@@ -5,20 +5,20 @@ test runs inside a transaction, so the service's BEGIN and COMMIT appear as a sa
  1 SAVEPOINT (BEGIN)
  2 the assignment with its stage, entry, team and contest, and whether the judge's panel
    membership is accepted with the declaration signed
- 3-7 the conflict rules' inputs: the judge's organisations (profile, own, the organisations
-     they publish for — 评榜 by publishers), declared relations, profile
+ 3-6 the conflict rules' inputs: the judge's profile (with its organisation and province), own
+     organisation, the organisations they publish for (评榜 by publishers), declared relations
      (`judging.selectors.conflict.conflict_filter`)
- 8 whether a rule matches the team
- 9 the stage's newest result snapshot (its phase)
-10 the review, locked, with its rubric
-11 the entry's rubrics (no review yet)      | the rubric's criteria (a draft exists)
-12 the new draft review (insert)            | the stored draft scores
-13 the rubric's criteria                    | the changed scores, one update
-14 the scores, one insert                   | the new scores, one insert
-15 the review: total, status, time
-16-20 the audit row: savepoint, the contest's chain lock, its last row, the insert, release
-21-22 the stage's freshness mark: lock, update (no recompute: that runs later)
-23 RELEASE SAVEPOINT (COMMIT)
+ 7 whether a rule matches the team
+ 8 the stage's newest result snapshot (its phase)
+ 9 the review, locked, with its rubric
+10 the entry's rubrics (no review yet)      | the rubric's criteria (a draft exists)
+11 the new draft review (insert)            | the stored draft scores
+12 the rubric's criteria                    | the changed scores, one update
+13 the scores, one insert                   | the new scores, one insert
+14 the review: total, status, time
+15-19 the audit row: savepoint, the contest's chain lock, its last row, the insert, release
+20-21 the stage's freshness mark: lock, update (no recompute: that runs later)
+22 RELEASE SAVEPOINT (COMMIT)
 The answer is built from what was written: the scores are not read back.
 """
 
@@ -32,8 +32,8 @@ from tests.factories.judging import build_world
 
 pytestmark = pytest.mark.django_db
 
-SUBMIT_QUERIES = 23  # a first submit: no draft
-SUBMIT_AFTER_DRAFT_QUERIES = 23  # the draft's scores are read, the review is not inserted
+SUBMIT_QUERIES = 22  # a first submit: no draft
+SUBMIT_AFTER_DRAFT_QUERIES = 22  # the draft's scores are read, the review is not inserted
 
 
 def _criteria(rubric, n: int) -> dict[str, str]:
