@@ -68,7 +68,22 @@ class RequestLimitsMiddleware:
         refused = self.refusal(request)
         if refused is not None:
             return refused
-        return self.get_response(request)
+        response = self.get_response(request)
+        self.unread_discard(request)
+        return response
+
+    @staticmethod
+    def unread_discard(request) -> None:
+        """Read what the view left of an accepted body (a 401 on an upload, say): a sync worker
+        closes the connection after answering, and a socket closed with unread data is reset, so
+        nginx, still passing the body it buffered, would answer 502 instead of the response. The
+        body is within its limit (checked above) and comes from nginx's buffer or the ASGI
+        server's: reading it is quick."""
+        try:
+            while request.read(64 * 1024):
+                pass
+        except OSError:  # UnreadablePostError: the client went away, nothing left to answer
+            pass
 
     def refusal(self, request) -> JsonResponse | None:
         query = unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace")
@@ -109,3 +124,21 @@ def body_limit(request) -> int:
             if pattern.match(request.path_info):
                 return int(limit)
     return int(settings.REQUEST_BODY_MAX_BYTES)
+
+
+class SyncStackMiddleware:
+    """Last in MIDDLEWARE, sync only: under ASGI the whole stack then runs in the request's one
+    thread. Django adapts each middleware to the mode of the one below it; with an async handler
+    at the bottom, every `MiddlewareMixin` middleware runs async and crosses to a thread and back
+    for each of its hooks (`sync_to_async(process_request)`, …), and the request waits on the event
+    loop at every crossing. With this one below them, they all run sync: one crossing into the
+    thread for the stack, one to the loop and back for the view (bench/live_final.py measures the
+    difference while the loop sends to 200 screens)."""
+
+    sync_capable, async_capable = True, False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)

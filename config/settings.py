@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns an admin lockout into its lockout page.
     "axes.middleware.AxesMiddleware",
+    # Below every other: under ASGI the stack runs in one thread (its docstring says why).
+    "config.middleware.SyncStackMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,7 +101,20 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # PostgreSQL through a pool of connections per process (psycopg_pool, Django's own support):
+    # the ASGI server runs each request in a new thread, and Django's connections are per thread,
+    # so without one every request would open (and PostgreSQL fork) a connection of its own.
+    # DATABASE_POOL=0: one connection per thread, kept for 60 s, as a sync worker needs.
+    DATABASE_POOL = env_bool("DATABASE_POOL", default=True)
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DATABASE_POOL else 60)
+    }
+    if DATABASE_POOL:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 20),
+        }
 else:
     DATABASES = {
         "default": {
