@@ -13,11 +13,20 @@ submits a score over HTTP (POST /api/live/<id>/scores/ with the judge's token; a
 then moves to the next team.
 
 The latency of a submit is from just before its request is sent until the last of the viewers
-has received the event it made (the response carries the event's number, every screen message
-starts with it); the screens read only that number, so the client is not what is measured.
+has received a message at or after the event it made (the response carries the event's number,
+every screen message starts with the number of the state it carries; changes committed together
+arrive in one message); the screens read only that number, so the client is not what is
+measured.
 Prints progress and, last, one JSON line: submit_to_screen_p50_ms, submit_to_screen_p95_ms,
-submit_to_screen_max_ms, submit_http_p95_ms, submits, viewers, judges, teams, load_average.
+submit_to_screen_max_ms, submit_http_p95_ms, submits, teams, load_average, topology, viewers,
+judges.
 Target (issue 14): p95 under 300 ms.
+
+With CELERY_BROKER_URL a Celery worker runs beside them (docker-compose's `worker`): the
+stage's results recompute there, not in the web processes. As docker-compose runs it:
+
+    CHANNEL_REDIS_URL=redis://127.0.0.1:6379/8 CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \
+    DATABASE_URL=postgres://…/bench_live python bench/live_final.py --web-workers 3
 
 Without DATABASE_URL a fresh SQLite file is used. With DATABASE_URL that database is migrated
 and the bench's rows stay in it: give it an empty database of its own (the factories' codes start
@@ -32,6 +41,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,7 +57,9 @@ SEQ = re.compile(rb'^\{"type": "(?:event|snapshot)", "seq": (\d+)')
 
 
 class Screens:
-    """`viewers` WebSockets; for every event number, when the last screen received it."""
+    """`viewers` WebSockets; for every event number, when the last screen had it. A message
+    carries the state at its number, so a screen has every event up to that number (changes
+    committed together arrive in one message)."""
 
     def __init__(self, count: int):
         self.count = count
@@ -56,14 +68,15 @@ class Screens:
         self.waiters: dict[int, asyncio.Event] = {}
         self.sockets = []
 
-    def _seen(self, seq: int, at: float) -> None:
-        n = self.arrivals.get(seq, 0) + 1
-        self.arrivals[seq] = n
-        if n == self.count:
-            self.complete[seq] = at
-            self.waiters.setdefault(seq, asyncio.Event()).set()
+    def _seen(self, before: int, seq: int, at: float) -> None:
+        for n in range(before + 1, seq + 1):
+            count = self.arrivals.get(n, 0) + 1
+            self.arrivals[n] = count
+            if count == self.count:
+                self.complete[n] = at
+                self.waiters.setdefault(n, asyncio.Event()).set()
 
-    async def _read(self, ws) -> None:
+    async def _read(self, ws, last: int) -> None:
         import aiohttp
 
         async for message in ws:
@@ -71,16 +84,18 @@ class Screens:
                 break
             at = time.perf_counter()
             found = SEQ.match(message.data.encode()[:48])
-            if found and message.data.startswith('{"type": "event"'):
-                self._seen(int(found.group(1)), at)
+            if found and int(found.group(1)) > last:
+                seq = int(found.group(1))
+                self._seen(last, seq, at)
+                last = seq
 
     async def connect(self, client, url: str) -> None:
         async def one():
             ws = await client.ws_connect(url, heartbeat=None, max_msg_size=0)
-            first = await ws.receive()
-            assert json.loads(first.data)["type"] == "snapshot"
+            first = json.loads((await ws.receive()).data)
+            assert first["type"] == "snapshot"
             self.sockets.append(ws)
-            asyncio.ensure_future(self._read(ws))
+            asyncio.ensure_future(self._read(ws, first["seq"]))
 
         for start in range(0, self.count, 20):  # 20 at a time, like screens coming up
             await asyncio.gather(*(one() for _ in range(min(20, self.count - start))))
@@ -91,7 +106,7 @@ class Screens:
         return self.complete[seq]
 
 
-async def drive(server, session_id, tokens, entries_order, args) -> tuple[list[float], list[float]]:
+async def drive(server, web, session_id, tokens, entries_order, args):
     import aiohttp
 
     from tests.judging.live_fixtures import scores_for
@@ -114,7 +129,7 @@ async def drive(server, session_id, tokens, entries_order, args) -> tuple[list[f
             async with gate:
                 sent = time.perf_counter()
                 async with client.post(
-                    f"{server.url}/api/live/{session_id}/scores/",
+                    f"{web.url}/api/live/{session_id}/scores/",
                     json={"entry": entry, "scores": scores_for(tenths)},
                     headers={"Authorization": f"Token {token}"},
                 ) as answer:
@@ -133,7 +148,7 @@ async def drive(server, session_id, tokens, entries_order, args) -> tuple[list[f
                 )
             )
             async with client.post(
-                f"{server.url}/api/live/{session_id}/next/",
+                f"{web.url}/api/live/{session_id}/next/",
                 headers={"Authorization": f"Token {organiser}"},
             ) as answer:
                 assert answer.status == 200, await answer.text()
@@ -155,6 +170,13 @@ def main() -> None:
     parser.add_argument("--viewers", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=0,
+        help="serve HTTP on this many sync WSGI workers and only the WebSockets on the ASGI "
+        "ones, as docker-compose's web and live services do (needs CHANNEL_REDIS_URL)",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
@@ -171,8 +193,11 @@ def main() -> None:
     from tests.live_server_fixtures import LiveServer, server_env, token_for
 
     redis_url = os.environ.get("CHANNEL_REDIS_URL", "")
-    if args.workers > 1 and not redis_url:
-        sys.exit("--workers > 1 needs CHANNEL_REDIS_URL (the in-memory layer is per process)")
+    if (args.workers > 1 or args.web_workers) and not redis_url:
+        sys.exit(
+            "--workers > 1 and --web-workers need CHANNEL_REDIS_URL (the in-memory layer is per "
+            "process)"
+        )
     print(
         f"database: {backend}; channel layer: {'redis' if redis_url else 'in-memory'}; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
@@ -209,13 +234,32 @@ def main() -> None:
         database = {"SQLITE_PATH": os.environ["SQLITE_PATH"]}
     connection.close()
     tmp = Path(tempfile.mkdtemp(prefix="saiwu-bench-live-"))
-    server = LiveServer(tmp, server_env(tmp, database, redis_url), workers=args.workers)
+    env = server_env(tmp, database, redis_url, debug=False)
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    worker = None
+    if broker:  # as docker-compose's `worker`: recomputes leave the web processes
+        env["CELERY_BROKER_URL"] = broker
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning"]
+            + ["--concurrency", "1", "--without-gossip", "--without-mingle"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+    server = LiveServer(tmp, env, workers=args.workers)
+    web = LiveServer(tmp, env, workers=args.web_workers, wsgi=True) if args.web_workers else server
     try:
         server.wait_ready()
+        web.wait_ready()
         load_before = os.getloadavg()[0]
-        latencies, http_times = asyncio.run(drive(server, session.pk, tokens, order, args))
+        latencies, http_times = asyncio.run(drive(server, web, session.pk, tokens, order, args))
     finally:
         server.stop()
+        if web is not server:
+            web.stop()
+        if worker is not None:
+            worker.terminate()
+            worker.wait(30)
         shutil.rmtree(tmp, ignore_errors=True)
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
@@ -227,6 +271,12 @@ def main() -> None:
         "submits": len(latencies),
         "teams": args.teams,
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "topology": (
+            f"{args.web_workers} wsgi + {args.workers} asgi, redis"
+            if args.web_workers
+            else f"{args.workers} asgi, {'redis' if redis_url else 'in-memory'}"
+        )
+        + (", celery worker" if broker else ""),
         "viewers": args.viewers,
         "judges": args.judges,
     }

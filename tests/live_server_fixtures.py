@@ -45,7 +45,12 @@ def database_env(tmp: Path) -> dict[str, str]:
     }
 
 
-def server_env(tmp: Path, database: dict[str, str], redis_url: str = "") -> dict[str, str]:
+def server_env(
+    tmp: Path, database: dict[str, str], redis_url: str = "", debug: bool = True
+) -> dict[str, str]:
+    """The server's environment; `debug=False` runs it as production does (bench/live_final.py),
+    with the secret key of this process's environment."""
+    secret = os.environ.get("DJANGO_SECRET_KEY", "")
     dropped = ("DJANGO_", "PYTEST_", "CELERY_", "THROTTLE_", "CHANNEL_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     for name in ("DATABASE_URL", "SQLITE_PATH", "CACHE_URL"):
@@ -60,20 +65,26 @@ def server_env(tmp: Path, database: dict[str, str], redis_url: str = "") -> dict
             **database,
         }
     )
+    if not debug:
+        env.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secret, "SECURE_SSL_REDIRECT": "0"})
     if redis_url:
         env["CHANNEL_REDIS_URL"] = redis_url
     return env
 
 
 class LiveServer:
-    """`gunicorn -c config/gunicorn.conf.py config.asgi:application -k asgi` on a free port."""
+    """`gunicorn -c config/gunicorn.conf.py config.asgi:application -k asgi` on a free port (with
+    `wsgi=True`: `config.wsgi` on sync workers, as docker-compose's `web` serves HTTP)."""
 
-    def __init__(self, tmp: Path, env: dict[str, str], workers: int = 1):
+    def __init__(self, tmp: Path, env: dict[str, str], workers: int = 1, wsgi: bool = False):
         self.port = free_port()
         self.log_path = tmp / f"live-{self.port}.log"
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config" / "gunicorn.conf.py")]
-        args += ["config.asgi:application", "-k", "asgi", "--max-requests", "0"]
+        if wsgi:
+            args += ["config.wsgi", "--max-requests", "0"]
+        else:
+            args += ["config.asgi:application", "-k", "asgi", "--max-requests", "0"]
         args += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
         args += ["--access-logfile", "/dev/null"]
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)

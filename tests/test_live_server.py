@@ -166,3 +166,75 @@ def test_a_stranger_cannot_score_and_an_unknown_session_is_closed(live):
             assert refused.value.status == 403
 
     asyncio.run(unknown())
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database of the suite's own (TEST_REDIS_URL, db 14 of the local Redis): CI runs
+    Redis, so there a missing one fails; elsewhere the test is skipped."""
+    import os
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {url}")
+    return url
+
+
+def test_scores_on_the_web_workers_reach_screens_on_two_live_workers(tmp_path, redis_url):
+    """As docker-compose runs it: HTTP on sync WSGI workers (`web`), the WebSockets on two ASGI
+    workers (`live`), Redis between them. A score submitted to a web worker reaches every screen
+    whichever live worker holds it; the scores of one burst arrive, in one message or several."""
+    world = live_world_build(judges=3, teams=2)
+    session = live_session_create(actor=world.organiser, stage=world.stage)
+    live_order_draw(actor=world.organiser, session=session)
+    live_session_start(actor=world.organiser, session=session)
+    judges = [token_for(j) for j in world.judges]
+    env = server_env(tmp_path, database_env(tmp_path), redis_url)
+    live_server = LiveServer(tmp_path, env, workers=2)
+    web = LiveServer(tmp_path, env, workers=2, wsgi=True)
+    try:
+        live_server.wait_ready()
+        web.wait_ready()
+
+        async def scenario():
+            async with aiohttp.ClientSession() as client:
+                screens = [await client.ws_connect(_ws_url(live_server, session)) for _ in range(6)]
+                snapshots = [await _next(ws, "snapshot") for ws in screens]
+                entry = snapshots[0]["state"]["current"]["entry"]
+                answers = await asyncio.gather(
+                    *(
+                        asyncio.to_thread(
+                            http,
+                            web,
+                            "POST",
+                            f"/api/live/{session.pk}/scores/",
+                            {"entry": entry, "scores": scores_for(tenths)},
+                            token,
+                        )
+                        for token, tenths in zip(judges, (80, 90, 70), strict=True)
+                    )
+                )
+                assert [status for status, _ in answers] == [200, 200, 200], answers
+                last = max(body["seq"] for _, body in answers)
+                for ws in screens:
+                    seen = await _until_seq(ws, last)
+                    board = seen["state"]["current"]
+                    assert board["submitted"] == 3 and board["final"] == "80.00"
+                    assert sorted(s["total"] for s in board["scores"]) == [
+                        "70.000",
+                        "80.000",
+                        "90.000",
+                    ]
+                for ws in screens:
+                    await ws.close()
+
+        asyncio.run(scenario())
+    finally:
+        live_server.stop()
+        web.stop()

@@ -14,6 +14,8 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import io
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -74,6 +76,22 @@ def _fast_settings(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # Logins happen in every test: a fast hasher keeps the run short (never in production).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settled(transactional_db):
+    """After each test, before the database is flushed: wait until the live server's request
+    threads have ended. A request's work after its response (a recompute without a broker runs
+    then) still holds locks, and PostgreSQL's TRUNCATE for the flush would deadlock with it."""
+    yield
+    deadline = time.monotonic() + 20
+    while any(
+        t.is_alive() and "process_request_thread" in t.name and t is not threading.current_thread()
+        for t in threading.enumerate()
+    ):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
 
 
 def _context(browser, viewport, **extra):
