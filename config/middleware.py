@@ -125,20 +125,3 @@ def body_limit(request) -> int:
                 return int(limit)
     return int(settings.REQUEST_BODY_MAX_BYTES)
 
-
-class SyncStackMiddleware:
-    """Last in MIDDLEWARE, sync only: under ASGI the whole stack then runs in the request's one
-    thread. Django adapts each middleware to the mode of the one below it; with an async handler
-    at the bottom, every `MiddlewareMixin` middleware runs async and crosses to a thread and back
-    for each of its hooks (`sync_to_async(process_request)`, …), and the request waits on the event
-    loop at every crossing. With this one below them, they all run sync: one crossing into the
-    thread for the stack, one to the loop and back for the view (bench/live_final.py measures the
-    difference while the loop sends to 200 screens)."""
-
-    sync_capable, async_capable = True, False
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)

@@ -75,8 +75,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns an admin lockout into its lockout page.
     "axes.middleware.AxesMiddleware",
-    # Below every other: under ASGI the stack runs in one thread (its docstring says why).
-    "config.middleware.SyncStackMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
