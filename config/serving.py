@@ -5,8 +5,9 @@ threads, so no judge waits on it and a burst of changes costs one run.
 - Without a broker, a stage's results recompute runs in a timer thread after
   `RESULTS_RECOMPUTE_DELAY` (`judging.services.recompute.recompute_in_background`), as the
   Celery task's countdown does with one.
-- The live final's messages to the screens are built and sent by a broadcast thread
-  (`judging.live_stream.broadcast_in_background`).
+- The live final's notices ("session S changed up to event N") are sent by a thread of the
+  process after the commit (`judging.live_stream.notices_in_background`); the messages the
+  screens get are built by the processes that hold them.
 
 Commands, Celery workers and the test client keep the direct path: there, what a change
 schedules runs at once (or after the test client's response), which is what their callers read.
@@ -14,8 +15,8 @@ schedules runs at once (or after the test client's response), which is what thei
 
 
 def serving_start() -> None:
-    from judging.live_stream import broadcast_in_background
+    from judging.live_stream import notices_in_background
     from judging.services.recompute import recompute_in_background
 
     recompute_in_background()
-    broadcast_in_background()
+    notices_in_background()

@@ -57,7 +57,7 @@ def live_group(session_id: int) -> str:
     return f"live.{session_id}"
 
 
-def broadcast_in_background() -> None:
+def notices_in_background() -> None:
     """This process serves requests (config/serving.py): send the notices from its own thread,
     not from the request that made the change."""
     global _background
