@@ -124,4 +124,3 @@ def body_limit(request) -> int:
             if pattern.match(request.path_info):
                 return int(limit)
     return int(settings.REQUEST_BODY_MAX_BYTES)
-
