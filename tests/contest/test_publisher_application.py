@@ -74,7 +74,8 @@ def test_submit_outside_the_window_refused(db, opens, closes):
 
 
 def test_submit_bad_uscc_refused(contest):
-    bad = make_uscc()[:17] + ("0" if make_uscc()[17] != "0" else "1")
+    valid = make_uscc()  # one code: its check character is the only right one for its body
+    bad = valid[:17] + ("0" if valid[17] != "0" else "1")
     with pytest.raises(DomainError) as exc:
         publisher_application_submit(actor=UserFactory(), contest=contest, **_form(uscc=bad))
     assert exc.value.code == "invalid_uscc"
