@@ -285,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contest.invitations_expire",
         "schedule": timedelta(hours=1),
     },
+    # knox would do this on every request (api.authentication.TokenAuthentication)
+    "delete-expired-tokens": {
+        "task": "api.auth_tokens_expired_delete",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- Throttles, tokens, deployment security (issue 10) ----------------------------------------

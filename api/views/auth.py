@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.authentication import csrf_enforce
+from api.authentication import auth_tokens_expired_delete, csrf_enforce
 from api.permissions import Authenticated
 from api.serializers.auth import (
     AuthTokenSerializer,
@@ -30,6 +30,7 @@ def _login_response(request, user):
     """Start a session and issue a new token: one per login (so per device), each expiring after
     `REST_KNOX["TOKEN_TTL"]`, each revocable on its own."""
     login(request, user, backend="contest.auth.EmailOrMobileBackend")
+    auth_tokens_expired_delete(user=user)
     _instance, token = AuthToken.objects.create(user=user)
     return Response({"token": token, "user": MeSerializer(user).data})
 

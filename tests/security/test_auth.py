@@ -247,6 +247,39 @@ def test_token_expires(person):
     assert_error(client.get("/api/auth/me/"), 401, "authentication_failed")
 
 
+def test_expired_tokens_are_deleted_at_login_and_hourly(person):
+    from api.tasks import auth_tokens_expired_delete_task
+
+    stale = _login(APIClient(), "li.ming@example.com", PASSWORD).json()["token"]
+    stranger = UserFactory(email="stranger@example.com")
+    _login(APIClient(), "stranger@example.com", PASSWORD)
+    past = timezone.now() - timedelta(seconds=1)
+    AuthToken.objects.update(expiry=past)  # both users' tokens have lapsed
+
+    fresh = _login(APIClient(), "li.ming@example.com", PASSWORD).json()["token"]
+    # the login took this user's lapsed token away, not the other user's
+    assert [t.token_key for t in AuthToken.objects.filter(user=person)] == [fresh[:15]]
+    assert AuthToken.objects.filter(user=stranger).count() == 1
+    assert auth_tokens_expired_delete_task() == 1
+    assert not AuthToken.objects.filter(user=stranger).exists()
+    old = APIClient()
+    old.credentials(HTTP_AUTHORIZATION=f"Token {stale}")
+    assert_error(old.get("/api/auth/me/"), 401, "authentication_failed")
+
+
+def test_a_token_request_reads_the_token_once(person, django_assert_max_num_queries):
+    """One query authenticates (the token and its user): the user's other tokens are not read on
+    every request."""
+    from api.authentication import TokenAuthentication
+
+    for _ in range(3):
+        _login(APIClient(), "li.ming@example.com", PASSWORD)
+    token = _login(APIClient(), "li.ming@example.com", PASSWORD).json()["token"]
+    with django_assert_max_num_queries(1):
+        user, _row = TokenAuthentication().authenticate_credentials(token.encode())
+    assert user == person
+
+
 # CSRF on the session login ----------------------------------------------------------------
 
 
