@@ -47,9 +47,16 @@ def audit_record(
 ) -> AuditLog:
     """Append one row to the contest's chain. Call inside the transaction of the change it records."""
     contest_id = contest if isinstance(contest, int) else contest.pk
-    with transaction.atomic():
-        Contest.objects.select_for_update().filter(pk=contest_id).first()  # serialise the chain
-        last = AuditLog.objects.filter(contest_id=contest_id).order_by("-seq").first()
+    # no savepoint of its own: a change whose audit row fails is rolled back with it
+    with transaction.atomic(savepoint=False):
+        # serialise the chain: the contest row locked, none of its columns read
+        Contest.objects.select_for_update().filter(pk=contest_id).values_list("pk").first()
+        last = (
+            AuditLog.objects.filter(contest_id=contest_id)
+            .only("seq", "hash")
+            .order_by("-seq")
+            .first()
+        )
         data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
         row = AuditLog(
             contest_id=contest_id,
@@ -113,9 +120,16 @@ def audit_record_bulk(*, contest: Contest | int, entries: list[AuditEntry]) -> l
     hash chain), so `audit_verify` cannot tell the two apart. Call inside the transaction of the
     change the rows record."""
     contest_id = contest if isinstance(contest, int) else contest.pk
-    with transaction.atomic():
-        Contest.objects.select_for_update().filter(pk=contest_id).first()  # serialise the chain
-        last = AuditLog.objects.filter(contest_id=contest_id).order_by("-seq").first()
+    # no savepoint of its own: a change whose audit row fails is rolled back with it
+    with transaction.atomic(savepoint=False):
+        # serialise the chain: the contest row locked, none of its columns read
+        Contest.objects.select_for_update().filter(pk=contest_id).values_list("pk").first()
+        last = (
+            AuditLog.objects.filter(contest_id=contest_id)
+            .only("seq", "hash")
+            .order_by("-seq")
+            .first()
+        )
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
         rows = []
         for entry in entries:

@@ -238,8 +238,8 @@ def test_a_live_submit_costs_a_fixed_number_of_queries(django_assert_num_queries
     entry = _on_stage(session)
     # the first submit of the stage creates its results-state row: not the one measured
     live_score_submit(actor=world.judges[1], session=session, entry_id=entry, scores=scores_for(70))
-    # the service's BEGIN/COMMIT are a savepoint here; the review's and the audit's one each
-    with django_assert_num_queries(28):
+    # the service's BEGIN/COMMIT are a savepoint here, and the review's one
+    with django_assert_num_queries(26):
         live_score_submit(
             actor=world.judges[0], session=session, entry_id=entry, scores=scores_for(80)
         )

@@ -16,9 +16,10 @@ test runs inside a transaction, so the service's BEGIN and COMMIT appear as a sa
 12 the rubric's criteria                    | the changed scores, one update
 13 the scores, one insert                   | the new scores, one insert
 14 the review: total, status, time
-15-19 the audit row: savepoint, the contest's chain lock, its last row, the insert, release
-20-21 the stage's freshness mark: lock, update (no recompute: that runs later)
-22 RELEASE SAVEPOINT (COMMIT)
+15-17 the audit row: the contest's chain lock, its last row, the insert (no savepoint of its
+      own: a submit whose audit row fails is rolled back whole)
+18-19 the stage's freshness mark: lock, update (no recompute: that runs later)
+20 RELEASE SAVEPOINT (COMMIT)
 The answer is built from what was written: the scores are not read back.
 """
 
@@ -32,8 +33,8 @@ from tests.factories.judging import build_world
 
 pytestmark = pytest.mark.django_db
 
-SUBMIT_QUERIES = 22  # a first submit: no draft
-SUBMIT_AFTER_DRAFT_QUERIES = 22  # the draft's scores are read, the review is not inserted
+SUBMIT_QUERIES = 20  # a first submit: no draft
+SUBMIT_AFTER_DRAFT_QUERIES = 20  # the draft's scores are read, the review is not inserted
 
 
 def _criteria(rubric, n: int) -> dict[str, str]:
