@@ -329,7 +329,8 @@ def live_score_submit(
     read = _read(session)
     assignment = _judge_assignment(actor=actor, session=read, entry_id=entry_id)
     review = review_submit(actor=actor, assignment=assignment, scores=scores, comment=comment)
-    session = _locked(read)
+    # the session row alone (its stage and contest are read above and not written here)
+    session = LiveSession.objects.select_for_update().get(pk=read.pk)
     if (session.state, session.current_slot_id) != (read.state, read.current_slot_id):
         _judge_assignment(actor=actor, session=session, entry_id=entry_id)
     event = _event(session, "score.submitted", {"entry": entry_id})
