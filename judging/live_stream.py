@@ -37,6 +37,7 @@ import json
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
 from django.core.serializers.json import DjangoJSONEncoder
@@ -104,16 +105,13 @@ def live_snapshot(session_id: int) -> dict | None:
     from judging.models import LiveSession
     from judging.selectors.live import live_state, live_timer_elapsed_ms
 
-    session = (
-        LiveSession.objects.filter(pk=session_id)
-        .only("event_seq", "timer_running", "timer_started_at", "timer_elapsed_ms")
-        .first()
-    )
+    # one read: the state's session when the cache is behind, the timer either way
+    session = LiveSession.objects.select_related("stage__contest").filter(pk=session_id).first()
     if session is None:
         return None
     state = _snapshots.get(session_id, session.event_seq)
     if state is None:
-        state = live_state(session=session)
+        state = live_state(session=session, fresh=False)
         _snapshots.put(session_id, state)
     now = timezone.now()  # the timer as it is now, not as it was when the state was read
     timer = {**state["timer"], "elapsed_ms": live_timer_elapsed_ms(session, now)}
@@ -121,9 +119,31 @@ def live_snapshot(session_id: int) -> dict | None:
     return {**state, "timer": timer}
 
 
-def live_message(session_id: int, *, since: int) -> tuple[int, str] | None:
-    """(its event number, the message for the screens): the events after `since` and the state
-    now; None for no such session."""
+@dataclass(frozen=True)
+class LiveMessage:
+    """One message for the screens, in two forms: `full` carries the whole state; `delta`
+    (None for the first message a process sends) only the parts of it that differ from the state
+    at `base`, the message before, for a screen that has that one. Each screen's consumer sends
+    the form its screen can take (api/consumers.py); a score for the team on stage changes its
+    board and the timer, so most messages are a tenth of the whole."""
+
+    seq: int
+    base: int | None
+    full: str
+    delta: str | None
+    state: dict
+
+
+def _encode(body: dict) -> str:
+    return json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+def live_message(
+    session_id: int, *, since: int, previous: dict | None = None
+) -> LiveMessage | None:
+    """The message for the screens: the events after `since` and the state now; None for no
+    such session. `previous`: the state the message at `since` carried, if known (the delta is
+    taken against it)."""
     from judging.selectors.live import live_events_since
 
     state = live_snapshot(session_id)
@@ -132,18 +152,17 @@ def live_message(session_id: int, *, since: int) -> tuple[int, str] | None:
     seq = state["seq"]
     events = live_events_since(session_id=session_id, since=since, limit=EVENTS_PER_MESSAGE) or []
     events = [e for e in events if e["seq"] <= seq]
-    text = json.dumps(
-        {
-            "type": "event",
-            "seq": seq,
-            "events": events,
-            "event": events[-1] if events else None,
-            "state": state,
-        },
-        ensure_ascii=False,
-        cls=DjangoJSONEncoder,
-    )
-    return seq, text
+    head = {"type": "event", "seq": seq, "events": events, "event": events[-1] if events else None}
+    full = _encode({**head, "state": state})
+    delta = None
+    if previous is not None and previous["seq"] == since:
+        changed = {k: v for k, v in state.items() if k in DELTA_ALWAYS or previous.get(k) != v}
+        delta = _encode({**head, "base": since, "partial": True, "state": changed})
+    return LiveMessage(seq=seq, base=since, full=full, delta=delta, state=state)
+
+
+# in every delta, whatever changed: what a screen checks the message against
+DELTA_ALWAYS = ("session", "seq")
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,11 +239,11 @@ def live_committed(session_id: int, seq: int) -> None:
 # The screens of this process (on its event loop)
 
 
-def _build(session_id: int, since: int) -> tuple[int, str] | None:
+def _build(session_id: int, since: int, previous: dict | None) -> LiveMessage | None:
     """In the hub's build thread: the message after `since` (a database read)."""
     close_old_connections()
     try:
-        return live_message(session_id, since=since)
+        return live_message(session_id, since=since, previous=previous)
     except Exception:
         connection.close()  # a broken connection: the next build opens a new one
         raise
@@ -232,7 +251,8 @@ def _build(session_id: int, since: int) -> tuple[int, str] | None:
 
 class _Hub:
     """The process's screens by session and its one channel on the layer; for each notice, one
-    message built (in one thread, never two at once for a session) and handed to every screen.
+    message built (in one thread, never two at once for a session) and handed to every screen
+    (anything with `deliver(LiveMessage)`).
     Runs on the event loop (consumers join and leave there, notices arrive there)."""
 
     REJOIN_SECONDS = 3600  # channels_redis forgets a group membership after a day
@@ -242,6 +262,7 @@ class _Hub:
         self.joined: dict[int, float] = {}  # session -> when its group was last joined
         self.wanted: dict[int, int] = {}  # session -> the newest event number noticed
         self.sent: dict[int, int] = {}  # session -> the event number of the last message
+        self.states: dict[int, dict] = {}  # session -> the state the last message carried
         self.building: set[int] = set()
         self.channel: str | None = None
         self._lock: asyncio.Lock | None = None
@@ -249,7 +270,7 @@ class _Hub:
         self._builder: ThreadPoolExecutor | None = None
 
     async def join(self, session_id: int, screen) -> None:
-        """Deliver the session's messages to `screen` (anything with `deliver(text)`)."""
+        """Deliver the session's messages to `screen`."""
         from channels.layers import get_channel_layer
 
         self.screens.setdefault(session_id, set()).add(screen)
@@ -274,9 +295,9 @@ class _Hub:
         if screens is not None:
             screens.discard(screen)
 
-    def deliver(self, session_id: int, text: str) -> None:
+    def deliver(self, session_id: int, message: LiveMessage) -> None:
         for screen in list(self.screens.get(session_id, ())):
-            screen.deliver(text)
+            screen.deliver(message)
 
     def changed(self, session_id: int, seq: int) -> None:
         """A notice: build the session's message, or another one after the one being built."""
@@ -293,7 +314,7 @@ class _Hub:
         since = self.sent.get(session_id, self.wanted[session_id] - 1)
         self._builder = self._builder or ThreadPoolExecutor(1, thread_name_prefix="live-build")
         future = asyncio.get_running_loop().run_in_executor(
-            self._builder, _build, session_id, since
+            self._builder, _build, session_id, since, self.states.get(session_id)
         )
         future.add_done_callback(lambda done: self._built(session_id, done))
 
@@ -304,11 +325,10 @@ class _Hub:
         except Exception:  # logged; the next notice (or a reconnect) brings the screens up
             logger.exception("live message for session %s could not be built", session_id)
             return
-        if built is not None:
-            seq, text = built
-            if seq > self.sent.get(session_id, -1):
-                self.sent[session_id] = seq
-                self.deliver(session_id, text)
+        if built is not None and built.seq > self.sent.get(session_id, -1):
+            self.sent[session_id] = built.seq
+            self.states[session_id] = built.state
+            self.deliver(session_id, built)
         if self.wanted.get(session_id, 0) > self.sent.get(session_id, -1) and built is not None:
             self._start(session_id)  # changes noticed while this one was being built
 

@@ -38,11 +38,25 @@ def live(tmp_path):
         server.stop()
 
 
+# per screen, the state it holds, as the SPA keeps it (useLiveStream.ts): a partial message
+# is merged into it, and must be on top of exactly that state
+_held: dict[int, dict] = {}
+_partials: list[int] = []  # the numbers of the partial messages received
+
+
 async def _next(ws, kind=None) -> dict:
+    """The next message (of `kind`), its `state` the whole state the screen holds after it."""
     while True:
         message = await asyncio.wait_for(ws.receive(), WAIT)
         assert message.type == aiohttp.WSMsgType.TEXT, message
         body = json.loads(message.data)
+        held = _held.get(id(ws))
+        if body.get("partial"):
+            _partials.append(body["seq"])
+            assert held is not None and body["base"] == held["seq"], (body, held)
+            body["state"] = _held[id(ws)] = {**held, **body["state"]}
+        elif body.get("state") and (held is None or body["state"]["seq"] >= held["seq"]):
+            _held[id(ws)] = body["state"]
         if kind is None or body["type"] == kind:
             return body
 
@@ -93,6 +107,15 @@ def test_scores_drop_resume_and_reopen_reach_the_big_screens(live):
             ]
             assert board["final"] == "80.00"
             assert seen["state"]["ranking"][0]["final"] == "80.00"
+            # the scores went out as deltas, and what each screen merged is the whole state
+            assert _partials, "no partial message was sent"
+            status, whole = await asyncio.to_thread(
+                http, server, "GET", f"/api/live/{session.pk}/state/"
+            )
+            assert status == 200 and whole["seq"] == seen["state"]["seq"]
+            for ws in screens:
+                held = {k: v for k, v in _held[id(ws)].items() if k != "timer"}
+                assert held == {k: v for k, v in whole.items() if k != "timer"}
 
             # a screen drops; the next team comes on and a judge scores it meanwhile
             dropped = screens.pop()

@@ -36,10 +36,17 @@ class LiveSlotRowSerializer(serializers.Serializer):
     team = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField()
-    final = serializers.CharField(allow_null=True)
+    final = serializers.CharField(
+        allow_null=True,
+        help_text="null until the team's final stands: every judge has scored, or the team "
+        "has left the stage (as in the ranking)",
+    )
 
 
 class LiveBoardSerializer(LiveSlotRowSerializer):
+    final = serializers.CharField(
+        allow_null=True, help_text="the trimmed mean of the scores submitted so far"
+    )
     scores = LiveScoreSerializer(many=True)
     submitted = serializers.IntegerField()
     expected = serializers.IntegerField()

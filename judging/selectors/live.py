@@ -90,10 +90,13 @@ def _slot_board(slot_id, submitted: list[tuple[int, Decimal]], expected: int) ->
     }
 
 
-def _boards(session: LiveSession, slots: list[LiveSlot]) -> dict[int, dict]:
+def _boards(
+    session: LiveSession, slots: list[LiveSlot], numbers: dict[int, int] | None = None
+) -> dict[int, dict]:
     """entry id -> its board (each judge's submitted score, struck, final) for every slot."""
     stage_id = session.stage_id
-    numbers = live_judge_numbers(stage_id=stage_id)
+    if numbers is None:
+        numbers = live_judge_numbers(stage_id=stage_id)
     expected = dict(
         Assignment.objects.filter(stage_id=stage_id)
         .order_by()
@@ -119,32 +122,36 @@ def live_slot_boards(*, session: LiveSession) -> dict[int, dict]:
     return _boards(session, list(LiveSlot.objects.filter(session=session)))
 
 
-def live_state(*, session: LiveSession) -> dict:
-    """The whole public state in one dict (what a screen needs after a reconnect), read afresh."""
-    session = LiveSession.objects.select_related("stage__contest").get(pk=session.pk)
+def live_state(*, session: LiveSession, fresh: bool = True) -> dict:
+    """The whole public state in one dict (what a screen needs after a reconnect), read afresh
+    (`fresh=False`: the session as given, read with `select_related("stage__contest")`)."""
+    if fresh:
+        session = LiveSession.objects.select_related("stage__contest").get(pk=session.pk)
     slots = list(
         LiveSlot.objects.filter(session=session)
         .select_related("entry__team")
         .only(*SLOT_FIELDS)
         .order_by("position")
     )
-    by_entry = _boards(session, slots)
+    numbers = live_judge_numbers(stage_id=session.stage_id)
+    by_entry = _boards(session, slots, numbers)
     boards = {s.pk: by_entry[s.entry_id] for s in slots}
-    judges = PanelMembership.objects.filter(
-        stage_id=session.stage_id, status=PanelStatus.ACCEPTED
-    ).count()
+    judges = len(numbers)  # the accepted panel
     current = next((s for s in slots if s.pk == session.current_slot_id), None)
     done = [s for s in slots if s.status == LiveSlotStatus.DONE]
     previous = max(
         done, key=lambda s: s.finished_at or s.started_at or timezone.now(), default=None
     )
+
+    def settled(s) -> bool:
+        """The team's final stands (ranked, and shown in the order list): every judge has
+        scored, or the team has left the stage. Until then only its board shows the running
+        figure, so a score for the team on stage changes its board and nothing else."""
+        board = boards[s.pk]
+        return board["final"] is not None and (s.status == LiveSlotStatus.DONE or board["complete"])
+
     ranked = sorted(
-        (
-            s
-            for s in slots
-            if boards[s.pk]["final"] is not None
-            and (s.status == LiveSlotStatus.DONE or boards[s.pk]["complete"])
-        ),
+        (s for s in slots if settled(s)),
         key=lambda s: (-Decimal(boards[s.pk]["final"]), s.position),
     )
     ranking, last_final, rank = [], None, 0
@@ -175,7 +182,12 @@ def live_state(*, session: LiveSession) -> dict:
         "current": slot_view(current),
         "previous": slot_view(previous) if previous is not None and previous != current else None,
         "slots": [
-            {**_slot_row(s), "status": s.status, "final": boards[s.pk]["final"]} for s in slots
+            {
+                **_slot_row(s),
+                "status": s.status,
+                "final": boards[s.pk]["final"] if settled(s) else None,
+            }
+            for s in slots
         ],
         "ranking": ranking,
     }

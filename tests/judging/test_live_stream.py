@@ -25,9 +25,10 @@ def test_a_message_carries_the_events_since_and_the_state_at_its_number():
     entry = _on_stage(session)
     for judge in world.judges[:2]:
         live_score_submit(actor=judge, session=session, entry_id=entry, scores=scores_for(80))
-    seq, text = stream.live_message(session.pk, since=before)
-    body = json.loads(text)
-    assert seq == body["seq"]
+    message = stream.live_message(session.pk, since=before)
+    assert message.delta is None  # nothing to take it against
+    body = json.loads(message.full)
+    assert message.seq == body["seq"] and message.base == before
     assert body["type"] == "event" and body["seq"] == before + 2
     assert [(e["seq"], e["kind"]) for e in body["events"]] == [
         (before + 1, "score.submitted"),
@@ -36,6 +37,42 @@ def test_a_message_carries_the_events_since_and_the_state_at_its_number():
     assert body["event"]["seq"] == before + 2
     assert body["state"]["seq"] == before + 2
     assert body["state"]["current"]["submitted"] == 2
+
+
+def test_a_delta_carries_what_changed_since_its_base_and_merges_into_the_whole():
+    """A score for the team on stage changes its board and the timer: the delta carries those
+    (and the number), not the order or the ranking; merged into the state at its base it is the
+    whole state. The team's final stands (order list, ranking) once every judge has scored."""
+    world, session = _running(judges=3, teams=2)
+    session.refresh_from_db()
+    entry = _on_stage(session)
+    first = stream.live_message(session.pk, since=session.event_seq - 1)
+    live_score_submit(actor=world.judges[0], session=session, entry_id=entry, scores=scores_for(80))
+    second = stream.live_message(session.pk, since=first.seq, previous=first.state)
+    body = json.loads(second.delta)
+    assert (body["type"], body["seq"], body["base"], body["partial"]) == (
+        "event",
+        first.seq + 1,
+        first.seq,
+        True,
+    )
+    assert set(body["state"]) == {"session", "seq", "timer", "current"}
+    assert body["state"]["current"]["submitted"] == 1
+    assert [e["kind"] for e in body["events"]] == ["score.submitted"]
+    merged = {**first.state, **body["state"]}
+    assert merged == json.loads(second.full)["state"]
+    on_stage = next(s for s in merged["slots"] if s["entry"] == entry)
+    assert on_stage["final"] is None and merged["ranking"] == []  # not every judge yet
+
+    for judge in world.judges[1:]:
+        live_score_submit(actor=judge, session=session, entry_id=entry, scores=scores_for(70))
+    third = stream.live_message(session.pk, since=second.seq, previous=second.state)
+    changed = json.loads(third.delta)["state"]
+    assert {"current", "slots", "ranking"} <= set(changed)  # the team's final stands
+    assert changed["ranking"][0]["final"] == "70.00"
+    assert {**second.state, **changed} == json.loads(third.full)["state"]
+    # a previous state at another number than `since`: no delta (it would not merge right)
+    assert stream.live_message(session.pk, since=first.seq, previous=second.state).delta is None
 
 
 def test_the_state_is_read_once_per_event_number(django_assert_num_queries):
@@ -79,13 +116,13 @@ def test_changes_noticed_while_a_message_is_built_go_out_in_the_next_one(monkeyp
     builds, building, release = [], threading.Event(), threading.Event()
     newest = {"seq": 11}
 
-    def build(session_id, since):
-        builds.append((session_id, since))
+    def build(session_id, since, previous):
+        builds.append((session_id, since, previous and previous["seq"]))
         read = newest["seq"]  # what the database held when this build read it
         if len(builds) == 1:
             building.set()
             assert release.wait(10)
-        return read, f"state {read}"
+        return _message(read, since)
 
     monkeypatch.setattr(stream, "_build", build)
     hub = stream._Hub()
@@ -107,17 +144,24 @@ def test_changes_noticed_while_a_message_is_built_go_out_in_the_next_one(monkeyp
         await asyncio.sleep(0.05)
 
     asyncio.run(scenario())
-    assert builds == [(1, 10), (1, 11)]  # the second: the events after the first message's
+    # the second: the events after the first message's, its delta against that one's state
+    assert builds == [(1, 10, None), (1, 11, 11)]
     assert screen.got == ["state 11", "state 14"]
     assert hub.sent[1] == 14
+
+
+def _message(seq: int, since: int) -> stream.LiveMessage:
+    return stream.LiveMessage(
+        seq=seq, base=since, full=f"state {seq}", delta=f"delta {since}-{seq}", state={"seq": seq}
+    )
 
 
 class _Screen:
     def __init__(self):
         self.got = []
 
-    def deliver(self, text):
-        self.got.append(text)
+    def deliver(self, message):
+        self.got.append(message.full)
 
 
 def test_the_hub_joins_once_per_session_and_hands_each_message_to_its_screens(monkeypatch):
@@ -132,7 +176,9 @@ def test_the_hub_joins_once_per_session_and_hands_each_message_to_its_screens(mo
         await group_add(group, channel)
 
     monkeypatch.setattr(layer, "group_add", counting_group_add)
-    monkeypatch.setattr(stream, "_build", lambda session_id, since: (since + 1, f"at {since + 1}"))
+    monkeypatch.setattr(
+        stream, "_build", lambda session_id, since, previous: _message(since + 1, since)
+    )
     hub = stream._Hub()
 
     async def scenario():
@@ -157,8 +203,8 @@ def test_the_hub_joins_once_per_session_and_hands_each_message_to_its_screens(mo
         return a.got, b.got, c.got
 
     a, b, c = asyncio.run(scenario())
-    assert a == ["at 5", "at 6"]  # one message built per notice, handed to each screen
-    assert b == ["at 5"]  # left before the second
+    assert a == ["state 5", "state 6"]  # one message built per notice, handed to each screen
+    assert b == ["state 5"]  # left before the second
     assert c == []  # another session's screen
 
 
@@ -174,8 +220,38 @@ def test_a_screen_too_far_behind_is_closed_and_catches_up_on_reconnect():
 
         screen.close = close
         for n in range(3):
-            screen.deliver(str(n))
+            screen.deliver(_message(n + 1, n))
         await asyncio.sleep(0)
         return closed, screen.outbox.qsize()
 
     assert asyncio.run(scenario()) == ([4008], 2)
+
+
+def test_a_screen_is_sent_the_delta_on_top_of_what_it_has_and_the_whole_otherwise():
+    """The consumer knows the number of the state it sent last: a message whose base is that
+    number goes as the delta; one after a gap (a message skipped) as the whole; one the screen
+    has already (its snapshot is newer) not at all."""
+    from api.consumers import LiveScreenConsumer
+
+    async def scenario():
+        screen = LiveScreenConsumer()
+        screen.session_id, screen.outbox, sent = 1, asyncio.Queue(10), []
+
+        async def send(text_data=None):
+            sent.append(text_data)
+
+        screen.send = send
+        await screen._send_catch_up([], 5, "snapshot 5")
+        for seq, base in ((4, 3), (5, 4), (6, 5), (7, 6), (9, 8)):
+            screen.deliver(_message(seq, base))
+        task = asyncio.get_running_loop().create_task(screen._send_outbox())
+        for _ in range(100):
+            if screen.outbox.empty():
+                break
+            await asyncio.sleep(0.01)
+        task.cancel()
+        return sent, screen.seq
+
+    sent, seq = asyncio.run(scenario())
+    assert sent == ["snapshot 5", "delta 5-6", "delta 6-7", "state 9"]
+    assert seq == 9

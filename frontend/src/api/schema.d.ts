@@ -6097,6 +6097,7 @@ export interface components {
             team: string;
             title: string;
             status: string;
+            /** @description the trimmed mean of the scores submitted so far */
             final: string | null;
             scores: components["schemas"]["LiveScore"][];
             submitted: number;
@@ -6168,6 +6169,7 @@ export interface components {
             team: string;
             title: string;
             status: string;
+            /** @description null until the team's final stands: every judge has scored, or the team has left the stage (as in the ranking) */
             final: string | null;
         };
         LiveState: {

@@ -9,11 +9,15 @@ class FakeSocket {
   onopen: (() => void) | null = null
   onmessage: ((m: { data: string }) => void) | null = null
   onclose: (() => void) | null = null
+  sent: string[] = []
   constructor(public url: string) {
     FakeSocket.last = this
   }
   push(body: unknown) {
     this.onmessage?.({ data: JSON.stringify(body) })
+  }
+  send(text: string) {
+    this.sent.push(text)
   }
   close() {}
 }
@@ -49,5 +53,31 @@ describe('useLiveStream', () => {
     await nextTick()
     expect(seen).toEqual([5, 6, 7])
     expect(stream!.state.value?.seq).toBe(7)
+  })
+
+  it('merges a partial state on top of the one at its base, and asks for the whole after a gap', async () => {
+    let stream: ReturnType<typeof useLiveStream> | undefined
+    mount(
+      defineComponent({
+        setup() {
+          stream = useLiveStream(1)
+          return () => h('div')
+        },
+      }),
+    )
+    const socket = FakeSocket.last!
+    const ranking = [{ rank: 1, position: 1, entry: 9, team: '甲队', title: '项目', final: '80.00' }]
+    socket.push({ type: 'snapshot', seq: 4, state: { ...state(4), ranking } })
+    const board = { position: 2, entry: 10, submitted: 1 }
+    // only the board on stage changed: the ranking stays as it was
+    socket.push({ type: 'event', seq: 5, base: 4, partial: true, events: [], state: { session: 1, seq: 5, current: board } })
+    await nextTick()
+    expect(stream!.state.value).toMatchObject({ seq: 5, current: board, ranking })
+    expect(socket.sent).toEqual([])
+    // a partial on top of a state this screen does not have is not merged: the whole is asked for
+    socket.push({ type: 'event', seq: 8, base: 7, partial: true, events: [], state: { session: 1, seq: 8, current: null } })
+    await nextTick()
+    expect(stream!.state.value).toMatchObject({ seq: 5, current: board })
+    expect(socket.sent.map((t) => JSON.parse(t))).toEqual([{ since: 5 }])
   })
 })

@@ -4,6 +4,11 @@
  * or a phone that lost its connection catches up. `state` is the latest public state; `status`
  * what the connection is doing (shown on the judge's phone and in a corner of the big screen).
  * Before the socket first opens, the state comes from GET /api/live/<id>/state/.
+ *
+ * A `partial` event carries only the parts of the state that changed since the message numbered
+ * `base` (most scores change the board on stage and the timer, not the order or the ranking): it
+ * is merged into the state held when that is the one at `base`; otherwise the whole state is
+ * asked for again (`{"since": N}`).
  */
 import { onBeforeUnmount, ref, shallowRef } from 'vue'
 import { call, client } from '@/api/client'
@@ -53,7 +58,10 @@ export function useLiveStream(sessionId: number, onEvent?: (event: LiveEvent) =>
       const events: LiveEvent[] =
         body.type === 'missed' ? [body.event] : body.type === 'event' ? (body.events ?? []) : []
       if (onEvent) for (const event of events) if (event.seq > seq) onEvent(event)
-      if (body.state) take(body.state)
+      if (body.partial) {
+        if (state.value && body.base === seq) take({ ...state.value, ...body.state })
+        else if (body.seq > seq) socket?.send(JSON.stringify({ since: Math.max(seq, 0) }))
+      } else if (body.state) take(body.state)
     }
     socket.onclose = () => {
       socket = null
