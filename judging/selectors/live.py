@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, DecimalField, Max, Min, QuerySet, Sum
 from django.utils import timezone
 
 from contest.selectors import contests_organised
@@ -91,9 +91,15 @@ def _slot_board(slot_id, submitted: list[tuple[int, Decimal]], expected: int) ->
 
 
 def _boards(
-    session: LiveSession, slots: list[LiveSlot], numbers: dict[int, int] | None = None
+    session: LiveSession,
+    slots: list[LiveSlot],
+    numbers: dict[int, int] | None = None,
+    detailed: set[int] | None = None,
 ) -> dict[int, dict]:
-    """entry id -> its board (each judge's submitted score, struck, final) for every slot."""
+    """entry id -> its board for every slot: each judge's submitted score, struck, final for the
+    entries in `detailed` (all when None); for the others only the figures (submitted, expected,
+    complete, final), summed in the database rather than read score by score (1,800 rows at 30
+    judges × 60 teams for the two boards a screen shows)."""
     stage_id = session.stage_id
     if numbers is None:
         numbers = live_judge_numbers(stage_id=stage_id)
@@ -103,19 +109,51 @@ def _boards(
         .values_list("entry_id")
         .annotate(n=Count("pk"))
     )
+    submitted = Review.objects.filter(
+        stage_id=stage_id, status=ReviewStatus.SUBMITTED, judge_id__in=list(numbers)
+    ).order_by()
     scores: dict[int, list] = {}
-    # every submitted total of the stage (1,800 at 30 judges × 60 teams): three narrow columns
-    for entry_id, judge_id, total in (
-        Review.objects.filter(stage_id=stage_id, status=ReviewStatus.SUBMITTED)
-        .order_by()
-        .values_list("entry_id", "judge_id", "total")
-    ):
-        if judge_id in numbers:
-            scores.setdefault(entry_id, []).append((numbers[judge_id], total))
-    return {
-        s.entry_id: _slot_board(s.pk, scores.get(s.entry_id, []), expected.get(s.entry_id, 0))
-        for s in slots
-    }
+    wanted = submitted if detailed is None else submitted.filter(entry_id__in=sorted(detailed))
+    for entry_id, judge_id, total in wanted.values_list("entry_id", "judge_id", "total"):
+        scores.setdefault(entry_id, []).append((numbers[judge_id], total))
+    figures = {}
+    if detailed is not None:
+        exact = DecimalField(max_digits=12, decimal_places=3)  # a sum of many totals
+        for entry_id, n, total, high, low in (
+            submitted.exclude(entry_id__in=sorted(detailed))
+            .values("entry_id")
+            .annotate(
+                n=Count("pk"),
+                sum=Sum("total", output_field=exact),
+                high=Max("total"),
+                low=Min("total"),
+            )
+            .values_list("entry_id", "n", "sum", "high", "low")
+        ):
+            figures[entry_id] = (n, total, high, low)
+    boards = {}
+    for s in slots:
+        count = expected.get(s.entry_id, 0)
+        if detailed is None or s.entry_id in detailed:
+            boards[s.entry_id] = _slot_board(s.pk, scores.get(s.entry_id, []), count)
+        else:
+            n, total, high, low = figures.get(s.entry_id, (0, None, None, None))
+            boards[s.entry_id] = {
+                "submitted": n,
+                "expected": count,
+                "complete": count > 0 and n >= count,
+                "final": _final_of(n, total, high, low),
+            }
+    return boards
+
+
+def _final_of(n: int, total, high, low) -> str | None:
+    """`trimmed_final` from the count, sum, highest and lowest of the totals: the same figure
+    (one highest and one lowest struck from three or more, the mean of the rest)."""
+    if not n:
+        return None
+    kept = total / n if n < 3 else (total - high - low) / (n - 2)
+    return str(kept.quantize(CENT, ROUND_HALF_UP))
 
 
 def live_slot_boards(*, session: LiveSession) -> dict[int, dict]:
@@ -134,14 +172,16 @@ def live_state(*, session: LiveSession, fresh: bool = True) -> dict:
         .order_by("position")
     )
     numbers = live_judge_numbers(stage_id=session.stage_id)
-    by_entry = _boards(session, slots, numbers)
-    boards = {s.pk: by_entry[s.entry_id] for s in slots}
     judges = len(numbers)  # the accepted panel
     current = next((s for s in slots if s.pk == session.current_slot_id), None)
     done = [s for s in slots if s.status == LiveSlotStatus.DONE]
     previous = max(
         done, key=lambda s: s.finished_at or s.started_at or timezone.now(), default=None
     )
+    # each judge's score only for the two boards shown; the other teams' figures summed
+    shown = {s.entry_id for s in (current, previous) if s is not None}
+    by_entry = _boards(session, slots, numbers, detailed=shown)
+    boards = {s.pk: by_entry[s.entry_id] for s in slots}
 
     def settled(s) -> bool:
         """The team's final stands (ranked, and shown in the order list): every judge has

@@ -243,3 +243,36 @@ def test_a_live_submit_costs_a_fixed_number_of_queries(django_assert_num_queries
         live_score_submit(
             actor=world.judges[0], session=session, entry_id=entry, scores=scores_for(80)
         )
+
+
+def test_the_figures_summed_in_the_database_are_the_finals_of_the_boards():
+    """The state reads each judge's score only for the two boards it shows; the other teams'
+    finals come from the count, sum, highest and lowest in the database. They are the finals
+    `trimmed_final` gives over the scores one by one (live_slot_boards reads them all): three or
+    more with the extremes struck, fewer averaged."""
+    from judging.selectors.live import live_slot_boards
+
+    world, session = _running(judges=5, teams=4)
+    marks = [95, 55, 60, 65, 90]  # not symmetric: striking the extremes moves the mean
+    for count in (5, 2, 3, 1):  # judges who score each team in turn; the last stays on stage
+        entry = _on_stage(session)
+        for n, judge in enumerate(world.judges[:count]):
+            live_score_submit(
+                actor=judge, session=session, entry_id=entry, scores=scores_for(marks[n])
+            )
+        if count != 1:
+            live_team_next(actor=world.organiser, session=session)
+    state = live_state(session=session)
+    boards = live_slot_boards(session=session)
+    summed = [
+        s
+        for s in state["slots"]
+        if s["entry"] not in (state["current"]["entry"], state["previous"]["entry"])
+    ]
+    assert len(summed) == 2 and all(s["final"] is not None for s in summed)
+    for slot in summed:
+        assert slot["final"] == boards[slot["entry"]]["final"]
+    assert {r["entry"]: r["final"] for r in state["ranking"]} == {
+        s["entry"]: boards[s["entry"]]["final"] for s in state["slots"] if s["status"] == "done"
+    }
+    assert state["previous"]["final"] == boards[state["previous"]["entry"]]["final"]
