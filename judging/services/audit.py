@@ -42,6 +42,16 @@ def row_hash(prev_hash: str, row: AuditLog) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + _canonical(row)).hexdigest()
 
 
+def _chain_head_locked(contest_id: int) -> tuple[int, str]:
+    """(seq, hash) of the contest's last row, (0, GENESIS) before the first; the contest row is
+    locked first (none of its columns read), so that one writer appends to the chain at a time."""
+    Contest.objects.select_for_update().filter(pk=contest_id).values_list("pk").first()
+    last = (
+        AuditLog.objects.filter(contest_id=contest_id).only("seq", "hash").order_by("-seq").first()
+    )
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
 def audit_record(
     *, contest: Contest | int, actor, action: str, obj, reason: str = "", data: dict | None = None
 ) -> AuditLog:
@@ -49,18 +59,11 @@ def audit_record(
     contest_id = contest if isinstance(contest, int) else contest.pk
     # no savepoint of its own: a change whose audit row fails is rolled back with it
     with transaction.atomic(savepoint=False):
-        # serialise the chain: the contest row locked, none of its columns read
-        Contest.objects.select_for_update().filter(pk=contest_id).values_list("pk").first()
-        last = (
-            AuditLog.objects.filter(contest_id=contest_id)
-            .only("seq", "hash")
-            .order_by("-seq")
-            .first()
-        )
+        last_seq, prev_hash = _chain_head_locked(contest_id)
         data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
         row = AuditLog(
             contest_id=contest_id,
-            seq=(last.seq + 1) if last else 1,
+            seq=last_seq + 1,
             actor=actor if actor is not None and getattr(actor, "pk", None) else None,
             action=action,
             object_type=type(obj).__name__ if not isinstance(obj, tuple) else obj[0],
@@ -68,7 +71,7 @@ def audit_record(
             reason=reason,
             data=data,
             created_at=timezone.now(),
-            prev_hash=last.hash if last else GENESIS,
+            prev_hash=prev_hash,
         )
         row.hash = row_hash(row.prev_hash, row)
         row.save()
@@ -122,15 +125,7 @@ def audit_record_bulk(*, contest: Contest | int, entries: list[AuditEntry]) -> l
     contest_id = contest if isinstance(contest, int) else contest.pk
     # no savepoint of its own: a change whose audit row fails is rolled back with it
     with transaction.atomic(savepoint=False):
-        # serialise the chain: the contest row locked, none of its columns read
-        Contest.objects.select_for_update().filter(pk=contest_id).values_list("pk").first()
-        last = (
-            AuditLog.objects.filter(contest_id=contest_id)
-            .only("seq", "hash")
-            .order_by("-seq")
-            .first()
-        )
-        seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+        seq, prev = _chain_head_locked(contest_id)
         rows = []
         for entry in entries:
             seq += 1
