@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 
 def field(page: Page, testid: str):
@@ -16,20 +17,24 @@ def field(page: Page, testid: str):
 
 def pick(page: Page, select_testid: str, option_text: str) -> None:
     """Open an el-select by its data-testid, click the visible option with this text, and wait
-    until the select shows it: on a loaded machine a click during the dropdown's opening
-    transition can miss, and the test would go on with the old value."""
+    until the select shows it. On a loaded machine the dropdown can close again during its
+    opening transition (the option then stays hidden), or a click can land mid-transition and
+    miss, and the test would go on with the old value: each is retried, up to three times,
+    opening the dropdown again only when it is closed (Escape would close a dialog around it)."""
     select = page.get_by_test_id(select_testid)
+    option = page.locator(".el-select-dropdown__item:visible", has_text=option_text).first
     for attempt in range(3):
-        select.click()
-        option = page.locator(".el-select-dropdown__item:visible", has_text=option_text).first
-        expect(option).to_be_visible()
-        option.click()
         try:
+            if not option.is_visible():
+                select.click()
+            expect(option).to_be_visible(timeout=5000)
+            option.click(timeout=5000)
             expect(select).to_contain_text(option_text, timeout=2000)
             return
-        except AssertionError:
+        except (AssertionError, PlaywrightTimeoutError):
             if attempt == 2:
                 raise
+            page.wait_for_timeout(300)
 
 
 def confirm_dialog(page: Page) -> None:
