@@ -34,7 +34,7 @@ from judging.selectors.conflict import conflict_exists
 from judging.selectors.live import live_membership, live_timer_elapsed_ms
 from judging.services.audit import audit_record
 from judging.services.recompute import results_mark_dirty
-from judging.services.review import assignments_for_review, review_submit
+from judging.services.review import assignments_for_review, review_submit_in_transaction
 from judging.signals import review_reopened
 
 MAX_PHASE_SECONDS = 2 * 60 * 60
@@ -328,7 +328,9 @@ def live_score_submit(
     organiser moved on meanwhile the checks run again on what is now true."""
     read = _read(session)
     assignment = _judge_assignment(actor=actor, session=read, entry_id=entry_id)
-    review = review_submit(actor=actor, assignment=assignment, scores=scores, comment=comment)
+    review = review_submit_in_transaction(
+        actor=actor, assignment=assignment, scores=scores, comment=comment
+    )
     # the session row alone (its stage and contest are read above and not written here)
     session = LiveSession.objects.select_for_update().get(pk=read.pk)
     if (session.state, session.current_slot_id) != (read.state, read.current_slot_id):

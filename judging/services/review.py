@@ -14,6 +14,7 @@ from decimal import Decimal, localcontext
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -273,13 +274,28 @@ def review_save(*, actor, assignment: Assignment, scores: dict, comment: str = "
 def review_submit(
     *, actor, assignment: Assignment, scores: dict | None = None, comment: str | None = None
 ) -> Review:
-    """Submit a complete review: the weighted total is stored and the review locks.
+    """Submit a complete review: the weighted total is stored and the review locks. In a
+    transaction of its own, or a savepoint of the caller's (a failed submit leaves the rest of
+    the caller's work, e.g. the other reviews of a batch)."""
+    return review_submit_in_transaction(
+        actor=actor, assignment=assignment, scores=scores, comment=comment
+    )
+
+
+def review_submit_in_transaction(
+    *, actor, assignment: Assignment, scores: dict | None = None, comment: str | None = None
+) -> Review:
+    """`review_submit` for a caller whose own transaction is the unit (the live submit, which
+    numbers its event after it): no savepoint, so a refusal here rolls back the caller's whole
+    transaction. Raises `TransactionManagementError` outside one.
 
     Only the judge's work, in a fixed number of queries whatever the number of criteria
     (tests/judging/test_review_submit_queries.py): the assignment with its stage, entry, team
     and contest; the judge's panel membership and conflict checks; the phase; the review (locked)
     with its rubric, the criteria, the stored draft scores; the writes in bulk; the audit row;
     the stage's freshness mark. The recompute runs later (`judging.services.recompute`)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError("review_submit_in_transaction needs a transaction")
     assignment = _assignment_for_review(assignment, actor)
     judge_access_check(judge=actor, assignment=assignment)
     if _scoring_phase_check(assignment.stage, "review.submit") == StagePhase.UNDER_CORRECTION:

@@ -213,14 +213,14 @@ def test_a_submit_is_checked_again_when_the_organiser_moved_on_before_its_lock(m
 
     world, session = _running(judges=3, teams=3)
     entry = _on_stage(session)
-    scored = live.review_submit
+    scored = live.review_submit_in_transaction
 
     def organiser_moves_on(**kwargs):
         review = scored(**kwargs)
         live_team_next(actor=world.organiser, session=session)
         return review
 
-    monkeypatch.setattr(live, "review_submit", organiser_moves_on)
+    monkeypatch.setattr(live, "review_submit_in_transaction", organiser_moves_on)
     with pytest.raises(DomainError) as refused:
         live_score_submit(
             actor=world.judges[0], session=session, entry_id=entry, scores=scores_for(80)
@@ -228,6 +228,26 @@ def test_a_submit_is_checked_again_when_the_organiser_moved_on_before_its_lock(m
     assert refused.value.code == "live_not_on_stage"
     assert not Review.objects.filter(entry_id=entry, status="submitted").exists()
     assert not AuditLog.objects.filter(action="review.submit").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_review_without_a_savepoint_is_refused_outside_a_transaction():
+    """`review_submit_in_transaction` leaves the transaction to its caller: called without one
+    (each statement committed on its own) it refuses before it writes anything."""
+    from django.db.transaction import TransactionManagementError
+
+    from judging.services.review import assignments_for_review, review_submit_in_transaction
+
+    world, session = _running(judges=3, teams=2)
+    entry = _on_stage(session)
+    assignment = assignments_for_review(judge=world.judges[0]).get(
+        stage_id=session.stage_id, entry_id=entry, judge_id=world.judges[0].pk
+    )
+    with pytest.raises(TransactionManagementError):
+        review_submit_in_transaction(
+            actor=world.judges[0], assignment=assignment, scores=scores_for(80)
+        )
+    assert not Review.objects.filter(entry_id=entry).exists()
 
 
 def test_a_live_submit_costs_a_fixed_number_of_queries(django_assert_num_queries):
@@ -238,8 +258,9 @@ def test_a_live_submit_costs_a_fixed_number_of_queries(django_assert_num_queries
     entry = _on_stage(session)
     # the first submit of the stage creates its results-state row: not the one measured
     live_score_submit(actor=world.judges[1], session=session, entry_id=entry, scores=scores_for(70))
-    # the service's BEGIN/COMMIT are a savepoint here, and the review's one
-    with django_assert_num_queries(26):
+    # the service's BEGIN/COMMIT are a savepoint here; the review runs in the service's
+    # transaction, with no savepoint of its own (`review_submit_in_transaction`)
+    with django_assert_num_queries(24):
         live_score_submit(
             actor=world.judges[0], session=session, entry_id=entry, scores=scores_for(80)
         )
