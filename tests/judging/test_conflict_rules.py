@@ -133,3 +133,131 @@ def test_conflicts_detect_records_each_new_conflict_on_the_chain():
         (str(conflict.pk), ConflictSource.SAME_ORGANISATION)
     ]
     assert audit_verify(contest=contest).ok
+
+
+def test_every_rule_reads_the_same_in_the_query_the_reasons_and_the_bulk_check():
+    """`conflict_filter` reads the judge's organisations, declarations and province inside its one
+    statement. Each rule has a judge–team pair it alone makes a conflict, beside a team it must
+    not touch; the query (`conflict_exists`, `conflicted_teams`), the reasons read one by one
+    (`conflict_reasons`) and the results' bulk check (`conflicted_review_ids`) name exactly
+    these pairs."""
+    from contest.enums import ContestRoleKind
+    from contest.models import ContestRole
+    from judging.selectors import conflicted_teams
+
+    contest = ContestFactory(conflict_same_province=True)
+    stage = StageFactory(contest=contest, order=1)
+    rubric = RubricFactory(stage=stage)
+    provinces = iter(f"省{n}" for n in range(100))
+
+    def org():
+        return OrganisationFactory(province=next(provinces))
+
+    def team(lead=True):
+        made = TeamFactory(contest=contest, lead_organisation=org() if lead else None)
+        made.captain.province = next(provinces)
+        made.captain.save(update_fields=["province"])
+        return made
+
+    def judge(organisation=None, province=None):
+        return JudgeProfileFactory(
+            organisation=organisation, province=province or next(provinces)
+        ).user
+
+    teams = {name: team() for name in ("甲", "乙", "丙", "丁", "戊", "己", "庚")}
+    teams["无牵头单位"] = team(lead=False)
+    judges = {}
+    expected = set()
+    # the judge profile's organisation leads the team
+    judges["profile_org"] = judge(organisation=teams["甲"].lead_organisation)
+    expected.add(("profile_org", "甲"))
+    # the person's own organisation co-applies for the team
+    judges["own_org_co_applies"] = judge()
+    judges["own_org_co_applies"].organisation = org()
+    judges["own_org_co_applies"].save(update_fields=["organisation"])
+    teams["乙"].co_applicants.add(judges["own_org_co_applies"].organisation)
+    expected.add(("own_org_co_applies", "乙"))
+    # the judge publishes challenges (in another contest) for the team's lead organisation
+    judges["publisher"] = judge()
+    ContestRole.objects.create(
+        contest=ContestFactory(),
+        user=judges["publisher"],
+        role=ContestRoleKind.PUBLISHER,
+        organisation=teams["丙"].lead_organisation,
+    )
+    expected.add(("publisher", "丙"))
+    # same province (the contest sets the rule): the lead organisation's, or the captain's
+    # where the team has no lead organisation
+    judges["province_of_lead"] = judge(province=teams["丁"].lead_organisation.province)
+    expected.add(("province_of_lead", "丁"))
+    judges["province_of_captain"] = judge(province=teams["无牵头单位"].captain.province)
+    expected.add(("province_of_captain", "无牵头单位"))
+    # a declared student by name alone matches a member of that name, whatever their ID number
+    judges["student_by_name"] = judge()
+    TeamMemberFactory(team=teams["戊"], user=UserFactory(real_name="周学生", id_number=_id(3)))
+    # declared with an ID number: a member of the same name and another ID number is not them
+    judges["relative_by_id"] = judge()
+    TeamMemberFactory(team=teams["己"], user=UserFactory(real_name="吴亲属", id_number=_id(4)))
+    for key, name, id_number in (
+        ("student_by_name", "周学生", ""),
+        ("relative_by_id", "吴亲属", _id(5)),
+    ):
+        membership = PanelMembership.objects.create(stage=stage, judge=judges[key])
+        DeclaredRelation.objects.create(
+            membership=membership,
+            contest=contest,
+            judge=judges[key],
+            name=name,
+            id_number=id_number,
+            relation=RelationKind.STUDENT,
+        )
+    expected.add(("student_by_name", "戊"))
+    # a conflict recorded by hand
+    judges["stored"] = judge()
+    Conflict.objects.create(
+        contest=contest,
+        judge=judges["stored"],
+        team=teams["庚"],
+        source=ConflictSource.DECLARED_BY_ORGANISER,
+    )
+    expected.add(("stored", "庚"))
+    # no organisation at all, and a province no team has
+    judges["clear"] = judge()
+
+    entries = {}
+    for name, made in teams.items():
+        entries[name] = Entry.objects.create(team=made, stage=stage, title=name, status="submitted")
+    reviews = {}
+    for j, person in judges.items():
+        for t, entry in entries.items():
+            review = ReviewFactory(
+                assignment__entry=entry, assignment__judge=person, rubric=rubric, total=70
+            )
+            reviews[review.pk] = (j, t)
+
+    by_query = {
+        (j, t)
+        for j, person in judges.items()
+        for t, made in teams.items()
+        if conflict_exists(judge=person, team=made)
+    }
+    assert by_query == expected
+    by_reasons = {
+        (j, t)
+        for j, person in judges.items()
+        for t, made in teams.items()
+        if conflict_reasons(judge=person, team=made)
+    }
+    assert by_reasons == expected
+    by_list = {
+        (j, t)
+        for j, person in judges.items()
+        for t in (
+            n
+            for n, made in teams.items()
+            if made in conflicted_teams(judge=person, contest=contest)
+        )
+    }
+    assert by_list == expected
+    excluded = stage_scoring_data(stage=stage, scope=RankingScope.STAGE).excluded_review_ids
+    assert {reviews[pk] for pk in excluded} == expected
