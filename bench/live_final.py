@@ -20,8 +20,9 @@ measured.
 Prints progress and, last, one JSON line: submit_to_screen_p50_ms, submit_to_screen_p95_ms,
 submit_to_screen_max_ms, submit_http_p95_ms, submits, messages_per_screen (how many messages each
 screen received: changes committed while one is being built share the next), teams,
-load_average, topology, viewers,
-judges.
+load_average, cpu_calibration_ms (a fixed pure-Python workload timed on one core just before the
+run, `_common.cpu_calibration_ms`: the same code gives other figures on a slower machine), topology,
+viewers, judges.
 Target (issue 14): p95 under 300 ms.
 
 With CELERY_BROKER_URL a Celery worker runs beside them (docker-compose's `worker`): the
@@ -49,7 +50,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import configure, percentile  # bench/ is on sys.path when a script runs
+from _common import (  # bench/ is on sys.path when a script runs
+    configure,
+    cpu_calibration_ms,
+    percentile,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -256,6 +261,7 @@ def main() -> None:
         server.wait_ready()
         web.wait_ready()
         load_before = os.getloadavg()[0]
+        calibration = cpu_calibration_ms()
         latencies, http_times, messages = asyncio.run(
             drive(server, web, session.pk, tokens, order, args)
         )
@@ -282,6 +288,7 @@ def main() -> None:
         "messages_per_screen": round(messages),
         "teams": args.teams,
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "cpu_calibration_ms": calibration,
         "topology": (
             f"{args.web_workers} wsgi + {args.workers} asgi, redis"
             if args.web_workers
