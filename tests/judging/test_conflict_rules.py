@@ -235,29 +235,20 @@ def test_every_rule_reads_the_same_in_the_query_the_reasons_and_the_bulk_check()
             )
             reviews[review.pk] = (j, t)
 
-    by_query = {
-        (j, t)
-        for j, person in judges.items()
-        for t, made in teams.items()
-        if conflict_exists(judge=person, team=made)
+    def pairs(conflicts) -> set[tuple[str, str]]:
+        return {
+            (j, t)
+            for j, person in judges.items()
+            for t, made in teams.items()
+            if conflicts(person, made)
+        }
+
+    assert pairs(lambda person, made: conflict_exists(judge=person, team=made)) == expected
+    assert pairs(lambda person, made: bool(conflict_reasons(judge=person, team=made))) == expected
+    listed = {
+        person.pk: set(conflicted_teams(judge=person, contest=contest))
+        for person in judges.values()
     }
-    assert by_query == expected
-    by_reasons = {
-        (j, t)
-        for j, person in judges.items()
-        for t, made in teams.items()
-        if conflict_reasons(judge=person, team=made)
-    }
-    assert by_reasons == expected
-    by_list = {
-        (j, t)
-        for j, person in judges.items()
-        for t in (
-            n
-            for n, made in teams.items()
-            if made in conflicted_teams(judge=person, contest=contest)
-        )
-    }
-    assert by_list == expected
+    assert pairs(lambda person, made: made in listed[person.pk]) == expected
     excluded = stage_scoring_data(stage=stage, scope=RankingScope.STAGE).excluded_review_ids
     assert {reviews[pk] for pk in excluded} == expected
