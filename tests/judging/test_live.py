@@ -230,26 +230,6 @@ def test_a_submit_is_checked_again_when_the_organiser_moved_on_before_its_lock(m
     assert not AuditLog.objects.filter(action="review.submit").exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_review_without_a_savepoint_is_refused_outside_a_transaction():
-    """`review_submit_in_transaction` leaves the transaction to its caller: called without one
-    (each statement committed on its own) it refuses before it writes anything."""
-    from django.db.transaction import TransactionManagementError
-
-    from judging.services.review import assignments_for_review, review_submit_in_transaction
-
-    world, session = _running(judges=3, teams=2)
-    entry = _on_stage(session)
-    assignment = assignments_for_review(judge=world.judges[0]).get(
-        stage_id=session.stage_id, entry_id=entry, judge_id=world.judges[0].pk
-    )
-    with pytest.raises(TransactionManagementError):
-        review_submit_in_transaction(
-            actor=world.judges[0], assignment=assignment, scores=scores_for(80)
-        )
-    assert not Review.objects.filter(entry_id=entry).exists()
-
-
 def test_a_live_submit_costs_a_fixed_number_of_queries(django_assert_num_queries):
     """The judge's submit: the session, the assignment (with its panel membership), the review's
     own statements (tests/judging/test_review_submit_queries.py), then the session locked, its
