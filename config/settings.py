@@ -116,12 +116,22 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "config.sqlite",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # IMMEDIATE: a transaction takes the write lock when it begins, so two requests'
             # threads (the ASGI server runs each request in its own) wait for each other instead
             # of failing with "database is locked" when both upgrade a read to a write.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # WAL: a read (the screens' state, every GET) neither waits for the writer nor holds
+            # its commit back. config.sqlite queues the writers of one process on a lock of its
+            # own: SQLite's polling let a waiting submit lose the lock to later ones for 1.2 s.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL",
+            },
+            # in memory, as for Django's own engine: pytest-django knows that one by its name
+            # and would give each xdist worker a file named after the database instead
+            "TEST": {"NAME": ":memory:"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

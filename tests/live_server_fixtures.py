@@ -31,7 +31,7 @@ def database_env(tmp: Path) -> dict[str, str]:
 
     db = connection.settings_dict
     assert "memory" in db["NAME"] or Path(db["NAME"]).name.startswith("test"), db["NAME"]
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         connection.ensure_connection()
         path = tmp / "live.sqlite3"
         target = sqlite3.connect(path)

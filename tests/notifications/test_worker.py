@@ -28,7 +28,7 @@ def test_messages_send_on_a_real_worker_sends_once(smtp, settings):
             pytest.fail("CI must set CELERY_TEST_BROKER_URL to a Redis URL")
         pytest.skip("CELERY_TEST_BROKER_URL is not set: no Redis broker to test against")
     db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         if os.environ.get("CI"):
             pytest.fail("CI runs this test on PostgreSQL: set DATABASE_URL")
         pytest.skip("the in-memory SQLite test database cannot be shared with a worker process")

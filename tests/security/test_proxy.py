@@ -92,7 +92,7 @@ def live_database_env(tmp: Path) -> dict[str, str]:
     db = connection.settings_dict
     # Never a real database: only the one pytest-django made for the run.
     assert "memory" in db["NAME"] or Path(db["NAME"]).name.startswith("test"), db["NAME"]
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         connection.ensure_connection()
         path = tmp / "live.sqlite3"
         target = sqlite3.connect(path)
