@@ -68,6 +68,7 @@ CONSTRAINT_CODES = {
     "judging_award.tier_id, judging_award.organisation_id": "award_exists",
 }
 SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def integrity_code(exc: IntegrityError) -> str:
@@ -152,7 +153,11 @@ def exception_handler(exc, context):
         code, (str(getattr(exc, "detail", "错误")), str(getattr(exc, "detail", "Error")))
     )
     if code in {"parse_error", "authentication_failed"} and getattr(exc, "detail", None):
-        en = str(exc.detail)
+        # the specific reason, as DRF worded it in the request's language when it raised
+        if HAN.search(str(exc.detail)):
+            zh = str(exc.detail)
+        else:
+            en = str(exc.detail)
     response.data = error_body(code, zh, en, fields=fields)
     return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -71,6 +72,8 @@ def assert_error(response, status: int, code: str) -> dict:
     assert body["code"] == code, body
     assert isinstance(body["message_zh"], str) and body["message_zh"] != ""
     assert isinstance(body["message_en"], str) and body["message_en"] != ""
+    # English words (names in it may be Chinese), not the Chinese message again
+    assert re.search("[A-Za-z]{2}", body["message_en"]), body
     return body
 
 
