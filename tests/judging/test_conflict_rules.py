@@ -36,6 +36,19 @@ def _id(seq: int) -> str:
     return first17 + id_number_check_character(first17)
 
 
+def _declare(stage, judge, name: str, id_number: str, relation: str) -> None:
+    """The judge, on the stage's panel, declares a relative or student (ID number may be "")."""
+    membership = PanelMembership.objects.create(stage=stage, judge=judge)
+    DeclaredRelation.objects.create(
+        membership=membership,
+        contest=stage.contest,
+        judge=judge,
+        name=name,
+        id_number=id_number,
+        relation=relation,
+    )
+
+
 def test_id_number_check_character_follows_gb_11643():
     # The standard's worked example: 11010519491231002X.
     assert id_number_check_character("11010519491231002") == "X"
@@ -72,19 +85,8 @@ def test_bulk_recusal_agrees_with_conflict_exists_for_the_new_rules():
     TeamMemberFactory(team=third, user=judges["contestant"], role=MemberRole.MEMBER)
     TeamMemberFactory(team=second, user=UserFactory(real_name="林亲属", id_number=_id(1)))
     TeamMemberFactory(team=first, user=UserFactory(real_name="黄学生", id_number=""))
-    for key, name, id_number, relation in (
-        ("relative_by_id", "林某", _id(1), RelationKind.RELATIVE),
-        ("student_by_name", "黄学生", _id(2), RelationKind.STUDENT),
-    ):
-        membership = PanelMembership.objects.create(stage=stage, judge=judges[key])
-        DeclaredRelation.objects.create(
-            membership=membership,
-            contest=contest,
-            judge=judges[key],
-            name=name,
-            id_number=id_number,
-            relation=relation,
-        )
+    _declare(stage, judges["relative_by_id"], "林某", _id(1), RelationKind.RELATIVE)
+    _declare(stage, judges["student_by_name"], "黄学生", _id(2), RelationKind.STUDENT)
     reviews = {}
     for judge in judges.values():
         for entry in entries:
@@ -198,19 +200,8 @@ def test_every_rule_reads_the_same_in_the_query_the_reasons_and_the_bulk_check()
     # declared with an ID number: a member of the same name and another ID number is not them
     judges["relative_by_id"] = judge()
     TeamMemberFactory(team=teams["己"], user=UserFactory(real_name="吴亲属", id_number=_id(4)))
-    for key, name, id_number in (
-        ("student_by_name", "周学生", ""),
-        ("relative_by_id", "吴亲属", _id(5)),
-    ):
-        membership = PanelMembership.objects.create(stage=stage, judge=judges[key])
-        DeclaredRelation.objects.create(
-            membership=membership,
-            contest=contest,
-            judge=judges[key],
-            name=name,
-            id_number=id_number,
-            relation=RelationKind.STUDENT,
-        )
+    _declare(stage, judges["student_by_name"], "周学生", "", RelationKind.STUDENT)
+    _declare(stage, judges["relative_by_id"], "吴亲属", _id(5), RelationKind.STUDENT)
     expected.add(("student_by_name", "戊"))
     # a conflict recorded by hand
     judges["stored"] = judge()
